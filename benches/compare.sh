@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Reproducible throughput comparison of authhook against jq.
+#
+# Usage: benches/compare.sh [SIZE] [STYLE]
+#
+#   SIZE   corpus size for the gen_corpus example, e.g. 50M, 1G (default 200M)
+#   STYLE  ndjson | log | pretty | docker (default ndjson)
+#
+# Builds the gen_corpus example and the release binary, generates a corpus
+# with seed 1 in a temporary directory (removed on exit), runs every command
+# RUNS times and reports the best wall time, the throughput (MB/s, 1 MB =
+# 10^6 bytes) and, when GNU time is installed as /usr/bin/time, the peak RSS.
+#
+# Environment:
+#   AUTHHOOK_BIN  authhook binary to benchmark (default target/release/authhook,
+#                 or $CARGO_TARGET_DIR/release/authhook). When set, the crate's
+#                 binary is not built, so another build or a stand-in can be
+#                 measured.
+#   RUNS          runs per command, best one kept (default 3)
+#   TMPDIR        where the corpus is written (it needs SIZE of free space)
+#
+# The jq comparison is only meaningful for the ndjson and log styles: jq reads
+# raw lines and decodes them with `fromjson?`, so one invalid payload does not
+# stop it, and applies a type check equivalent to `authhook check`.
+#
+# Exit status: 0 when every command ran, 1 when one of them failed (authhook
+# exiting with 2 or more, jq with anything but 0), 2 on a usage error.
+
+set -euo pipefail
+
+SIZE=${1:-200M}
+STYLE=${2:-ndjson}
+RUNS=${RUNS:-3}
+SEED=1
+
+case $STYLE in
+ndjson | log | pretty | docker) ;;
+*)
+	echo "usage: $0 [SIZE] [ndjson|log|pretty|docker]" >&2
+	exit 2
+	;;
+esac
+if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+	echo "error: RUNS must be a positive integer, got '$RUNS'" >&2
+	exit 2
+fi
+if [[ $(date +%N) == N ]]; then
+	echo "error: this script needs GNU date (date +%s.%N)" >&2
+	exit 2
+fi
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+GEN_BIN=$TARGET_DIR/release/examples/gen_corpus
+
+echo "==> building gen_corpus (release)" >&2
+cargo build --release --quiet --example gen_corpus
+if [[ -n ${AUTHHOOK_BIN:-} ]]; then
+	echo "==> using AUTHHOOK_BIN=$AUTHHOOK_BIN (not building the crate's binary)" >&2
+else
+	echo "==> building authhook (release)" >&2
+	cargo build --release --quiet
+	AUTHHOOK_BIN=$TARGET_DIR/release/authhook
+fi
+if [[ ! -x $AUTHHOOK_BIN ]] && ! command -v "$AUTHHOOK_BIN" >/dev/null 2>&1; then
+	echo "error: authhook binary '$AUTHHOOK_BIN' not found or not executable" >&2
+	exit 1
+fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+CORPUS=$WORK/corpus.$STYLE
+
+echo "==> generating $SIZE $STYLE corpus (seed $SEED)" >&2
+"$GEN_BIN" --size "$SIZE" --style "$STYLE" --seed "$SEED" >"$CORPUS" 2>"$WORK/gen.json"
+BYTES=$(wc -c <"$CORPUS")
+BYTES=${BYTES//[[:space:]]/}
+GEN_SUMMARY=$(cat "$WORK/gen.json")
+
+GNU_TIME=
+if command -v /usr/bin/time >/dev/null 2>&1 && /usr/bin/time -f '%M' -o /dev/null true 2>/dev/null; then
+	GNU_TIME=/usr/bin/time
+fi
+
+# Warm the page cache so the first command does not pay for the disk.
+cat "$CORPUS" >/dev/null
+
+LABELS=()
+SECONDS_BEST=()
+MBPS=()
+RSS=()
+NOTES=()
+FAILED=0
+
+# bench LABEL OK_CODES CMD [ARGS...]
+# Runs CMD RUNS times with stdout to /dev/null; an exit code outside OK_CODES
+# (space separated) marks the command as failed.
+bench() {
+	local label=$1 ok=$2
+	shift 2
+	local best='' best_rss='' i rc start end elapsed rss
+	echo "==> $label" >&2
+	for ((i = 1; i <= RUNS; i++)); do
+		rc=0
+		start=$(date +%s.%N)
+		if [[ -n $GNU_TIME ]]; then
+			"$GNU_TIME" -f '%M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || rc=$?
+		else
+			"$@" >/dev/null 2>"$WORK/stderr" || rc=$?
+		fi
+		end=$(date +%s.%N)
+		if [[ " $ok " != *" $rc "* ]]; then
+			echo "error: '$label' exited with status $rc; its stderr ends with:" >&2
+			tail -n 20 "$WORK/stderr" >&2
+			LABELS+=("$label")
+			SECONDS_BEST+=(FAILED)
+			MBPS+=(-)
+			RSS+=(-)
+			FAILED=1
+			return 0
+		fi
+		elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+		if [[ -z $best ]] || awk -v a="$elapsed" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$elapsed
+		fi
+		if [[ -n $GNU_TIME ]]; then
+			# GNU time may put "Command exited with non-zero status N" first.
+			rss=$(tail -n 1 "$WORK/time")
+			if [[ $rss =~ ^[0-9]+$ ]] && { [[ -z $best_rss ]] || ((rss > best_rss)); }; then
+				best_rss=$rss
+			fi
+		fi
+	done
+	LABELS+=("$label")
+	SECONDS_BEST+=("$best")
+	MBPS+=("$(awk -v b="$BYTES" -v s="$best" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "inf" }')")
+	if [[ -n $best_rss ]]; then
+		RSS+=("$(awk -v k="$best_rss" 'BEGIN { printf "%.1f", k / 1024 }')")
+	else
+		RSS+=(-)
+	fi
+}
+
+bench "authhook check --quiet" "0 1" "$AUTHHOOK_BIN" check --quiet "$CORPUS"
+bench "authhook check --format ndjson" "0 1" "$AUTHHOOK_BIN" check --format ndjson "$CORPUS"
+if "$AUTHHOOK_BIN" stats --help >/dev/null 2>&1; then
+	bench "authhook stats" "0 1" "$AUTHHOOK_BIN" stats "$CORPUS"
+else
+	NOTES+=("authhook stats: skipped, '$AUTHHOOK_BIN stats --help' failed")
+fi
+
+# Sanity check (not timed): a working checker reports something for every corpus.
+produced=$({ "$AUTHHOOK_BIN" check --format ndjson "$CORPUS" 2>/dev/null || true; } | head -c 1 | wc -c)
+if [[ ${produced//[[:space:]]/} == 0 ]]; then
+	NOTES+=("'authhook check --format ndjson' printed nothing for this corpus; its timings are probably not meaningful")
+fi
+
+# The same contract check as `authhook check`, written for jq.
+JQ_CHECK='select(type=="object") | {ok: ((.customerId|type)=="string" and (.faceMatch|type)=="boolean" and (.recognitionConfidence|type)=="object" and (.overallScore|type)=="number" and (.overallStatus|IN("PASS","FAIL")) and (.overallScore>=0 and .overallScore<=1)), status: .overallStatus}'
+JQ_FILTER=
+case $STYLE in
+ndjson) JQ_FILTER='fromjson? | '$JQ_CHECK ;;
+log) JQ_FILTER='(capture("body=(?<j>\\{.*)$").j | fromjson?) | '$JQ_CHECK ;;
+esac
+JQ_LABEL="jq -R (fromjson? type check)"
+if ! command -v jq >/dev/null 2>&1; then
+	NOTES+=("jq: not installed, comparison skipped")
+elif [[ -z $JQ_FILTER ]]; then
+	NOTES+=("jq: the jq comparison is for the ndjson and log styles only, skipped for $STYLE")
+else
+	bench "$JQ_LABEL" "0" jq -R -c "$JQ_FILTER" "$CORPUS"
+	NOTES+=("jq command: jq -R -c '$JQ_FILTER' FILE")
+fi
+
+echo
+echo "corpus: $SIZE $STYLE, seed $SEED, $BYTES bytes"
+echo "generator: $GEN_SUMMARY"
+echo "best of $RUNS runs:"
+echo
+printf '%-32s %10s %10s %14s\n' command seconds MB/s "peak RSS MiB"
+printf '%-32s %10s %10s %14s\n' -------------------------------- ---------- ---------- --------------
+for i in "${!LABELS[@]}"; do
+	printf '%-32s %10s %10s %14s\n' "${LABELS[i]}" "${SECONDS_BEST[i]}" "${MBPS[i]}" "${RSS[i]}"
+done
+if [[ -z $GNU_TIME ]]; then
+	echo "(peak RSS not measured: GNU time is not installed as /usr/bin/time)"
+fi
+echo
+
+quiet_mbps=
+jq_mbps=
+for i in "${!LABELS[@]}"; do
+	case ${LABELS[i]} in
+	"authhook check --quiet") quiet_mbps=${MBPS[i]} ;;
+	"$JQ_LABEL") jq_mbps=${MBPS[i]} ;;
+	esac
+done
+if [[ $quiet_mbps =~ ^[0-9.]+$ && $jq_mbps =~ ^[0-9.]+$ ]]; then
+	awk -v a="$quiet_mbps" -v j="$jq_mbps" \
+		'BEGIN { if (j > 0) printf "authhook check --quiet vs jq: %.1fx the throughput\n", a / j }'
+fi
+for note in "${NOTES[@]+"${NOTES[@]}"}"; do
+	echo "note: $note"
+done
+
+cpu=$(grep -m1 -E '^(model name|Hardware|cpu model|Processor)[[:space:]]*:' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^[[:space:]]*//' || true)
+echo "machine: $(nproc) CPUs, $(uname -m), ${cpu:-unknown CPU}"
+ah_version=$("$AUTHHOOK_BIN" --version 2>/dev/null | head -n 1 || true)
+echo "tools: ${ah_version:-authhook (version unknown)}, $(jq --version 2>/dev/null || echo "no jq"), $(rustc --version 2>/dev/null || echo "rustc unknown")"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+exit "$FAILED"

@@ -1,0 +1,211 @@
+//! From what the scanner found to results: locating payloads inside JSON values, classifying
+//! them, running the rules, and explaining the verdict.
+//!
+//! A JSON value that is not itself a payload is searched: object members and array items are
+//! visited, and a string that holds JSON (a log line or an encoded body put there by a log
+//! shipper) is scanned as text, recursively. A top-level value that holds no payload at all gets
+//! a `not-a-payload` warning, unless it is a log record (it has a `log`, `message`, `msg` or
+//! `body` member) whose text simply held no payload.
+
+use std::sync::Arc;
+
+use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule};
+use crate::json::{Leniency, Member, Node, Value};
+use crate::position::Locator;
+use crate::reasons;
+use crate::redact;
+use crate::rules::{AuthView, FindingSink, Path, consistency, fields};
+use crate::scan::{Found, ScanOptions, Scanner};
+use crate::verdict::{CheckResult, Kind, Source, Status};
+
+/// Members that mark a JSON value as a log record wrapping text.
+const LOG_RECORD_KEYS: &[&str] = &["log", "message", "msg", "body", "MESSAGE", "@message"];
+
+/// How deep strings holding JSON are unwrapped.
+const MAX_UNWRAP_DEPTH: usize = 4;
+
+/// Settings for turning found values into results.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssessOptions {
+    pub scan: ScanOptions,
+    /// Keep credentials in the payload shown in results.
+    pub show_secrets: bool,
+    /// Attach the (redacted) payload to each result.
+    pub with_payload: bool,
+}
+
+/// Turns what the scanner found into results, in input order.
+pub struct Assessor<'o> {
+    options: &'o AssessOptions,
+    path: Arc<str>,
+}
+
+impl<'o> Assessor<'o> {
+    pub fn new(options: &'o AssessOptions, path: Arc<str>) -> Self {
+        Assessor { options, path }
+    }
+
+    /// Emits the results for one found item; `locator` places offsets of the scanned buffer.
+    pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, emit: &mut dyn FnMut(CheckResult)) {
+        self.assess_at_depth(found, locator, 0, emit);
+    }
+
+    fn assess_at_depth(
+        &self,
+        found: &Found<'_>,
+        locator: &Locator<'_>,
+        depth: usize,
+        emit: &mut dyn FnMut(CheckResult),
+    ) {
+        let locator = locator.rebased(found.start());
+        match found {
+            Found::Value { parsed, .. } => self.value(&parsed.node, &parsed.leniencies, &locator, depth, emit),
+            Found::Syntax { start, error } => {
+                let message = error.kind.message().to_owned();
+                emit(self.unreadable(&locator, *start, Rule::Syntax, error.offset, message));
+            }
+            Found::TooLarge { start } => {
+                let limit = self.options.scan.max_payload_bytes;
+                let message =
+                    format!("this JSON value is larger than {limit} bytes (--max-payload-bytes); it was skipped");
+                emit(self.unreadable(&locator, *start, Rule::TooLarge, *start, message));
+            }
+        }
+    }
+
+    fn source(&self, locator: &Locator<'_>, offset: usize) -> Source {
+        Source::new(self.path.clone(), locator.locate(offset))
+    }
+
+    /// A result for a candidate that could not be read, with one finding.
+    fn unreadable(
+        &self,
+        locator: &Locator<'_>,
+        start: usize,
+        rule: Rule,
+        offset: usize,
+        message: String,
+    ) -> CheckResult {
+        let mut sink = FindingSink::new(*locator);
+        sink.add(rule, &Path::Root, offset, message);
+        CheckResult::unreadable(self.source(locator, start), sink.findings)
+    }
+
+    /// Emits the results for a top-level JSON value.
+    fn value(
+        &self,
+        node: &Node<'_>,
+        leniencies: &[Leniency],
+        locator: &Locator<'_>,
+        depth: usize,
+        emit: &mut dyn FnMut(CheckResult),
+    ) {
+        let mut results = Vec::new();
+        self.search(node, locator, depth, &mut |result| results.push(result));
+        if results.is_empty() && !is_log_record(node) {
+            let message = "this JSON value holds no webhook payload (none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus at any depth)".to_owned();
+            results.push(self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message));
+        }
+        if let Some(first) = results.first_mut() {
+            let mut sink = FindingSink::new(*locator);
+            for leniency in leniencies {
+                sink.add(
+                    Rule::LenientSyntax,
+                    &Path::Root,
+                    leniency.offset,
+                    format!("accepted {}", leniency.what.message()),
+                );
+            }
+            first.findings.append(&mut sink.findings);
+            first.settle();
+        }
+        results.into_iter().for_each(emit);
+    }
+
+    /// Visits `node` and everything below it that is not itself a payload.
+    fn search(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+        match &node.value {
+            Value::Object(members) if has_any(members, AUTH_MARKERS) => emit(self.authentication(node, locator)),
+            Value::Object(members) if has_any(members, &[ONBOARDING_MARKER]) => emit(self.onboarding(node, locator)),
+            Value::Object(members) => members.iter().for_each(|m| self.search(&m.value, locator, depth, emit)),
+            Value::Array(items) => items.iter().for_each(|item| self.search(item, locator, depth, emit)),
+            Value::String(text) if depth < MAX_UNWRAP_DEPTH && text.raw().contains('{') => {
+                self.unwrap_text(&text.decoded(), locator.locate(node.offset), depth + 1, emit);
+            }
+            _ => {}
+        }
+    }
+
+    /// Scans text that was held in a JSON string; everything found is placed at the string.
+    fn unwrap_text(&self, text: &str, at: crate::position::Position, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+        let locator = Locator::fixed(text.as_bytes(), at);
+        let mut scanner = Scanner::new(self.options.scan);
+        for found in scanner.scan(text.as_bytes(), true).found {
+            self.assess_at_depth(&found, &locator, depth, emit);
+        }
+    }
+
+    fn authentication(&self, node: &Node<'_>, locator: &Locator<'_>) -> CheckResult {
+        let locator = locator.rebased(node.offset);
+        let mut sink = FindingSink::new(locator);
+        let mut view = AuthView::default();
+        fields::check_object(node, AUTH_FIELDS, &Path::Root, &mut sink, Some(&mut view));
+        let status = view.node(AuthField::OverallStatus).and_then(|n| n.as_str()).and_then(|s| {
+            if s.is("PASS") {
+                Some(Status::Pass)
+            } else if s.is("FAIL") {
+                Some(Status::Fail)
+            } else {
+                None
+            }
+        });
+        consistency::check(&view, status, &mut sink);
+        let kind = if view.has_candidates() { Kind::Auth1ToN } else { Kind::Auth1To1 };
+        let mut result = CheckResult {
+            source: self.source(&locator, node.offset),
+            kind,
+            status,
+            valid: true,
+            reasons: reasons::explain(&view, status),
+            findings: sink.findings,
+            customer_id: view.text(AuthField::CustomerId),
+            transaction_id: view.text(AuthField::TransactionId),
+            error_code: view.error_code(),
+            overall_score: view.number(AuthField::OverallScore),
+            recognition_confidence: view.recognition_confidence(),
+            spoof_confidence: view.number(AuthField::SpoofConfidence),
+            payload: self.payload(node),
+        };
+        result.settle();
+        result
+    }
+
+    fn onboarding(&self, node: &Node<'_>, locator: &Locator<'_>) -> CheckResult {
+        let locator = locator.rebased(node.offset);
+        let mut sink = FindingSink::new(locator);
+        fields::check_object(node, ONBOARDING_FIELDS, &Path::Root, &mut sink, None);
+        let status =
+            node.get(ONBOARDING_MARKER).and_then(Node::as_str).map(|s| crate::rules::preview_text(&s.decoded()));
+        let message = format!(
+            "this is an onboarding status webhook (onboardingStatus {}), not a 1:1 authentication result",
+            status.unwrap_or_else(|| "unreadable".to_owned())
+        );
+        sink.add(Rule::WrongWebhook, &Path::Root, node.offset, message);
+        let mut result = CheckResult::unreadable(self.source(&locator, node.offset), sink.findings);
+        result.kind = Kind::OnboardingStatus;
+        result.payload = self.payload(node);
+        result
+    }
+
+    fn payload(&self, node: &Node<'_>) -> Option<Box<serde_json::value::RawValue>> {
+        if self.options.with_payload { redact::payload_json(node, self.options.show_secrets) } else { None }
+    }
+}
+
+fn has_any(members: &[Member<'_>], keys: &[&str]) -> bool {
+    members.iter().any(|m| keys.iter().any(|key| m.key.is(key)))
+}
+
+fn is_log_record(node: &Node<'_>) -> bool {
+    matches!(&node.value, Value::Object(members) if has_any(members, LOG_RECORD_KEYS))
+}

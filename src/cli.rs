@@ -1,0 +1,114 @@
+//! The command line as typed: clap definitions only. Nothing here decides behaviour; `config`
+//! turns these into a resolved configuration.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  authhook check samples/                      check every file below a directory
+  authhook sample spoof | authhook             check a payload piped on standard input
+  authhook check --format json app.log         results as one JSON document
+  authhook check -q --strict captures/*.log    only the summary; warnings fail too
+  authhook explain 4005                        what an error code means and what to do
+
+Exit status: 0 every payload valid, 1 a payload has an error finding (or a warning with
+--strict), 2 a usage error, an unreadable input, or no authentication payload found.";
+
+/// Inspect Incode 1:1 Authentication webhook payloads: find them in any capture, validate them
+/// against the documented contract, and explain every verdict.
+#[derive(Debug, Parser)]
+#[command(name = "authhook", version, about, after_help = EXAMPLES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// With no command, authhook checks: `authhook [PATH]...` is `authhook check [PATH]...`.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find payloads in files, directories or standard input, validate them, explain verdicts.
+    #[command(after_help = EXAMPLES)]
+    Check(CheckArgs),
+    /// Explain an error code, reason code, rule id or field; with no topic, list them all.
+    #[command(
+        after_help = "Examples:\n  authhook explain              the index of every topic\n  authhook explain 4005         an error code\n  authhook explain spoof-inconsistent\n  authhook explain overallScore"
+    )]
+    Explain {
+        /// An error code (4005), reason code (spoof-detected), rule id (id-format) or field name (overallScore).
+        topic: Option<String>,
+    },
+    /// Print the vendor's documented sample payloads as valid JSON.
+    #[command(
+        after_help = "Examples:\n  authhook sample                list the samples\n  authhook sample pass           one sample, pretty-printed\n  authhook sample --all          all seven as NDJSON"
+    )]
+    Sample {
+        /// pass, customer-not-found, spoof, not-recognized, blacklisted, lenses or face-mask.
+        #[arg(conflicts_with = "all")]
+        name: Option<String>,
+        /// Print all seven samples as NDJSON, in the published order.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// Options of `check`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct CheckArgs {
+    /// Files, directories (every regular file below, sorted) or `-` for standard input. None: standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// When to colour output: auto colours only a terminal, honouring NO_COLOR and CLICOLOR_FORCE.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    /// Treat warnings as failures for the exit status.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Show token and interviewToken values instead of their length.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// Human format: print only the summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Accept // and /* */ comments and trailing commas, with a lenient-syntax warning for each.
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// Largest JSON value parsed, in bytes; a larger one is a too-large error and is skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(64..=(1u64 << 32)))]
+    pub max_payload_bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FormatArg {
+    /// A block per payload, a summary line, and the deprecation notice.
+    #[default]
+    Human,
+    /// One JSON document: results, summary, notices.
+    Json,
+    /// One JSON result per line.
+    Ndjson,
+    /// A table of payloads and a table of reasons.
+    Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorArg {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}

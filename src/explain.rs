@@ -1,0 +1,188 @@
+//! `authhook explain`: what an error code, reason code, rule or field means, what causes it, and
+//! what to do, all read from the contract tables.
+
+use std::fmt::Write as _;
+
+use crate::contract::{
+    AUTH_FIELDS, CANDIDATE_FIELDS, ERROR_CODES, ErrorCodeSpec, FieldSpec, ONBOARDING_FIELDS, REASONS,
+    RECOGNITION_FIELDS, RULES, ReasonSpec, RuleSpec, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, ValueCheck,
+};
+
+/// A topic `explain` knows.
+#[derive(Debug, Clone, Copy)]
+pub enum Topic {
+    ErrorCode(&'static ErrorCodeSpec),
+    Reason(&'static ReasonSpec),
+    Rule(&'static RuleSpec),
+    Field(&'static str, &'static FieldSpec),
+}
+
+/// Every field with the dotted name `explain` accepts for it.
+fn all_fields() -> Vec<(String, &'static str, &'static FieldSpec)> {
+    let groups: [(&str, &'static [FieldSpec], &'static str); 4] = [
+        ("", AUTH_FIELDS, "authentication payload"),
+        ("recognitionConfidence.", RECOGNITION_FIELDS, "recognitionConfidence"),
+        ("recognitionConfidence.candidates[].", CANDIDATE_FIELDS, "a 1:N candidate"),
+        ("", ONBOARDING_FIELDS, "onboarding status webhook"),
+    ];
+    let mut fields = Vec::new();
+    for (prefix, specs, owner) in groups {
+        for spec in specs {
+            let name = format!("{prefix}{}", spec.name);
+            if !fields.iter().any(|(known, _, _): &(String, _, _)| *known == name) {
+                fields.push((name, owner, spec));
+            }
+        }
+    }
+    fields
+}
+
+/// Finds the topic named `name`: an error code, reason code, rule id or field name.
+pub fn lookup(name: &str) -> Option<Topic> {
+    let name = name.trim();
+    if let Ok(code) = name.parse::<i64>() {
+        return ERROR_CODES.iter().find(|e| e.code == code).map(Topic::ErrorCode);
+    }
+    if let Some(rule) = RULES.iter().find(|r| r.id == name) {
+        return Some(Topic::Rule(rule));
+    }
+    if let Some(reason) = REASONS.iter().find(|r| r.id == name) {
+        return Some(Topic::Reason(reason));
+    }
+    let short = name.rsplit('.').next().unwrap_or(name);
+    let fields = all_fields();
+    let field = fields
+        .iter()
+        .find(|(full, _, _)| full == name)
+        .or_else(|| fields.iter().find(|(_, _, spec)| spec.name == short));
+    field.map(|(_, owner, spec)| Topic::Field(owner, spec))
+}
+
+/// Every topic name, for suggestions.
+pub fn topic_names() -> Vec<String> {
+    let mut names: Vec<String> = ERROR_CODES.iter().map(|e| e.code.to_string()).collect();
+    names.extend(RULES.iter().map(|r| r.id.to_owned()));
+    names.extend(REASONS.iter().map(|r| r.id.to_owned()));
+    names.extend(all_fields().into_iter().map(|(name, _, _)| name));
+    names
+}
+
+/// The known topic closest to `name`, for a "did you mean" hint.
+pub fn closest(name: &str, candidates: &[String]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(&name.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .filter(|(distance, c)| *distance <= 3.max(c.len() / 3))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c.clone())
+}
+
+/// The documented errorMessage of an error code, as `explain` shows it.
+fn documented_message(spec: &ErrorCodeSpec) -> String {
+    match spec.message {
+        None => "absent (the vendor documents none)".to_owned(),
+        Some(_) if spec.code == SPOOF_CODE => {
+            format!("\"{SPOOF_MESSAGE_PREFIX}<spoofConfidence>\", e.g. \"{SPOOF_MESSAGE_PREFIX}1.0\"")
+        }
+        Some(text) => format!("{text:?} (a final period is accepted)"),
+    }
+}
+
+fn checks_of(spec: &FieldSpec) -> String {
+    let check = match spec.check {
+        ValueCheck::Any => String::new(),
+        ValueCheck::UnitInterval => ", from 0 to 1 (out-of-range)".to_owned(),
+        ValueCheck::HexId => ", 24 lowercase hex characters (id-format)".to_owned(),
+        ValueCheck::Status => ", exactly \"PASS\" or \"FAIL\" (invalid-value)".to_owned(),
+        ValueCheck::Secret => {
+            ", a credential: redacted in every output, flagged when non-empty (token-present)".to_owned()
+        }
+        ValueCheck::Integer => ", a whole number".to_owned(),
+        ValueCheck::Object(fields) | ValueCheck::ArrayOf(fields) => {
+            format!(", members: {}", fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", "))
+        }
+    };
+    let presence = if spec.required { "required (missing-field)" } else { "optional" };
+    format!("{} {}, {presence}{check}", article(spec.json_type.name()), spec.json_type)
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+/// The full explanation of one topic.
+pub fn render(topic: Topic) -> String {
+    let mut out = String::new();
+    let _ = match topic {
+        Topic::ErrorCode(spec) => {
+            let reason = spec.reason.spec();
+            writeln!(out, "errorCode {}: {}", spec.code, spec.error)
+                .and_then(|_| writeln!(out, "  error:        {:?}", spec.error))
+                .and_then(|_| writeln!(out, "  errorMessage: {}", documented_message(spec)))
+                .and_then(|_| writeln!(out, "  reason:       {}", reason.id))
+                .and_then(|_| writeln!(out, "  meaning:      {}", reason.meaning))
+                .and_then(|_| writeln!(out, "  what to do:   {}", reason.action))
+        }
+        Topic::Reason(spec) => {
+            let codes: Vec<String> =
+                ERROR_CODES.iter().filter(|e| e.reason == spec.code).map(|e| e.code.to_string()).collect();
+            writeln!(out, "reason {}: {}", spec.id, spec.title)
+                .and_then(|_| writeln!(out, "  meaning:    {}", spec.meaning))
+                .and_then(
+                    |_| if codes.is_empty() { Ok(()) } else { writeln!(out, "  errorCode:  {}", codes.join(", ")) },
+                )
+                .and_then(|_| writeln!(out, "  what to do: {}", spec.action))
+        }
+        Topic::Rule(spec) => writeln!(out, "rule {} ({} by default): {}", spec.id, spec.severity.name(), spec.summary)
+            .and_then(|_| writeln!(out, "  why:        {}", spec.cause))
+            .and_then(|_| writeln!(out, "  what to do: {}", spec.fix)),
+        Topic::Field(owner, spec) => writeln!(out, "field {} (in the {owner}): {}", spec.name, checks_of(spec))
+            .and_then(|_| writeln!(out, "  meaning: {}", spec.meaning)),
+    };
+    out
+}
+
+/// The index of every topic, one line each.
+pub fn index() -> String {
+    let mut out = String::from("Error codes (authhook explain 4005):\n");
+    for spec in ERROR_CODES {
+        let _ = writeln!(out, "  {:<28} {}", spec.code, spec.error);
+    }
+    out.push_str("  other codes                  an API exception or unpredicted error (reason api-exception)\n");
+    out.push_str("\nReasons (authhook explain spoof-detected):\n");
+    for spec in REASONS {
+        let _ = writeln!(out, "  {:<28} {}", spec.id, spec.title);
+    }
+    out.push_str("\nRules (authhook explain id-format):\n");
+    for spec in RULES {
+        let _ = writeln!(out, "  {:<28} {:<8} {}", spec.id, spec.severity.name(), spec.summary);
+    }
+    out.push_str("\nFields (authhook explain overallScore):\n");
+    for (name, owner, spec) in all_fields() {
+        let _ = writeln!(out, "  {:<28} {} ({owner})", name, spec.json_type);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_kind_of_topic() {
+        assert!(matches!(lookup("4005"), Some(Topic::ErrorCode(spec)) if spec.code == 4005));
+        assert!(matches!(lookup("id-format"), Some(Topic::Rule(_))));
+        assert!(matches!(lookup("face-matched"), Some(Topic::Reason(_))));
+        assert!(
+            matches!(lookup("recognitionConfidence.candidates[].identityId"), Some(Topic::Field(_, spec)) if spec.name == "identityId")
+        );
+        assert!(matches!(lookup("onboardingStatus"), Some(Topic::Field(_, _))));
+        assert!(lookup("4006").is_none());
+    }
+
+    #[test]
+    fn suggests_the_closest_topic() {
+        assert_eq!(closest("id-fromat", &topic_names()).as_deref(), Some("id-format"));
+        assert_eq!(closest("zzzzzzzzzzzzzzzzz", &topic_names()), None);
+    }
+}

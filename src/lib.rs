@@ -1,0 +1,129 @@
+//! `authhook` inspects Incode 1:1 Authentication webhook payloads.
+//!
+//! It finds payloads wherever they sit in its input ([`scan`]), parses them keeping every
+//! position ([`json`]), validates them against the documented contract ([`contract`], [`rules`]),
+//! explains each verdict ([`reasons`]), and renders results in several formats ([`report`]).
+//! [`run_check`] ties these together for the command line.
+
+pub mod assess;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod contract;
+pub mod deprecation;
+pub mod error;
+pub mod explain;
+pub mod input;
+pub mod json;
+pub mod position;
+pub mod reasons;
+pub mod redact;
+pub mod report;
+pub mod rules;
+pub mod samples;
+pub mod scan;
+pub mod verdict;
+
+use std::io::Write;
+
+use crate::check::{StreamError, check_stream};
+use crate::config::CheckConfig;
+use crate::error::RunError;
+use crate::verdict::Summary;
+
+/// What a `check` run concluded, for the exit status.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub summary: Summary,
+    /// Inputs that could not be read.
+    pub input_problems: u64,
+    /// Warnings fail the run.
+    pub strict: bool,
+}
+
+/// The exit statuses `authhook` documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Every payload is valid.
+    Valid = 0,
+    /// A payload has an error finding (or, with --strict, a warning).
+    Invalid = 1,
+    /// A usage error, an unreadable input, or no authentication payload found.
+    Trouble = 2,
+}
+
+impl Outcome {
+    pub fn exit_status(&self) -> ExitStatus {
+        let summary = &self.summary;
+        if self.input_problems > 0 {
+            ExitStatus::Trouble
+        } else if summary.errors > 0 {
+            ExitStatus::Invalid
+        } else if summary.authentications() == 0 {
+            ExitStatus::Trouble
+        } else if self.strict && summary.warnings > 0 {
+            ExitStatus::Invalid
+        } else {
+            ExitStatus::Valid
+        }
+    }
+
+    /// What was found instead, when no authentication payload was.
+    pub fn nothing_found_message(&self) -> Option<String> {
+        if self.summary.authentications() > 0 || self.input_problems > 0 {
+            return None;
+        }
+        let found: Vec<String> = self.summary.kinds.iter().map(|(kind, count)| format!("{count} {kind}")).collect();
+        let detail =
+            if found.is_empty() { "no JSON value that could be a payload".to_owned() } else { found.join(", ") };
+        Some(format!("no authentication payload found; found instead: {detail}"))
+    }
+}
+
+/// Checks every input of `config`, writing the report to `out` and problems to `problems`.
+pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn Write) -> Result<Outcome, RunError> {
+    let paths = if config.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { config.paths.clone() };
+    let (inputs, walk_problems) = input::expand(&paths);
+    let mut outcome = Outcome { strict: config.strict, ..Outcome::default() };
+    for problem in walk_problems {
+        report_problem(problems, &problem)?;
+        outcome.input_problems += 1;
+    }
+    let mut renderer = config.format.renderer(config.style);
+    for input in inputs {
+        let reader = match input.open() {
+            Ok(reader) => reader,
+            Err(problem) => {
+                report_problem(problems, &problem)?;
+                outcome.input_problems += 1;
+                continue;
+            }
+        };
+        let mut on_batch = |batch: Vec<verdict::CheckResult>| {
+            for result in &batch {
+                outcome.summary.add(result);
+                renderer.result(out, result)?;
+            }
+            out.flush()
+        };
+        match check_stream(input.name(), reader, &config.assess, &mut on_batch) {
+            Ok(()) => {}
+            Err(StreamError::Input(problem)) => {
+                report_problem(problems, &problem)?;
+                outcome.input_problems += 1;
+            }
+            Err(StreamError::Output(error)) => return Err(RunError::Output(error)),
+        }
+    }
+    let notices = [deprecation::notice(config.today)];
+    renderer.finish(out, &outcome.summary, &notices).map_err(RunError::Output)?;
+    out.flush().map_err(RunError::Output)?;
+    if let Some(message) = outcome.nothing_found_message() {
+        writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
+    }
+    Ok(outcome)
+}
+
+fn report_problem(problems: &mut dyn Write, problem: &error::InputError) -> Result<(), RunError> {
+    writeln!(problems, "authhook: {problem}").map_err(RunError::Output)
+}

@@ -1,0 +1,93 @@
+//! The `authhook` command: parse the command line, run the library, map the outcome to an exit
+//! status.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use authhook::cli::{CheckArgs, Cli, Command};
+use authhook::config::CheckConfig;
+use authhook::error::RunError;
+use authhook::{ExitStatus, explain, run_check, samples};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Some(Command::Check(args)) => check(&args),
+        None => check(&cli.check),
+        Some(Command::Explain { topic }) => explain_topic(topic.as_deref()),
+        Some(Command::Sample { name, all }) => sample(name.as_deref(), all),
+    };
+    ExitCode::from(status as u8)
+}
+
+fn check(args: &CheckArgs) -> ExitStatus {
+    if args.paths.is_empty() && io::stdin().is_terminal() {
+        eprintln!(
+            "authhook: no input: pipe a payload in (authhook sample pass | authhook) or name files (authhook check samples/); see authhook --help"
+        );
+        return ExitStatus::Trouble;
+    }
+    let config = match CheckConfig::from_args(args) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("authhook: {error}");
+            return ExitStatus::Trouble;
+        }
+    };
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match run_check(&config, &mut out, &mut io::stderr().lock()) {
+        Ok(outcome) => outcome.exit_status(),
+        Err(error) => failure(&error),
+    }
+}
+
+/// A closed output (as with `| head`) ends the run quietly; anything else is reported.
+fn failure(error: &RunError) -> ExitStatus {
+    if error.is_broken_pipe() {
+        return ExitStatus::Valid;
+    }
+    eprintln!("authhook: {error}");
+    ExitStatus::Trouble
+}
+
+fn explain_topic(topic: Option<&str>) -> ExitStatus {
+    let text = match topic {
+        None => explain::index(),
+        Some(name) => match explain::lookup(name) {
+            Some(topic) => explain::render(topic),
+            None => {
+                let hint = explain::closest(name, &explain::topic_names())
+                    .map(|c| format!("; did you mean {c:?}?"))
+                    .unwrap_or_default();
+                eprintln!("authhook: unknown topic {name:?}{hint} (authhook explain lists every topic)");
+                return ExitStatus::Trouble;
+            }
+        },
+    };
+    print_text(&text)
+}
+
+fn sample(name: Option<&str>, all: bool) -> ExitStatus {
+    let text = match (name, all) {
+        (_, true) => samples::SAMPLES.iter().map(|s| s.compact() + "\n").collect(),
+        (Some(name), false) => match samples::find(name) {
+            Some(sample) => sample.json.to_owned(),
+            None => {
+                let names: Vec<&str> = samples::SAMPLES.iter().map(|s| s.name).collect();
+                eprintln!("authhook: no sample named {name:?}; the samples are: {}", names.join(", "));
+                return ExitStatus::Trouble;
+            }
+        },
+        (None, false) => samples::SAMPLES.iter().map(|s| format!("{:<20} {}\n", s.name, s.description)).collect(),
+    };
+    print_text(&text)
+}
+
+fn print_text(text: &str) -> ExitStatus {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitStatus::Valid,
+        Err(error) => failure(&RunError::Output(error)),
+    }
+}

@@ -1,0 +1,109 @@
+//! Where things are in an input: byte offset, 1-based line, and 1-based column in characters.
+//!
+//! Positions are computed lazily by walking forward from a known position, so the scanner only
+//! pays for line counting between the payloads it reports.
+
+use serde::Serialize;
+
+/// A point in an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// Byte offset from the start of the input (after decompression, if any).
+    pub offset: u64,
+    /// 1-based line number.
+    pub line: u64,
+    /// 1-based column, counted in characters.
+    pub column: u64,
+}
+
+impl Position {
+    /// The first byte of an input.
+    pub const START: Position = Position { offset: 0, line: 1, column: 1 };
+
+    /// The position just after `bytes`, which start at `self`.
+    pub fn advanced_over(self, bytes: &[u8]) -> Position {
+        let offset = self.offset + bytes.len() as u64;
+        let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => Position {
+                offset,
+                line: self.line + newlines,
+                column: 1 + count_chars(bytes.get(last + 1..).unwrap_or_default()),
+            },
+            None => Position { offset, line: self.line, column: self.column + count_chars(bytes) },
+        }
+    }
+}
+
+/// Counts UTF-8 characters; a byte that is not a continuation byte starts one.
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+}
+
+/// Maps offsets in one buffer to positions, given the position of one of its bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Locator<'a> {
+    buf: &'a [u8],
+    anchor_index: usize,
+    anchor: Position,
+    /// When set, every offset maps to the anchor: used for text decoded out of a JSON string,
+    /// whose bytes do not stand in the input as they are.
+    fixed: bool,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator for `buf`, whose byte at `anchor_index` is at `anchor`.
+    pub fn new(buf: &'a [u8], anchor_index: usize, anchor: Position) -> Self {
+        Locator { buf, anchor_index, anchor, fixed: false }
+    }
+
+    /// A locator that places every offset of `buf` at `anchor`.
+    pub fn fixed(buf: &'a [u8], anchor: Position) -> Self {
+        Locator { buf, anchor_index: 0, anchor, fixed: true }
+    }
+
+    pub fn buf(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// Whether positions inside this buffer are exact.
+    pub fn is_exact(&self) -> bool {
+        !self.fixed
+    }
+
+    /// The position of `buf[index]`; offsets before the anchor map to the anchor.
+    pub fn locate(&self, index: usize) -> Position {
+        if self.fixed || index <= self.anchor_index {
+            return self.anchor;
+        }
+        let between = self.buf.get(self.anchor_index..index).unwrap_or_default();
+        self.anchor.advanced_over(between)
+    }
+
+    /// A locator anchored at `index`, to make later look-ups near it cheap.
+    pub fn rebased(&self, index: usize) -> Locator<'a> {
+        Locator { anchor_index: index.max(self.anchor_index), anchor: self.locate(index), ..*self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lines_and_characters() {
+        let p = Position::START.advanced_over("ab\r\né{".as_bytes());
+        assert_eq!(p, Position { offset: 7, line: 2, column: 3 });
+        let q = p.advanced_over("xy".as_bytes());
+        assert_eq!(q, Position { offset: 9, line: 2, column: 5 });
+    }
+
+    #[test]
+    fn locates_from_an_anchor() {
+        let text = b"one\ntwo {x}\n";
+        let locator = Locator::new(text, 4, Position { offset: 4, line: 2, column: 1 });
+        assert_eq!(locator.locate(8), Position { offset: 8, line: 2, column: 5 });
+        assert_eq!(locator.rebased(8).locate(12).line, 3);
+        assert_eq!(Locator::fixed(text, Position::START).locate(11), Position::START);
+    }
+}

@@ -1,0 +1,109 @@
+//! The human format: a block per payload (status, decisive reason, ids, where it was found, then
+//! every reason and finding), a summary line, and the deprecation notice.
+
+use std::io::{self, Write};
+
+use super::paint::Paint;
+use super::{Notice, Renderer, Style, escape_for_terminal, summary_line};
+use crate::verdict::{CheckResult, Kind, Summary};
+
+pub struct Human {
+    paint: Paint,
+    quiet: bool,
+    blocks: u64,
+}
+
+impl Human {
+    pub fn new(style: Style) -> Self {
+        Human { paint: Paint { enabled: style.color }, quiet: style.quiet, blocks: 0 }
+    }
+
+    fn headline(&self, result: &CheckResult) -> String {
+        let label = match (result.status, result.kind) {
+            (Some(status), _) => self.paint.status(Some(status), status.name()),
+            (None, kind) if kind.is_authentication() => self.paint.status(None, "UNKNOWN STATUS"),
+            (None, _) if result.valid => self.paint.status(None, "SKIPPED"),
+            (None, _) => self.paint.severity(crate::contract::Severity::Error, "UNREADABLE"),
+        };
+        let what = match (result.decisive_reason(), result.findings.first()) {
+            (Some(reason), _) => reason.id().to_owned(),
+            (None, _) if result.kind == Kind::OnboardingStatus => "onboarding-status webhook".to_owned(),
+            (None, Some(finding)) => finding.rule.id().to_owned(),
+            (None, None) => result.kind.name().to_owned(),
+        };
+        let invalid = if result.valid || result.status.is_none() {
+            String::new()
+        } else {
+            format!(" {}", self.paint.severity(crate::contract::Severity::Error, "(invalid)"))
+        };
+        let location =
+            format!("{}:{}:{}", escape_for_terminal(&result.source.path), result.source.line, result.source.column);
+        format!("{label} {}{invalid}  {}", self.paint.bold(&what), self.paint.dim(&location))
+    }
+
+    fn identifiers(result: &CheckResult) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(customer) = &result.customer_id {
+            parts.push(format!("customer {}", escape_for_terminal(customer)));
+        }
+        if let Some(transaction) = &result.transaction_id {
+            parts.push(format!("transaction {}", escape_for_terminal(transaction)));
+        }
+        if let Some(code) = result.error_code {
+            parts.push(format!("errorCode {code}"));
+        }
+        if result.kind == Kind::Auth1ToN {
+            parts.push("1:N authentication".to_owned());
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
+impl Renderer for Human {
+    fn result(&mut self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        if self.blocks > 0 {
+            writeln!(out)?;
+        }
+        self.blocks += 1;
+        writeln!(out, "{}", self.headline(result))?;
+        if let Some(ids) = Self::identifiers(result) {
+            writeln!(out, "  {ids}")?;
+        }
+        for reason in &result.reasons {
+            writeln!(
+                out,
+                "  {} {}",
+                self.paint.bold(&format!("{}:", reason.code.id())),
+                escape_for_terminal(&reason.message)
+            )?;
+        }
+        for finding in &result.findings {
+            let tag =
+                self.paint.severity(finding.severity, &format!("{}[{}]", finding.severity.name(), finding.rule.id()));
+            let pointer = if finding.pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", escape_for_terminal(&finding.pointer))
+            };
+            let at = self.paint.dim(&format!("{}:{}", finding.line, finding.column));
+            writeln!(out, "  {tag} {at}{pointer}: {}", escape_for_terminal(&finding.message))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary, notices: &[Notice]) -> io::Result<()> {
+        if self.blocks > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}", self.paint.bold(&summary_line(summary)))?;
+        if !self.quiet {
+            for notice in notices {
+                writeln!(out, "{} {}", self.paint.dim("note:"), notice.message)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! The JSON and NDJSON formats: one conversion (serde), two framings.
+//!
+//! JSON is one document, `{"schemaVersion":1,"results":[...],"summary":{...},"notices":[...]}`,
+//! written as it goes with one result per line. NDJSON is one result object per line and
+//! nothing else. The shape of a result is documented in the README.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Notice, Renderer};
+use crate::verdict::{CheckResult, Summary};
+
+/// The version of the JSON wire format.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub struct Json {
+    /// Whether the results are wrapped in one document (JSON) or stand alone (NDJSON).
+    document: bool,
+    results_written: u64,
+}
+
+impl Json {
+    pub fn document() -> Self {
+        Json { document: true, results_written: 0 }
+    }
+
+    pub fn lines() -> Self {
+        Json { document: false, results_written: 0 }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tail<'a> {
+    summary: &'a Summary,
+    notices: &'a [Notice],
+}
+
+impl Renderer for Json {
+    fn result(&mut self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
+        if self.document {
+            if self.results_written == 0 {
+                writeln!(out, "{{\"schemaVersion\":{SCHEMA_VERSION},\"results\":[")?;
+            } else {
+                out.write_all(b",\n")?;
+            }
+        }
+        serde_json::to_writer(&mut *out, result)?;
+        if !self.document {
+            out.write_all(b"\n")?;
+        }
+        self.results_written += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary, notices: &[Notice]) -> io::Result<()> {
+        if !self.document {
+            return Ok(());
+        }
+        if self.results_written == 0 {
+            write!(out, "{{\"schemaVersion\":{SCHEMA_VERSION},\"results\":[")?;
+        } else {
+            out.write_all(b"\n")?;
+        }
+        let tail = serde_json::to_string(&Tail { summary, notices })?;
+        // The tail is an object; splice its members after the results array.
+        let members = tail.strip_prefix('{').unwrap_or(&tail);
+        writeln!(out, "],{members}")
+    }
+}

@@ -1,0 +1,128 @@
+//! Renderers: one per output format, behind one trait.
+//!
+//! A renderer is handed each result as soon as it is ready (so line-oriented formats stream)
+//! and the summary and notices at the end. Renderers write to a writer they are given and never
+//! print on their own. Colour is decided once, in the configuration, and only the human and
+//! table renderers use it. Text that comes from a payload is passed through
+//! [`escape_for_terminal`] by every renderer that writes for a terminal.
+
+mod human;
+mod json;
+mod paint;
+mod table;
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::verdict::{CheckResult, Summary};
+
+/// A message about the run as a whole, such as the webhook's deprecation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Writes one output format.
+pub trait Renderer {
+    /// Renders one result, in input order.
+    fn result(&mut self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()>;
+    /// Renders what follows the last result.
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary, notices: &[Notice]) -> io::Result<()>;
+}
+
+/// The output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Ndjson,
+    Table,
+}
+
+/// How output looks, whatever the format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Print only the summary line (human format).
+    pub quiet: bool,
+}
+
+impl Format {
+    /// Whether the format is meant to be read by people rather than programs.
+    pub fn is_human_readable(self) -> bool {
+        matches!(self, Format::Human | Format::Table)
+    }
+
+    /// Whether results must carry the payload itself.
+    pub fn shows_payload(self) -> bool {
+        matches!(self, Format::Json | Format::Ndjson)
+    }
+
+    /// A renderer for this format.
+    pub fn renderer(self, style: Style) -> Box<dyn Renderer> {
+        match self {
+            Format::Human => Box::new(human::Human::new(style)),
+            Format::Json => Box::new(json::Json::document()),
+            Format::Ndjson => Box::new(json::Json::lines()),
+            Format::Table => Box::new(table::Table::new(style)),
+        }
+    }
+}
+
+/// Makes text from a payload safe to print on a terminal: control characters (escape sequences
+/// included) and Unicode bidirectional controls are shown as `\u{..}` escapes.
+pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `1 warning`, `2 warnings`.
+pub fn plural(count: u64, noun: &str) -> String {
+    if count == 1 { format!("{count} {noun}") } else { format!("{count} {noun}s") }
+}
+
+/// The one-line summary shared by the human and table formats.
+pub fn summary_line(summary: &Summary) -> String {
+    let mut line = format!(
+        "{}: {} PASS, {} FAIL, {} invalid, {}",
+        plural(summary.payloads, "payload"),
+        summary.pass,
+        summary.fail,
+        summary.invalid,
+        plural(summary.warnings, "warning")
+    );
+    if summary.notes > 0 {
+        line.push_str(&format!(", {}", plural(summary.notes, "note")));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_controls_and_bidi() {
+        assert_eq!(escape_for_terminal("plain é"), "plain é");
+        assert_eq!(escape_for_terminal("a\u{1b}[31mb\u{202E}c\n"), "a\\u{1b}[31mb\\u{202e}c\\u{a}");
+    }
+}

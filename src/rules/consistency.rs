@@ -1,0 +1,189 @@
+//! Cross-field rules: whether the status, flags, scores and error fields of an authentication
+//! payload agree with each other and with the documented error table.
+
+use super::{AuthView, FindingSink, Path, number};
+use crate::contract::{AuthField, Rule, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, error_code};
+use crate::verdict::Status;
+
+/// Two confidences closer than this are the same value written differently.
+const SAME_CONFIDENCE: f64 = 1e-9;
+
+/// Runs every cross-field rule over `view`.
+pub fn check(view: &AuthView<'_, '_>, status: Option<Status>, sink: &mut FindingSink<'_>) {
+    if status == Some(Status::Pass) {
+        contradictions(view, sink);
+        score(view, sink);
+    }
+    error_fields(view, sink);
+    spoof(view, sink);
+}
+
+/// Adds a finding at the top-level field `field`.
+fn at(view: &AuthView<'_, '_>, field: AuthField, rule: Rule, sink: &mut FindingSink<'_>, message: String) {
+    let offset = view.node(field).map_or(0, |node| node.offset);
+    let root = Path::Root;
+    sink.add(rule, &Path::Key(&root, field.name()), offset, message);
+}
+
+fn contradictions(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
+    let flags = [
+        (AuthField::FaceMatch, false, "faceMatch is false"),
+        (AuthField::SpoofAttempt, true, "spoofAttempt is true: liveness detected a presentation attack"),
+        (AuthField::HasLenses, true, "hasLenses is true, which fails authentication"),
+        (AuthField::HasFaceMask, true, "hasFaceMask is true, which fails authentication"),
+    ];
+    for (field, failing, what) in flags {
+        if view.bool(field) == Some(failing) {
+            at(view, field, Rule::Contradiction, sink, format!("overallStatus is PASS but {what}"));
+        }
+    }
+    for field in [AuthField::Error, AuthField::ErrorCode, AuthField::ErrorMessage] {
+        if view.has(field) {
+            at(
+                view,
+                field,
+                Rule::Contradiction,
+                sink,
+                format!("overallStatus is PASS but the payload carries {}, which only failures do", field.name()),
+            );
+        }
+    }
+}
+
+fn score(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
+    let Some(overall) = view.number(AuthField::OverallScore) else { return };
+    if overall == 0.0 {
+        at(
+            view,
+            AuthField::OverallScore,
+            Rule::ScoreInconsistent,
+            sink,
+            "overallStatus is PASS but overallScore is 0".to_owned(),
+        );
+    } else if let Some(confidence) = view.recognition_confidence()
+        && (overall - confidence).abs() > SAME_CONFIDENCE
+    {
+        let message = format!(
+            "overallScore {} differs from recognitionConfidence.confidence {}; they are equal in the published PASS sample",
+            number(overall),
+            number(confidence)
+        );
+        at(view, AuthField::OverallScore, Rule::ScoreInconsistent, sink, message);
+    }
+}
+
+fn error_fields(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
+    match (view.has(AuthField::Error), view.has(AuthField::ErrorCode)) {
+        (true, false) => {
+            at(
+                view,
+                AuthField::Error,
+                Rule::ErrorFieldsIncomplete,
+                sink,
+                "error is present without errorCode".to_owned(),
+            );
+        }
+        (false, true) => {
+            at(
+                view,
+                AuthField::ErrorCode,
+                Rule::ErrorFieldsIncomplete,
+                sink,
+                "errorCode is present without error".to_owned(),
+            );
+        }
+        _ => {}
+    }
+    let Some(code) = view.error_code() else { return };
+    let Some(spec) = error_code(code) else {
+        let message = format!(
+            "errorCode {code} is not documented; the vendor sends such codes for an API exception or unpredicted error"
+        );
+        at(view, AuthField::ErrorCode, Rule::UndocumentedErrorCode, sink, message);
+        return;
+    };
+    if let Some(error) = view.text(AuthField::Error)
+        && !same_text(&error, spec.error)
+    {
+        let message = format!("error for {code} is documented as {:?}, found {error:?}", spec.error);
+        at(view, AuthField::Error, Rule::ErrorTextMismatch, sink, message);
+    }
+    let Some(found) = view.text(AuthField::ErrorMessage) else { return };
+    let documented = match spec.message {
+        None => Some(format!("errorMessage is documented as absent for {code}, found {found:?}")),
+        Some(_) if code == SPOOF_CODE => spoof_confidence_in(&found).is_none().then(|| {
+            format!(
+                "errorMessage for {code} is documented as \"{SPOOF_MESSAGE_PREFIX}<spoof confidence>\", found {found:?}"
+            )
+        }),
+        Some(expected) => (!same_text(&found, expected))
+            .then(|| format!("errorMessage for {code} is documented as {expected:?}, found {found:?}")),
+    };
+    if let Some(message) = documented {
+        at(view, AuthField::ErrorMessage, Rule::ErrorTextMismatch, sink, message);
+    }
+}
+
+fn spoof(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
+    let is_4005 = view.error_code() == Some(SPOOF_CODE);
+    let attempt = view.bool(AuthField::SpoofAttempt);
+    if is_4005 && attempt == Some(false) {
+        at(
+            view,
+            AuthField::SpoofAttempt,
+            Rule::SpoofInconsistent,
+            sink,
+            "errorCode is 4005 (spoof attempt detected) but spoofAttempt is false".to_owned(),
+        );
+    }
+    if !is_4005 && attempt == Some(true) {
+        let message = match view.error_code() {
+            Some(code) => format!("spoofAttempt is true but errorCode is {code}, not 4005"),
+            None => "spoofAttempt is true but errorCode 4005 (spoof attempt detected) is absent".to_owned(),
+        };
+        at(view, AuthField::SpoofAttempt, Rule::SpoofInconsistent, sink, message);
+    }
+    if !is_4005 {
+        return;
+    }
+    let stated = view.text(AuthField::ErrorMessage).and_then(|m| spoof_confidence_in(&m));
+    if let (Some(stated), Some(actual)) = (stated, view.number(AuthField::SpoofConfidence))
+        && (stated - actual).abs() > SAME_CONFIDENCE
+    {
+        let message = format!(
+            "errorMessage states spoof confidence {} but spoofConfidence is {}",
+            number(stated),
+            number(actual)
+        );
+        at(view, AuthField::ErrorMessage, Rule::SpoofInconsistent, sink, message);
+    }
+}
+
+/// The spoof confidence stated in a 4005 errorMessage.
+pub fn spoof_confidence_in(message: &str) -> Option<f64> {
+    let rest = message.strip_prefix(SPOOF_MESSAGE_PREFIX)?;
+    rest.strip_suffix('.').unwrap_or(rest).trim().parse().ok().filter(|v: &f64| v.is_finite())
+}
+
+/// Whether two texts are the same, ignoring one final period.
+fn same_text(found: &str, documented: &str) -> bool {
+    found.strip_suffix('.').unwrap_or(found) == documented.strip_suffix('.').unwrap_or(documented)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_confidence_in_a_spoof_message() {
+        assert_eq!(spoof_confidence_in("Spoof attempt detected. Spoof confidence 1.0"), Some(1.0));
+        assert_eq!(spoof_confidence_in("Spoof attempt detected. Spoof confidence 0.97."), Some(0.97));
+        assert_eq!(spoof_confidence_in("Spoof attempt detected"), None);
+    }
+
+    #[test]
+    fn ignores_a_final_period() {
+        assert!(same_text("Can't find customer by any criteria.", "Can't find customer by any criteria"));
+        assert!(!same_text("Cannot find customer", "Can't find customer by any criteria"));
+    }
+}

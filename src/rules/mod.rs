@@ -1,0 +1,177 @@
+//! The checks: each turns a parsed payload into findings against the contract.
+//!
+//! [`fields`] walks objects against the contract's field tables (presence, types, ranges,
+//! formats, duplicate and unknown keys) and fills an [`AuthView`], the typed view of the
+//! top-level fields; [`consistency`] then checks how those fields agree with each other.
+//! Findings are placed with a [`FindingSink`], which turns byte offsets into lines and columns
+//! only when a finding is actually made.
+
+pub mod consistency;
+pub mod fields;
+
+use std::fmt::Write as _;
+
+use crate::contract::{AUTH_FIELDS, AuthField, Rule};
+use crate::json::Node;
+use crate::position::Locator;
+use crate::verdict::Finding;
+
+/// A JSON pointer under construction, kept as a chain of borrowed segments until a finding
+/// needs it as text.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'p> {
+    Root,
+    Key(&'p Path<'p>, &'p str),
+    Index(&'p Path<'p>, usize),
+}
+
+impl Path<'_> {
+    /// The RFC 6901 pointer, `""` for the root.
+    pub fn pointer(&self) -> String {
+        let mut out = String::new();
+        self.write_to(&mut out);
+        out
+    }
+
+    fn write_to(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.write_to(out);
+                out.push('/');
+                for c in key.chars() {
+                    match c {
+                        '~' => out.push_str("~0"),
+                        '/' => out.push_str("~1"),
+                        _ => out.push(c),
+                    }
+                }
+            }
+            Path::Index(parent, index) => {
+                parent.write_to(out);
+                let _ = write!(out, "/{index}");
+            }
+        }
+    }
+}
+
+/// Collects findings for one payload, locating them in the input.
+pub struct FindingSink<'l> {
+    locator: Locator<'l>,
+    pub findings: Vec<Finding>,
+}
+
+impl<'l> FindingSink<'l> {
+    pub fn new(locator: Locator<'l>) -> Self {
+        FindingSink { locator, findings: Vec::new() }
+    }
+
+    /// Records a finding of `rule` at byte `offset` of the scanned buffer.
+    pub fn add(&mut self, rule: Rule, path: &Path<'_>, offset: usize, message: String) {
+        let at = self.locator.locate(offset);
+        self.findings.push(Finding {
+            rule,
+            severity: rule.severity(),
+            pointer: path.pointer(),
+            line: at.line,
+            column: at.column,
+            message,
+        });
+    }
+}
+
+/// The top-level fields of an authentication payload; where a key repeats, the last one.
+#[derive(Debug, Default)]
+pub struct AuthView<'n, 'a> {
+    slots: [Option<&'n Node<'a>>; AUTH_FIELDS.len()],
+}
+
+impl<'n, 'a> AuthView<'n, 'a> {
+    pub fn set(&mut self, index: usize, node: &'n Node<'a>) {
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = Some(node);
+        }
+    }
+
+    pub fn node(&self, field: AuthField) -> Option<&'n Node<'a>> {
+        self.slots.get(field as usize).copied().flatten()
+    }
+
+    pub fn has(&self, field: AuthField) -> bool {
+        self.node(field).is_some()
+    }
+
+    pub fn bool(&self, field: AuthField) -> Option<bool> {
+        self.node(field).and_then(Node::as_bool)
+    }
+
+    pub fn number(&self, field: AuthField) -> Option<f64> {
+        self.node(field).and_then(Node::as_f64)
+    }
+
+    pub fn text(&self, field: AuthField) -> Option<String> {
+        self.node(field).and_then(Node::as_str).map(|s| s.decoded().into_owned())
+    }
+
+    /// errorCode as a whole number, also when written as `4005.0`.
+    pub fn error_code(&self) -> Option<i64> {
+        let value = self.number(AuthField::ErrorCode)?;
+        (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
+    }
+
+    /// recognitionConfidence.confidence, when it is a number.
+    pub fn recognition_confidence(&self) -> Option<f64> {
+        self.node(AuthField::RecognitionConfidence)?.get("confidence")?.as_f64()
+    }
+
+    /// Whether recognitionConfidence.candidates holds at least one item (a 1:N payload).
+    pub fn has_candidates(&self) -> bool {
+        let candidates = self.node(AuthField::RecognitionConfidence).and_then(|r| r.get("candidates"));
+        matches!(candidates.map(|c| &c.value), Some(crate::json::Value::Array(items)) if !items.is_empty())
+    }
+}
+
+/// A short, safe rendering of a value for a message: strings quoted and cut to 40 characters,
+/// credentials (JWT-shaped strings) replaced by their length.
+pub fn preview(node: &Node<'_>) -> String {
+    use crate::json::Value;
+    match &node.value {
+        Value::String(s) => preview_text(&s.decoded()),
+        Value::Number(text) => text.chars().take(40).collect(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        Value::Array(items) => format!("an array of {}", items.len()),
+        Value::Object(members) => format!("an object of {} members", members.len()),
+    }
+}
+
+/// A string quoted for a message, cut to 40 characters; a credential shows only its length.
+pub fn preview_text(text: &str) -> String {
+    if crate::redact::looks_like_jwt(text) {
+        return format!("a {}-character token", text.chars().count());
+    }
+    let mut cut: String = text.chars().take(40).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
+/// Formats a number for a message, as short as it reads.
+pub fn number(value: f64) -> String {
+    format!("{value}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_tilde_and_slash() {
+        let root = Path::Root;
+        let key = Path::Key(&root, "a/b~c");
+        let item = Path::Index(&key, 3);
+        assert_eq!(item.pointer(), "/a~1b~0c/3");
+        assert_eq!(root.pointer(), "");
+    }
+}

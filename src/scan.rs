@@ -1,0 +1,254 @@
+//! Finding JSON values in arbitrary text.
+//!
+//! One scanner serves every input shape: a single document, NDJSON, values back to back (`}{`),
+//! and free text such as log lines with JSON embedded anywhere, pretty-printed objects spanning
+//! lines included. A candidate is an object that begins like JSON (`{`, optional white space,
+//! `"`) or an array that begins with an object (`[`, optional white space, `{`); a lone brace in
+//! prose (`{name}`) is not one. A candidate object that does not parse is reported as a syntax
+//! error and scanning resumes where parsing stopped; a candidate array that does not parse is
+//! not reported, and scanning resumes inside it so the objects it holds are still found.
+//!
+//! The scanner is incremental: it is fed a buffer and told whether more input follows. When a
+//! candidate runs past the end of the buffer it stops and says how much of the buffer it is done
+//! with, so the caller can keep the rest and append more input. A candidate larger than
+//! [`ScanOptions::max_payload_bytes`] is reported as too large and skipped structurally without
+//! being held in memory.
+
+use crate::json::{self, Options, Parsed, SyntaxError, SyntaxKind};
+
+/// Scanner settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Accept comments and trailing commas.
+    pub lenient: bool,
+    /// Largest value, in bytes, that is parsed; larger ones are reported and skipped.
+    pub max_payload_bytes: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { lenient: false, max_payload_bytes: 1 << 20 }
+    }
+}
+
+/// Something the scanner found in a buffer. Offsets index that buffer.
+#[derive(Debug)]
+pub enum Found<'a> {
+    /// A JSON value that parsed, starting at `start`.
+    Value { start: usize, parsed: Parsed<'a> },
+    /// A candidate object starting at `start` that does not parse.
+    Syntax { start: usize, error: SyntaxError },
+    /// A candidate starting at `start` larger than the payload limit.
+    TooLarge { start: usize },
+}
+
+impl Found<'_> {
+    pub fn start(&self) -> usize {
+        match self {
+            Found::Value { start, .. } | Found::Syntax { start, .. } | Found::TooLarge { start } => *start,
+        }
+    }
+}
+
+/// The outcome of scanning one buffer.
+#[derive(Debug)]
+pub struct Scanned<'a> {
+    pub found: Vec<Found<'a>>,
+    /// How many leading bytes of the buffer are done with; the caller keeps the rest and
+    /// scans it again with more input appended.
+    pub consumed: usize,
+}
+
+/// An incremental scanner; it remembers only whether it is skipping an oversized value.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    options: ScanOptions,
+    skipping: Option<StructuralSkip>,
+}
+
+enum Candidate {
+    At(usize),
+    /// A possible candidate at this offset that cannot be decided before more input arrives.
+    Undecided(usize),
+    None,
+}
+
+impl Scanner {
+    pub fn new(options: ScanOptions) -> Self {
+        Scanner { options, skipping: None }
+    }
+
+    /// Scans `buf`; `at_eof` says no more input follows it.
+    pub fn scan<'a>(&mut self, buf: &'a [u8], at_eof: bool) -> Scanned<'a> {
+        let mut found = Vec::new();
+        let mut pos = 0;
+        if let Some(skip) = self.skipping.as_mut() {
+            match skip.advance(buf) {
+                Some(end) => {
+                    self.skipping = None;
+                    pos = end;
+                }
+                None => return Scanned { found, consumed: buf.len() },
+            }
+        }
+        let parse_options = Options { lenient: self.options.lenient };
+        loop {
+            let start = match self.next_candidate(buf, pos, at_eof) {
+                Candidate::At(start) => start,
+                Candidate::Undecided(start) => return Scanned { found, consumed: start },
+                Candidate::None => return Scanned { found, consumed: buf.len() },
+            };
+            let is_object = buf.get(start) == Some(&b'{');
+            match json::parse_value(buf, start, parse_options) {
+                Ok(parsed) if parsed.end - start > self.options.max_payload_bytes => {
+                    found.push(Found::TooLarge { start });
+                    pos = parsed.end;
+                }
+                Ok(parsed) => {
+                    pos = parsed.end;
+                    found.push(Found::Value { start, parsed });
+                }
+                Err(error) if error.kind == SyntaxKind::UnexpectedEnd && !at_eof => {
+                    if buf.len() - start <= self.options.max_payload_bytes {
+                        return Scanned { found, consumed: start };
+                    }
+                    found.push(Found::TooLarge { start });
+                    let mut skip = StructuralSkip::default();
+                    match skip.advance(buf.get(start..).unwrap_or_default()) {
+                        Some(end) => pos = start + end,
+                        None => {
+                            self.skipping = Some(skip);
+                            return Scanned { found, consumed: buf.len() };
+                        }
+                    }
+                }
+                Err(error) if is_object => {
+                    found.push(Found::Syntax { start, error });
+                    pos = error.offset.max(start + 1);
+                }
+                Err(_) => pos = start + 1,
+            }
+        }
+    }
+
+    /// The next candidate at or after `from`.
+    fn next_candidate(&self, buf: &[u8], mut from: usize, at_eof: bool) -> Candidate {
+        loop {
+            let Some(rest) = buf.get(from..) else { return Candidate::None };
+            let Some(found) = memchr::memchr2(b'{', b'[', rest) else { return Candidate::None };
+            let at = from + found;
+            let opener = buf.get(at).copied();
+            let after = buf.get(at + 1..).unwrap_or_default();
+            let next = after.iter().position(|b| !b.is_ascii_whitespace());
+            match (opener, next.and_then(|i| after.get(i))) {
+                (Some(b'{'), Some(b'"')) | (Some(b'['), Some(b'{')) => return Candidate::At(at),
+                (Some(b'{'), Some(b'/')) if self.options.lenient => return Candidate::At(at),
+                (_, None) if !at_eof && after.len() <= self.options.max_payload_bytes => {
+                    return Candidate::Undecided(at);
+                }
+                _ => from = at + 1,
+            }
+        }
+    }
+}
+
+/// Follows brackets and strings to find where an oversized value ends, keeping no bytes.
+#[derive(Debug, Default)]
+struct StructuralSkip {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl StructuralSkip {
+    /// Consumes `bytes`; returns the offset just past the value's end once it is found.
+    fn advance(&mut self, bytes: &[u8]) -> Option<usize> {
+        for (i, &b) in bytes.iter().enumerate() {
+            if self.in_string {
+                match (self.escaped, b) {
+                    (true, _) => self.escaped = false,
+                    (false, b'\\') => self.escaped = true,
+                    (false, b'"') => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starts(text: &str) -> Vec<(usize, &'static str)> {
+        let mut scanner = Scanner::default();
+        let scanned = scanner.scan(text.as_bytes(), true);
+        assert_eq!(scanned.consumed, text.len());
+        scanned
+            .found
+            .iter()
+            .map(|f| {
+                let what = match f {
+                    Found::Value { .. } => "value",
+                    Found::Syntax { .. } => "syntax",
+                    Found::TooLarge { .. } => "too-large",
+                };
+                (f.start(), what)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_values_in_text() {
+        assert_eq!(starts(r#"x {name} y {"a":1}{"b":2} [{"c":3}]"#), [(11, "value"), (18, "value"), (26, "value")]);
+    }
+
+    #[test]
+    fn reports_broken_objects_and_resumes_where_parsing_stopped() {
+        assert_eq!(starts(r#"{"a":"PASS"Failure {"b":1,}{"c":2}"#), [(0, "syntax"), (19, "syntax"), (27, "value")]);
+    }
+
+    #[test]
+    fn a_broken_array_yields_the_objects_inside() {
+        assert_eq!(starts(r#"[{"a":1}, oops"#), [(1, "value")]);
+    }
+
+    #[test]
+    fn waits_for_more_input_when_a_value_is_cut() {
+        let mut scanner = Scanner::default();
+        let first = scanner.scan(br#"{"a":1} {"b":"#, false);
+        assert_eq!(first.found.len(), 1);
+        assert_eq!(first.consumed, 8);
+        let undecided = scanner.scan(b"x {  ", false);
+        assert_eq!((undecided.found.len(), undecided.consumed), (0, 2));
+        let at_end = scanner.scan(br#"{"b":"#, true);
+        assert!(matches!(at_end.found.as_slice(), [Found::Syntax { .. }]));
+    }
+
+    #[test]
+    fn skips_an_oversized_value_across_buffers() {
+        let options = ScanOptions { max_payload_bytes: 16, ..ScanOptions::default() };
+        let mut scanner = Scanner::new(options);
+        let head = br#"{"a":"}}}}}}}}}}}}}}}}}}}}","b":[{"#;
+        let first = scanner.scan(head, false);
+        assert!(matches!(first.found.as_slice(), [Found::TooLarge { start: 0 }]));
+        assert_eq!(first.consumed, head.len());
+        let second = scanner.scan(br#"}]} {"c":1}"#, true);
+        assert!(matches!(second.found.as_slice(), [Found::Value { start: 4, .. }]));
+        let whole = scanner.scan(br#"{"a":"0123456789abcdef"} {"c":1}"#, true);
+        assert!(matches!(whole.found.as_slice(), [Found::TooLarge { .. }, Found::Value { .. }]));
+    }
+}
