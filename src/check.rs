@@ -94,3 +94,16 @@ fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
 fn unreadable(name: &str, source: io::Error) -> StreamError {
     StreamError::Input(InputError::Unreadable { path: name.to_owned(), source })
 }
+
+/// Checks an in-memory input; the results of [`check_stream`] over `bytes`, all at once.
+pub fn check_bytes(name: &str, bytes: &[u8], options: &AssessOptions) -> Vec<CheckResult> {
+    let mut results = Vec::new();
+    let outcome = check_stream(Arc::from(name), bytes, options, &mut |batch| {
+        results.extend(batch);
+        Ok(())
+    });
+    // Reading a slice cannot fail and the consumer above never does; an unsupported encoding
+    // yields no results.
+    drop(outcome);
+    results
+}

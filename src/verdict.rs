@@ -157,6 +157,16 @@ impl CheckResult {
         self.reasons.first().map(|r| r.code)
     }
 
+    /// What best names the result in one word: its decisive reason, else what it is.
+    pub fn headline(&self) -> &'static str {
+        match (self.decisive_reason(), self.findings.first()) {
+            (Some(reason), _) => reason.id(),
+            (None, _) if self.kind != Kind::Unknown => self.kind.name(),
+            (None, Some(finding)) => finding.rule.id(),
+            (None, None) => self.kind.name(),
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }

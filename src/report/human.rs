@@ -25,11 +25,9 @@ impl Human {
             (None, _) if result.valid => self.paint.status(None, "SKIPPED"),
             (None, _) => self.paint.severity(crate::contract::Severity::Error, "UNREADABLE"),
         };
-        let what = match (result.decisive_reason(), result.findings.first()) {
-            (Some(reason), _) => reason.id().to_owned(),
-            (None, _) if result.kind == Kind::OnboardingStatus => "onboarding-status webhook".to_owned(),
-            (None, Some(finding)) => finding.rule.id().to_owned(),
-            (None, None) => result.kind.name().to_owned(),
+        let what = match result.kind {
+            Kind::OnboardingStatus => "onboarding-status webhook",
+            _ => result.headline(),
         };
         let invalid = if result.valid || result.status.is_none() {
             String::new()
@@ -38,7 +36,7 @@ impl Human {
         };
         let location =
             format!("{}:{}:{}", escape_for_terminal(&result.source.path), result.source.line, result.source.column);
-        format!("{label} {}{invalid}  {}", self.paint.bold(&what), self.paint.dim(&location))
+        format!("{label} {}{invalid}  {}", self.paint.bold(what), self.paint.dim(&location))
     }
 
     fn identifiers(result: &CheckResult) -> Option<String> {

@@ -39,7 +39,7 @@ fn number_cell(value: Option<f64>) -> Cell {
 impl Renderer for Table {
     fn result(&mut self, _out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
         let status = result.status.map_or_else(|| "-".to_owned(), |s| s.name().to_owned());
-        let reason = result.decisive_reason().map_or_else(|| result.kind.name().to_owned(), |r| r.id().to_owned());
+        let reason = result.headline();
         let mut rules: Vec<String> =
             result.findings.iter().map(|f| format!("{}[{}]", f.severity.name(), f.rule.id())).collect();
         rules.dedup();
