@@ -197,8 +197,8 @@ impl<'o> Assessor<'o> {
         result
     }
 
-    fn payload(&self, node: &Node<'_>) -> Option<Box<serde_json::value::RawValue>> {
-        if self.options.with_payload { redact::payload_json(node, self.options.show_secrets) } else { None }
+    fn payload(&self, node: &Node<'_>) -> Option<String> {
+        self.options.with_payload.then(|| redact::payload_json(node, self.options.show_secrets))
     }
 }
 

@@ -50,24 +50,25 @@ pub struct Member<'a> {
 /// between quotes to produce valid JSON.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct JsonStr<'a> {
-    raw: &'a str,
+    /// Valid UTF-8: checked by the parser whenever a byte is not ASCII.
+    raw: &'a [u8],
     escaped: bool,
 }
 
 impl<'a> JsonStr<'a> {
     /// The string body exactly as written, without the quotes.
     pub fn raw(&self) -> &'a str {
-        self.raw
+        std::str::from_utf8(self.raw).unwrap_or_default()
     }
 
     /// The decoded string; borrows when the string holds no escape.
     pub fn decoded(&self) -> Cow<'a, str> {
-        if self.escaped { Cow::Owned(unescape(self.raw)) } else { Cow::Borrowed(self.raw) }
+        if self.escaped { Cow::Owned(unescape(self.raw())) } else { Cow::Borrowed(self.raw()) }
     }
 
     /// Whether the decoded string equals `text`, without allocating in the common case.
     pub fn is(&self, text: &str) -> bool {
-        if self.escaped { unescape(self.raw) == text } else { self.raw == text }
+        if self.escaped { unescape(self.raw()) == text } else { self.raw == text.as_bytes() }
     }
 }
 
@@ -323,7 +324,7 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.pos += 1;
-        let mut members = Vec::new();
+        let mut members = Vec::with_capacity(16);
         self.skip_space()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -487,35 +488,30 @@ impl<'a> Parser<'a> {
         let mut escaped = false;
         let mut ascii = true;
         loop {
-            let Some(byte) = self.peek() else {
+            let rest = self.input.get(self.pos..).unwrap_or_default();
+            let Some(special) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80) else {
+                self.pos = self.input.len();
                 return self.fail(SyntaxKind::UnexpectedEnd);
             };
-            match byte {
-                b'"' => break,
-                b'\\' => {
+            self.pos += special;
+            match rest.get(special) {
+                Some(b'"') => break,
+                Some(b'\\') => {
                     escaped = true;
                     self.escape()?;
                 }
-                0..=0x1f => return self.fail(SyntaxKind::ControlCharacterInString),
-                0x80.. => {
+                Some(0x80..) => {
                     ascii = false;
                     self.pos += 1;
                 }
-                _ => self.pos += 1,
+                _ => return self.fail(SyntaxKind::ControlCharacterInString),
             }
         }
-        let bytes = self.input.get(start..self.pos).unwrap_or_default();
-        let raw = if ascii {
-            std::str::from_utf8(bytes).unwrap_or_default()
-        } else {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(error) => {
-                    self.pos = start + error.valid_up_to();
-                    return self.fail(SyntaxKind::InvalidUtf8);
-                }
-            }
-        };
+        let raw = self.input.get(start..self.pos).unwrap_or_default();
+        if !ascii && let Err(error) = std::str::from_utf8(raw) {
+            self.pos = start + error.valid_up_to();
+            return self.fail(SyntaxKind::InvalidUtf8);
+        }
         self.pos += 1;
         Ok(JsonStr { raw, escaped })
     }

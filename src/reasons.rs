@@ -5,7 +5,7 @@
 //! nothing at all). Each message quotes the field values that justify it.
 
 use crate::contract::{AuthField, ReasonCode, error_code};
-use crate::rules::{AuthView, number};
+use crate::rules::AuthView;
 use crate::verdict::{Reason, Status};
 
 /// The reasons for `status`, most decisive first.
@@ -47,11 +47,13 @@ fn face_matched(view: &AuthView<'_, '_>) -> Reason {
         Some(false) => "overallStatus is PASS although faceMatch is false".to_owned(),
         None => "overallStatus is PASS; faceMatch is absent".to_owned(),
     };
-    if let Some(confidence) = view.recognition_confidence() {
-        message.push_str(&format!(", recognition confidence {}", number(confidence)));
+    if let Some(confidence) = view.recognition_confidence_text() {
+        message.push_str(", recognition confidence ");
+        message.push_str(confidence);
     }
-    if let Some(score) = view.number(AuthField::OverallScore) {
-        message.push_str(&format!(", overallScore {}", number(score)));
+    if let Some(score) = view.number_text(AuthField::OverallScore) {
+        message.push_str(", overallScore ");
+        message.push_str(score);
     }
     message.push_str(&spoof_confidence(view));
     Reason { code: ReasonCode::FaceMatched, message }
@@ -59,7 +61,7 @@ fn face_matched(view: &AuthView<'_, '_>) -> Reason {
 
 /// ", spoofConfidence N" when the payload has one.
 fn spoof_confidence(view: &AuthView<'_, '_>) -> String {
-    view.number(AuthField::SpoofConfidence).map_or_else(String::new, |c| format!(", spoofConfidence {}", number(c)))
+    view.number_text(AuthField::SpoofConfidence).map_or_else(String::new, |c| format!(", spoofConfidence {c}"))
 }
 
 fn error_reason(view: &AuthView<'_, '_>, code: i64) -> Reason {

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::contract::{ReasonCode, Rule, Severity};
 use crate::position::Position;
@@ -117,9 +116,11 @@ pub struct CheckResult {
     pub recognition_confidence: Option<f64>,
     /// spoofConfidence, when it is a number.
     pub spoof_confidence: Option<f64>,
-    /// The payload as parsed, compact, with secrets redacted; `None` when it did not parse or
-    /// the output format does not show it.
-    pub payload: Option<Box<RawValue>>,
+    /// The payload as parsed, as compact JSON text with secrets redacted; `None` when it did not
+    /// parse or the output format does not show it. The JSON renderer writes it as the result's
+    /// last member, `payload`.
+    #[serde(skip)]
+    pub payload: Option<String>,
 }
 
 impl CheckResult {

@@ -18,16 +18,31 @@ pub struct Json {
     /// Whether the results are wrapped in one document (JSON) or stand alone (NDJSON).
     document: bool,
     results_written: u64,
+    /// One result's text, reused.
+    buf: Vec<u8>,
 }
 
 impl Json {
     pub fn document() -> Self {
-        Json { document: true, results_written: 0 }
+        Json { document: true, results_written: 0, buf: Vec::new() }
     }
 
     pub fn lines() -> Self {
-        Json { document: false, results_written: 0 }
+        Json { document: false, results_written: 0, buf: Vec::new() }
     }
+}
+
+/// Writes `result` as one JSON object into `buf`, the payload last.
+pub fn write_result(buf: &mut Vec<u8>, result: &CheckResult) -> io::Result<()> {
+    serde_json::to_writer(&mut *buf, result)?;
+    if let Some(payload) = &result.payload {
+        // The serialized result is an object: reopen it to add the payload's own JSON text.
+        buf.pop();
+        buf.extend_from_slice(b",\"payload\":");
+        buf.extend_from_slice(payload.as_bytes());
+        buf.push(b'}');
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -46,10 +61,12 @@ impl Renderer for Json {
                 out.write_all(b",\n")?;
             }
         }
-        serde_json::to_writer(&mut *out, result)?;
+        self.buf.clear();
+        write_result(&mut self.buf, result)?;
         if !self.document {
-            out.write_all(b"\n")?;
+            self.buf.push(b'\n');
         }
+        out.write_all(&self.buf)?;
         self.results_written += 1;
         Ok(())
     }

@@ -109,6 +109,14 @@ impl<'n, 'a> AuthView<'n, 'a> {
         self.node(field).and_then(Node::as_f64)
     }
 
+    /// A number as written in the payload.
+    pub fn number_text(&self, field: AuthField) -> Option<&'a str> {
+        match self.node(field)?.value {
+            crate::json::Value::Number(text) => Some(text),
+            _ => None,
+        }
+    }
+
     pub fn text(&self, field: AuthField) -> Option<String> {
         self.node(field).and_then(Node::as_str).map(|s| s.decoded().into_owned())
     }
@@ -122,6 +130,14 @@ impl<'n, 'a> AuthView<'n, 'a> {
     /// recognitionConfidence.confidence, when it is a number.
     pub fn recognition_confidence(&self) -> Option<f64> {
         self.node(AuthField::RecognitionConfidence)?.get("confidence")?.as_f64()
+    }
+
+    /// recognitionConfidence.confidence as written, when it is a number.
+    pub fn recognition_confidence_text(&self) -> Option<&'a str> {
+        match self.node(AuthField::RecognitionConfidence)?.get("confidence")?.value {
+            crate::json::Value::Number(text) => Some(text),
+            _ => None,
+        }
     }
 
     /// Whether recognitionConfidence.candidates holds at least one item (a 1:N payload).
