@@ -489,7 +489,7 @@ impl<'a> Parser<'a> {
         let mut ascii = true;
         loop {
             let rest = self.input.get(self.pos..).unwrap_or_default();
-            let Some(special) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80) else {
+            let Some(special) = rest.iter().position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b)) else {
                 self.pos = self.input.len();
                 return self.fail(SyntaxKind::UnexpectedEnd);
             };
