@@ -60,11 +60,11 @@ impl<'o> Assessor<'o> {
         let locator = locator.rebased(found.start());
         match found {
             Found::Value { parsed, .. } => self.value(&parsed.node, &parsed.leniencies, &locator, depth, emit),
-            Found::Syntax { start, error } => {
+            Found::Syntax { start, error, .. } => {
                 let message = error.kind.message().to_owned();
                 emit(self.unreadable(&locator, *start, Rule::Syntax, error.offset, message));
             }
-            Found::TooLarge { start } => {
+            Found::TooLarge { start, .. } => {
                 let limit = self.options.scan.max_payload_bytes;
                 let message =
                     format!("this JSON value is larger than {limit} bytes (--max-payload-bytes); it was skipped");

@@ -1,19 +1,36 @@
-//! Checking one stream: read it in chunks, scan each chunk, assess what was found, and hand the
-//! results over a chunk at a time, so output can follow input as it arrives while memory stays
-//! bounded by the chunk size plus the largest payload.
+//! Checking one stream, in bounded memory and on every core, with results in input order.
+//!
+//! The input is read in chunks, cut after their last line break where there is one. Each chunk
+//! is scanned and assessed on its own, as if no value were open where it begins; that is true
+//! whenever the previous chunk ended outside any value, which a cut at a line break almost
+//! always gives. When a value does run across the cut, the chunks are put back together in
+//! order: the value is finished by scanning across the seam, and the next chunk's own results
+//! are kept from the first point where both scans agree that no value is open; where they never
+//! agree, the rest of that chunk is scanned again in sequence. The outcome is the same whatever
+//! the chunk size and however many threads run, which the tests check.
+//!
+//! With one thread everything happens on the calling thread, chunk by chunk, so results follow
+//! input as it arrives on a slow pipe. With more, a reader thread feeds chunks to worker threads
+//! and the calling thread puts their results back in order; at most a fixed number of chunks is
+//! in flight, which bounds memory.
 
+use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use crate::assess::{AssessOptions, Assessor};
 use crate::error::InputError;
 use crate::input::unsupported_encoding;
 use crate::position::{Locator, Position};
-use crate::scan::Scanner;
+use crate::scan::{Region, Scanner};
 use crate::verdict::CheckResult;
 
-/// How many bytes are asked of the reader at a time.
-pub const READ_CHUNK: usize = 256 * 1024;
+/// How many bytes are read at a time, and the size a chunk aims for.
+pub const READ_CHUNK: usize = 1 << 20;
+
+/// Chunks in flight per worker thread.
+const CHUNKS_PER_WORKER: usize = 3;
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
@@ -26,79 +43,381 @@ pub enum StreamError {
     Output(io::Error),
 }
 
-/// Checks the stream `reader` named `name`, handing results to `on_batch` in input order, one
-/// batch per chunk read.
-pub fn check_stream(
-    name: Arc<str>,
-    mut reader: impl Read,
-    options: &AssessOptions,
-    on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
-) -> Result<(), StreamError> {
+/// How a stream is cut and spread over threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Parallelism {
+    /// Worker threads; 1 checks on the calling thread.
+    pub threads: usize,
+    /// Bytes asked of the reader at a time.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Parallelism {
+    fn default() -> Self {
+        Parallelism { threads: 1, chunk_bytes: READ_CHUNK }
+    }
+}
+
+/// A piece of the input and where it starts.
+struct Chunk {
+    index: u64,
+    data: Vec<u8>,
+    base: Position,
+    at_eof: bool,
+}
+
+/// The results of one value found in a chunk, with the span the scan covered for it.
+struct Item {
+    start: usize,
+    end: usize,
+    results: Vec<CheckResult>,
+}
+
+/// A chunk scanned on its own.
+struct ChunkReport {
+    chunk: Chunk,
+    items: Vec<Item>,
+    /// Bytes of the chunk the scan is done with; a value cut by the chunk's end starts here.
+    consumed: usize,
+}
+
+impl ChunkReport {
+    /// Whether this chunk's own scan was outside any value at `offset`.
+    fn outside_at(&self, offset: usize) -> bool {
+        offset <= self.consumed && !self.items.iter().any(|item| item.start < offset && offset < item.end)
+    }
+}
+
+/// Scans and assesses one chunk as if no value were open at its start.
+fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>) -> ChunkReport {
     let assessor = Assessor::new(options, name.clone());
     let mut scanner = Scanner::new(options.scan);
-    let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
-    let mut at = Position::START;
-    let mut first = true;
-    loop {
-        let at_eof = fill(&mut reader, &mut buf).map_err(|source| unreadable(&name, source))?;
-        if first && (buf.len() >= 8 || at_eof) {
-            first = false;
-            if let Some((encoding, iconv)) = unsupported_encoding(&buf) {
-                return Err(StreamError::Input(InputError::Encoding { path: name.to_string(), encoding, iconv }));
-            }
-            if buf.starts_with(UTF8_BOM) {
-                buf.drain(..UTF8_BOM.len());
-                at.offset = UTF8_BOM.len() as u64;
-            }
+    let region = Region { defer_cut_values: true, ..Region::whole(chunk.at_eof) };
+    let scanned = scanner.scan_region(&chunk.data, region);
+    let mut locator = Locator::new(&chunk.data, 0, chunk.base);
+    let mut items = Vec::with_capacity(scanned.found.len());
+    for found in &scanned.found {
+        locator = locator.rebased(found.start());
+        let mut results = Vec::new();
+        assessor.assess(found, &locator, &mut |result| results.push(result));
+        items.push(Item { start: found.start(), end: found.end(), results });
+    }
+    let consumed = scanned.consumed;
+    drop(scanned);
+    ChunkReport { chunk, items, consumed }
+}
+
+/// Puts chunk reports back together in input order.
+struct Merger<'o> {
+    assessor: Assessor<'o>,
+    /// Scans across seams; its state carries an oversized value from chunk to chunk.
+    seam: Scanner,
+    /// Input not yet done with: a value cut at the end of the last chunk.
+    pending: Vec<u8>,
+    /// Where `pending` starts.
+    pending_at: Position,
+}
+
+impl<'o> Merger<'o> {
+    fn new(options: &'o AssessOptions, name: Arc<str>) -> Self {
+        Merger {
+            assessor: Assessor::new(options, name),
+            seam: Scanner::new(options.scan),
+            pending: Vec::new(),
+            pending_at: Position::START,
         }
-        if first {
-            continue;
+    }
+
+    /// Takes the next chunk's report and returns the results it completes, in order.
+    fn take(&mut self, report: ChunkReport) -> Vec<CheckResult> {
+        if self.pending.is_empty() && !self.seam.is_skipping() {
+            let results = report.items.into_iter().flat_map(|item| item.results).collect();
+            self.keep_rest(&report.chunk, report.consumed);
+            return results;
         }
-        let scanned = scanner.scan(&buf, at_eof);
-        let consumed = scanned.consumed;
-        let mut locator = Locator::new(&buf, 0, at);
-        let mut results = Vec::with_capacity(scanned.found.len());
+        let seam = self.pending.len();
+        let mut buffer = std::mem::take(&mut self.pending);
+        buffer.extend_from_slice(&report.chunk.data);
+        let locator = Locator::new(&buffer, 0, self.pending_at);
+        let at_eof = report.chunk.at_eof;
+        let mut results = Vec::new();
+        let bridged =
+            self.scan_into(&buffer, &locator, Region { stop_at: seam, ..Region::whole(at_eof) }, &mut results);
+        let (stopped, consumed) = bridged;
+        if stopped && report.outside_at(consumed - seam) {
+            let agreed = consumed - seam;
+            results.extend(report.items.into_iter().filter(|item| item.start >= agreed).flat_map(|item| item.results));
+            self.keep_rest(&report.chunk, report.consumed);
+            return results;
+        }
+        let consumed = if stopped {
+            self.scan_into(&buffer, &locator, Region { from: consumed, ..Region::whole(at_eof) }, &mut results).1
+        } else {
+            consumed
+        };
+        self.pending_at = locator.locate(consumed);
+        self.pending = buffer.get(consumed..).unwrap_or_default().to_vec();
+        results
+    }
+
+    /// Scans `region` of `buffer` in sequence, assessing what it finds; returns whether it
+    /// stopped at `stop_at` and where.
+    fn scan_into(
+        &mut self,
+        buffer: &[u8],
+        locator: &Locator<'_>,
+        region: Region,
+        results: &mut Vec<CheckResult>,
+    ) -> (bool, usize) {
+        let scanned = self.seam.scan_region(buffer, region);
         for found in &scanned.found {
-            locator = locator.rebased(found.start());
-            assessor.assess(found, &locator, &mut |result| results.push(result));
+            self.assessor.assess(found, locator, &mut |result| results.push(result));
         }
-        at = locator.locate(consumed);
-        drop(scanned);
-        on_batch(results).map_err(StreamError::Output)?;
-        if at_eof {
-            return Ok(());
-        }
-        buf.drain(..consumed);
+        (scanned.stopped, scanned.consumed)
+    }
+
+    /// Keeps the part of `chunk` after `consumed` for the next chunk.
+    fn keep_rest(&mut self, chunk: &Chunk, consumed: usize) {
+        let rest = chunk.data.get(consumed..).unwrap_or_default();
+        self.pending_at = Locator::new(&chunk.data, 0, chunk.base).locate(consumed);
+        self.pending = rest.to_vec();
     }
 }
 
-/// Reads once into the spare room of `buf`; returns whether the input has ended.
-fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
-    let len = buf.len();
-    buf.resize(len + READ_CHUNK, 0);
+/// Reads chunks from a stream: checks its encoding, skips a byte-order mark, cuts after the
+/// last line break, and tracks where each chunk starts.
+struct ChunkReader<R> {
+    reader: R,
+    name: Arc<str>,
+    chunk_bytes: usize,
+    carry: Vec<u8>,
+    next_at: Position,
+    index: u64,
+    started: bool,
+    ended: bool,
+}
+
+impl<R: Read> ChunkReader<R> {
+    fn new(reader: R, name: Arc<str>, chunk_bytes: usize) -> Self {
+        ChunkReader {
+            reader,
+            name,
+            chunk_bytes: chunk_bytes.max(1),
+            carry: Vec::new(),
+            next_at: Position::START,
+            index: 0,
+            started: false,
+            ended: false,
+        }
+    }
+
+    /// The next chunk, or `None` after the last one.
+    fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
+        if self.ended {
+            return Ok(None);
+        }
+        let mut data = std::mem::take(&mut self.carry);
+        let at_eof = loop {
+            let at_eof = self.fill(&mut data)?;
+            if self.started || at_eof {
+                break at_eof;
+            }
+            // Wait for enough bytes to recognise the encoding.
+            if data.len() >= 8 {
+                break false;
+            }
+        };
+        if !self.started {
+            self.started = true;
+            self.check_start(&mut data)?;
+        }
+        if !at_eof && let Some(last) = memchr::memrchr(b'\n', &data) {
+            self.carry = data.split_off(last + 1);
+        }
+        let base = self.next_at;
+        self.next_at = base.advanced_over(&data);
+        self.ended = at_eof;
+        let index = self.index;
+        self.index += 1;
+        Ok(Some(Chunk { index, data, base, at_eof }))
+    }
+
+    fn check_start(&mut self, data: &mut Vec<u8>) -> Result<(), InputError> {
+        if let Some((encoding, iconv)) = unsupported_encoding(data) {
+            return Err(InputError::Encoding { path: self.name.to_string(), encoding, iconv });
+        }
+        if data.starts_with(UTF8_BOM) {
+            data.drain(..UTF8_BOM.len());
+            self.next_at.offset = UTF8_BOM.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Reads once into the spare room of `data`; returns whether the input has ended.
+    fn fill(&mut self, data: &mut Vec<u8>) -> Result<bool, InputError> {
+        let len = data.len();
+        data.resize(len + self.chunk_bytes, 0);
+        loop {
+            match self.reader.read(data.get_mut(len..).unwrap_or_default()) {
+                Ok(n) => {
+                    data.truncate(len + n);
+                    return Ok(n == 0);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(source) => {
+                    data.truncate(len);
+                    return Err(InputError::Unreadable { path: self.name.to_string(), source });
+                }
+            }
+        }
+    }
+}
+
+/// Checks the stream `reader` named `name`, handing results to `on_batch` in input order.
+pub fn check_stream(
+    name: Arc<str>,
+    reader: impl Read + Send,
+    options: &AssessOptions,
+    parallelism: Parallelism,
+    on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
+) -> Result<(), StreamError> {
+    let mut chunks = ChunkReader::new(reader, name.clone(), parallelism.chunk_bytes);
+    let mut merger = Merger::new(options, name.clone());
+    if parallelism.threads <= 1 {
+        while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
+            let results = merger.take(scan_chunk(chunk, options, &name));
+            on_batch(results).map_err(StreamError::Output)?;
+        }
+        return Ok(());
+    }
+    check_in_parallel(chunks, merger, options, parallelism.threads, on_batch)
+}
+
+/// What the reader thread and the workers send the merging thread.
+type Report = (u64, Result<ChunkReport, InputError>);
+
+fn check_in_parallel<R: Read + Send>(
+    mut chunks: ChunkReader<R>,
+    mut merger: Merger<'_>,
+    options: &AssessOptions,
+    threads: usize,
+    on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
+) -> Result<(), StreamError> {
+    let in_flight = threads * CHUNKS_PER_WORKER;
+    let (permit_tx, permit_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        // The channel has room for every permit.
+        let _ = permit_tx.send(());
+    }
+    let (job_tx, job_rx) = sync_channel::<Chunk>(in_flight);
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let (report_tx, report_rx) = std::sync::mpsc::channel::<Report>();
+    let name = chunks.name.clone();
+    std::thread::scope(move |scope| {
+        let reader_reports = report_tx.clone();
+        scope.spawn(move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports));
+        for _ in 0..threads {
+            let jobs = Arc::clone(&job_rx);
+            let reports = report_tx.clone();
+            let name = name.clone();
+            scope.spawn(move || work(&jobs, &reports, options, &name));
+        }
+        drop(report_tx);
+        let outcome = merge_in_order(&mut merger, &report_rx, &permit_tx, on_batch);
+        // Hang up, so the reader and the workers stop even when the merge ended early.
+        drop(permit_tx);
+        drop(report_rx);
+        outcome
+    })
+}
+
+/// The reader thread: one chunk per permit, until the input ends or nobody listens.
+fn read_chunks<R: Read>(
+    chunks: &mut ChunkReader<R>,
+    permits: &Receiver<()>,
+    jobs: &SyncSender<Chunk>,
+    reports: &std::sync::mpsc::Sender<Report>,
+) {
     loop {
-        match reader.read(buf.get_mut(len..).unwrap_or_default()) {
-            Ok(n) => {
-                buf.truncate(len + n);
-                return Ok(n == 0);
+        if permits.recv().is_err() {
+            return;
+        }
+        let index = chunks.index;
+        match chunks.next_chunk() {
+            Ok(Some(chunk)) => {
+                if jobs.send(chunk).is_err() {
+                    return;
+                }
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(len);
-                return Err(e);
+            Ok(None) => return,
+            Err(error) => {
+                let _ = reports.send((index, Err(error)));
+                return;
             }
         }
     }
 }
 
-fn unreadable(name: &str, source: io::Error) -> StreamError {
-    StreamError::Input(InputError::Unreadable { path: name.to_owned(), source })
+/// A worker thread: scans chunks until there are no more.
+fn work(
+    jobs: &Mutex<Receiver<Chunk>>,
+    reports: &std::sync::mpsc::Sender<Report>,
+    options: &AssessOptions,
+    name: &Arc<str>,
+) {
+    loop {
+        let next = match jobs.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(chunk) = next else { return };
+        let index = chunk.index;
+        if reports.send((index, Ok(scan_chunk(chunk, options, name)))).is_err() {
+            return;
+        }
+    }
 }
 
-/// Checks an in-memory input; the results of [`check_stream`] over `bytes`, all at once.
+/// The calling thread: puts reports back in order and hands their results on.
+fn merge_in_order(
+    merger: &mut Merger<'_>,
+    reports: &Receiver<Report>,
+    permits: &SyncSender<()>,
+    on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
+) -> Result<(), StreamError> {
+    let mut waiting: BTreeMap<u64, Result<ChunkReport, InputError>> = BTreeMap::new();
+    let mut next = 0;
+    for (index, report) in reports {
+        waiting.insert(index, report);
+        while let Some(report) = waiting.remove(&next) {
+            let report = report.map_err(StreamError::Input)?;
+            let last = report.chunk.at_eof;
+            on_batch(merger.take(report)).map_err(StreamError::Output)?;
+            next += 1;
+            if last {
+                return Ok(());
+            }
+            // The reader may have ended already; a permit nobody takes is harmless.
+            let _ = permits.try_send(());
+        }
+    }
+    Ok(())
+}
+
+/// Checks an in-memory input on the calling thread; all its results at once.
 pub fn check_bytes(name: &str, bytes: &[u8], options: &AssessOptions) -> Vec<CheckResult> {
+    check_bytes_with(name, bytes, options, Parallelism::default())
+}
+
+/// Checks an in-memory input cut and spread as `parallelism` says; all its results at once.
+pub fn check_bytes_with(
+    name: &str,
+    bytes: &[u8],
+    options: &AssessOptions,
+    parallelism: Parallelism,
+) -> Vec<CheckResult> {
     let mut results = Vec::new();
-    let outcome = check_stream(Arc::from(name), bytes, options, &mut |batch| {
+    let outcome = check_stream(Arc::from(name), bytes, options, parallelism, &mut |batch| {
         results.extend(batch);
         Ok(())
     });
@@ -106,4 +425,53 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &AssessOptions) -> Vec<Che
     // yields no results.
     drop(outcome);
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signature(results: &[CheckResult]) -> Vec<String> {
+        results.iter().map(|r| format!("{:?} {:?} {:?} {:?}", r.source, r.status, r.reasons, r.findings)).collect()
+    }
+
+    const MIXED: &str = concat!(
+        "log {x} line\n",
+        "{\"customerId\":\"67460a9995516d9a553aa95b\",\"faceMatch\":false,\"recognitionConfidence\":{},",
+        "\"overallScore\":0,\"overallStatus\":\"FAIL\"}\n",
+        "pretty:\n{\n  \"customerId\": \"67460a9995516d9a553aa95b\",\n  \"faceMatch\": true,\n",
+        "  \"recognitionConfidence\": {\"confidence\": 0.9, \"candidates\": []},\n",
+        "  \"overallScore\": 0.9,\n  \"overallStatus\": \"PASS\"\n}\n",
+        "broken {\"customerId\": \"a\",\n}{\"faceMatch\":true}\n",
+        "[{\"overallStatus\":\"PASS\"}, {\"overallStatus\":\"FAIL\"}]\n",
+        "{\"log\":\"{\\\"overallStatus\\\":\\\"FAIL\\\"}\"}\n",
+    );
+
+    #[test]
+    fn results_do_not_depend_on_chunk_size_or_threads() {
+        let options = AssessOptions::default();
+        let whole = check_bytes("t", MIXED.as_bytes(), &options);
+        assert_eq!(whole.len(), 7);
+        for chunk_bytes in [1, 2, 3, 5, 7, 16, 31, 64, 100] {
+            for threads in [1, 3] {
+                let split = check_bytes_with("t", MIXED.as_bytes(), &options, Parallelism { threads, chunk_bytes });
+                assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}, threads {threads}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_oversized_value_across_chunks_is_reported_once() {
+        let options = AssessOptions {
+            scan: crate::scan::ScanOptions { max_payload_bytes: 64, ..Default::default() },
+            ..Default::default()
+        };
+        let text = format!("{{\"note\": \"{}\"}}\n{{\"overallStatus\":\"PASS\"}}\n", "x".repeat(200));
+        for chunk_bytes in [8, 50, 1000] {
+            let results = check_bytes_with("t", text.as_bytes(), &options, Parallelism { threads: 2, chunk_bytes });
+            let rules: Vec<_> = results.iter().map(|r| r.findings.first().map(|f| f.rule.id())).collect();
+            assert_eq!(rules.first(), Some(&Some("too-large")), "chunk {chunk_bytes}");
+            assert_eq!(results.len(), 2, "chunk {chunk_bytes}");
+        }
+    }
 }

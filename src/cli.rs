@@ -87,6 +87,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub lenient: bool,
 
+    /// Worker threads (default: one per core). Output is the same, in input order, for any count.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+
     /// Largest JSON value parsed, in bytes; a larger one is a too-large error and is skipped.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(64..=(1u64 << 32)))]
     pub max_payload_bytes: u64,

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::assess::AssessOptions;
+use crate::check::Parallelism;
 use crate::cli::{CheckArgs, ColorArg, FormatArg};
 use crate::contract::Date;
 use crate::report::{Format, Style};
@@ -28,6 +29,8 @@ pub struct CheckConfig {
     pub assess: AssessOptions,
     /// The date the deprecation notice is worded from.
     pub today: Date,
+    /// Threads and chunking.
+    pub parallelism: Parallelism,
 }
 
 /// A configuration that cannot be built.
@@ -61,8 +64,14 @@ impl CheckConfig {
             strict: args.strict,
             assess: AssessOptions { scan, show_secrets: args.show_secrets, with_payload: format.shows_payload() },
             today,
+            parallelism: Parallelism { threads: threads(args.threads), ..Parallelism::default() },
         })
     }
+}
+
+/// The worker threads to use: as asked, or one per core.
+fn threads(asked: Option<u16>) -> usize {
+    asked.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from).max(1)
 }
 
 /// Whether to colour a stream: `auto` colours a terminal unless NO_COLOR is set, and anything

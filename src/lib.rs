@@ -106,7 +106,7 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
             }
             out.flush()
         };
-        match check_stream(input.name(), reader, &config.assess, &mut on_batch) {
+        match check_stream(input.name(), reader, &config.assess, config.parallelism, &mut on_batch) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
                 report_problem(problems, &problem)?;

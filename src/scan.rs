@@ -36,16 +36,24 @@ impl Default for ScanOptions {
 pub enum Found<'a> {
     /// A JSON value that parsed, starting at `start`.
     Value { start: usize, parsed: Parsed<'a> },
-    /// A candidate object starting at `start` that does not parse.
-    Syntax { start: usize, error: SyntaxError },
-    /// A candidate starting at `start` larger than the payload limit.
-    TooLarge { start: usize },
+    /// A candidate object starting at `start` that does not parse; scanning resumed at `end`.
+    Syntax { start: usize, end: usize, error: SyntaxError },
+    /// A candidate starting at `start` larger than the payload limit, ending at `end`.
+    TooLarge { start: usize, end: usize },
 }
 
 impl Found<'_> {
     pub fn start(&self) -> usize {
         match self {
-            Found::Value { start, .. } | Found::Syntax { start, .. } | Found::TooLarge { start } => *start,
+            Found::Value { start, .. } | Found::Syntax { start, .. } | Found::TooLarge { start, .. } => *start,
+        }
+    }
+
+    /// Where scanning resumed after this item.
+    pub fn end(&self) -> usize {
+        match self {
+            Found::Value { parsed, .. } => parsed.end,
+            Found::Syntax { end, .. } | Found::TooLarge { end, .. } => *end,
         }
     }
 }
@@ -57,6 +65,30 @@ pub struct Scanned<'a> {
     /// How many leading bytes of the buffer are done with; the caller keeps the rest and
     /// scans it again with more input appended.
     pub consumed: usize,
+    /// Scanning stopped at `consumed` because it reached [`Region::stop_at`] outside any value.
+    pub stopped: bool,
+}
+
+/// What part of a buffer to scan, and how its end is treated.
+#[derive(Debug, Clone, Copy)]
+pub struct Region {
+    /// Start scanning here, outside any value.
+    pub from: usize,
+    /// No more input follows the buffer.
+    pub at_eof: bool,
+    /// Stop at the first point at or after this offset that is outside any value.
+    pub stop_at: usize,
+    /// Leave a value cut by the end of the buffer for the caller however large it is, instead of
+    /// reporting it as too large; for scanning a piece of input whose continuation is scanned
+    /// elsewhere.
+    pub defer_cut_values: bool,
+}
+
+impl Region {
+    /// The whole buffer.
+    pub fn whole(at_eof: bool) -> Self {
+        Region { from: 0, at_eof, stop_at: usize::MAX, defer_cut_values: false }
+    }
 }
 
 /// An incremental scanner; it remembers only whether it is skipping an oversized value.
@@ -78,53 +110,72 @@ impl Scanner {
         Scanner { options, skipping: None }
     }
 
-    /// Scans `buf`; `at_eof` says no more input follows it.
+    /// Whether the scanner is inside an oversized value that began in an earlier buffer.
+    pub fn is_skipping(&self) -> bool {
+        self.skipping.is_some()
+    }
+
+    /// Scans all of `buf`; `at_eof` says no more input follows it.
     pub fn scan<'a>(&mut self, buf: &'a [u8], at_eof: bool) -> Scanned<'a> {
+        self.scan_region(buf, Region::whole(at_eof))
+    }
+
+    /// Scans `buf` as `region` says.
+    pub fn scan_region<'a>(&mut self, buf: &'a [u8], region: Region) -> Scanned<'a> {
         let mut found = Vec::new();
-        let mut pos = 0;
+        let mut pos = region.from;
+        let done = |found, consumed, stopped| Scanned { found, consumed, stopped };
         if let Some(skip) = self.skipping.as_mut() {
-            match skip.advance(buf) {
+            match skip.advance(buf.get(pos..).unwrap_or_default()) {
                 Some(end) => {
                     self.skipping = None;
-                    pos = end;
+                    pos += end;
                 }
-                None => return Scanned { found, consumed: buf.len() },
+                None => return done(found, buf.len(), false),
             }
         }
         let parse_options = Options { lenient: self.options.lenient };
         loop {
-            let start = match self.next_candidate(buf, pos, at_eof) {
+            if pos >= region.stop_at {
+                return done(found, pos, true);
+            }
+            let start = match self.next_candidate(buf, pos, region.at_eof) {
+                Candidate::At(start) if start >= region.stop_at => return done(found, region.stop_at, true),
                 Candidate::At(start) => start,
-                Candidate::Undecided(start) => return Scanned { found, consumed: start },
-                Candidate::None => return Scanned { found, consumed: buf.len() },
+                Candidate::Undecided(start) => return done(found, start, false),
+                Candidate::None if buf.len() >= region.stop_at => return done(found, region.stop_at, true),
+                Candidate::None => return done(found, buf.len(), false),
             };
             let is_object = buf.get(start) == Some(&b'{');
             match json::parse_value(buf, start, parse_options) {
                 Ok(parsed) if parsed.end - start > self.options.max_payload_bytes => {
-                    found.push(Found::TooLarge { start });
                     pos = parsed.end;
+                    found.push(Found::TooLarge { start, end: pos });
                 }
                 Ok(parsed) => {
                     pos = parsed.end;
                     found.push(Found::Value { start, parsed });
                 }
-                Err(error) if error.kind == SyntaxKind::UnexpectedEnd && !at_eof => {
-                    if buf.len() - start <= self.options.max_payload_bytes {
-                        return Scanned { found, consumed: start };
+                Err(error) if error.kind == SyntaxKind::UnexpectedEnd && !region.at_eof => {
+                    if region.defer_cut_values || buf.len() - start <= self.options.max_payload_bytes {
+                        return done(found, start, false);
                     }
-                    found.push(Found::TooLarge { start });
                     let mut skip = StructuralSkip::default();
                     match skip.advance(buf.get(start..).unwrap_or_default()) {
-                        Some(end) => pos = start + end,
+                        Some(end) => {
+                            pos = start + end;
+                            found.push(Found::TooLarge { start, end: pos });
+                        }
                         None => {
+                            found.push(Found::TooLarge { start, end: buf.len() });
                             self.skipping = Some(skip);
-                            return Scanned { found, consumed: buf.len() };
+                            return done(found, buf.len(), false);
                         }
                     }
                 }
                 Err(error) if is_object => {
-                    found.push(Found::Syntax { start, error });
                     pos = error.offset.max(start + 1);
+                    found.push(Found::Syntax { start, end: pos, error });
                 }
                 Err(_) => pos = start + 1,
             }
@@ -244,7 +295,7 @@ mod tests {
         let mut scanner = Scanner::new(options);
         let head = br#"{"a":"}}}}}}}}}}}}}}}}}}}}","b":[{"#;
         let first = scanner.scan(head, false);
-        assert!(matches!(first.found.as_slice(), [Found::TooLarge { start: 0 }]));
+        assert!(matches!(first.found.as_slice(), [Found::TooLarge { start: 0, .. }]));
         assert_eq!(first.consumed, head.len());
         let second = scanner.scan(br#"}]} {"c":1}"#, true);
         assert!(matches!(second.found.as_slice(), [Found::Value { start: 4, .. }]));
