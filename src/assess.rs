@@ -9,6 +9,8 @@
 
 use std::sync::Arc;
 
+use serde_json_path::{JsonPath, PathElement};
+
 use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule};
 use crate::json::{Leniency, Member, Node, Value};
 use crate::position::Locator;
@@ -25,13 +27,15 @@ const LOG_RECORD_KEYS: &[&str] = &["log", "message", "msg", "body", "MESSAGE", "
 const MAX_UNWRAP_DEPTH: usize = 4;
 
 /// Settings for turning found values into results.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct AssessOptions {
     pub scan: ScanOptions,
     /// Keep credentials in the payload shown in results.
     pub show_secrets: bool,
     /// Attach the (redacted) payload to each result.
     pub with_payload: bool,
+    /// Look for payloads only where this JSONPath selects inside each value found.
+    pub select: Option<Arc<JsonPath>>,
 }
 
 /// Turns what the scanner found into results, in input order.
@@ -101,7 +105,20 @@ impl<'o> Assessor<'o> {
         emit: &mut dyn FnMut(CheckResult),
     ) {
         let mut results = Vec::new();
-        self.search(node, locator, depth, &mut |result| results.push(result));
+        let mut collect = |result| results.push(result);
+        match &self.options.select {
+            Some(path) if depth == 0 => {
+                for selected in select(node, path) {
+                    match &selected.value {
+                        Value::String(text) => {
+                            self.unwrap_text(&text.decoded(), locator.locate(selected.offset), depth + 1, &mut collect)
+                        }
+                        _ => self.search(selected, locator, depth, &mut collect),
+                    }
+                }
+            }
+            _ => self.search(node, locator, depth, &mut collect),
+        }
         if results.is_empty() && !is_log_record(node) {
             let message = "this JSON value holds no webhook payload (none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus at any depth)".to_owned();
             results.push(self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message));
@@ -174,6 +191,7 @@ impl<'o> Assessor<'o> {
             overall_score: view.number(AuthField::OverallScore),
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
+            content_hash: Some(node.content_hash()),
             payload: self.payload(node),
         };
         result.settle();
@@ -200,6 +218,23 @@ impl<'o> Assessor<'o> {
     fn payload(&self, node: &Node<'_>) -> Option<String> {
         self.options.with_payload.then(|| redact::payload_json(node, self.options.show_secrets))
     }
+}
+
+/// The nodes below `node` that `path` selects.
+fn select<'n, 'a>(node: &'n Node<'a>, path: &JsonPath) -> Vec<&'n Node<'a>> {
+    let value = node.to_serde();
+    path.query_located(&value)
+        .iter()
+        .filter_map(|located| {
+            located.location().iter().try_fold(node, |at, step| match step {
+                PathElement::Name(name) => at.get(name),
+                PathElement::Index(index) => match &at.value {
+                    Value::Array(items) => items.get(*index),
+                    _ => None,
+                },
+            })
+        })
+        .collect()
 }
 
 fn has_any(members: &[Member<'_>], keys: &[&str]) -> bool {

@@ -42,6 +42,11 @@ pub enum Command {
         /// An error code (4005), reason code (spoof-detected), rule id (id-format) or field name (overallScore).
         topic: Option<String>,
     },
+    /// One aggregate over every input: verdicts, reasons, error codes, rules, deliveries, confidences.
+    #[command(
+        after_help = "Examples:\n  authhook stats captures/\n  zcat app.log.gz | authhook stats --format json\n  authhook stats --format table --select '$.log' docker.log"
+    )]
+    Stats(StatsArgs),
     /// Print the vendor's documented sample payloads as valid JSON.
     #[command(
         after_help = "Examples:\n  authhook sample                list the samples\n  authhook sample pass           one sample, pretty-printed\n  authhook sample --all          all seven as NDJSON"
@@ -56,32 +61,18 @@ pub enum Command {
     },
 }
 
-/// Options of `check`.
+/// Where payloads are looked for, and how; shared by `check` and `stats`.
 #[derive(Debug, Clone, Args, Default)]
-pub struct CheckArgs {
+pub struct InputArgs {
     /// Files, directories (every regular file below, sorted) or `-` for standard input. None: standard input.
+    /// Gzip-compressed input is recognised and decompressed.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
-
-    /// When to colour output: auto colours only a terminal, honouring NO_COLOR and CLICOLOR_FORCE.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
-
-    /// Treat warnings as failures for the exit status.
-    #[arg(long)]
-    pub strict: bool,
-
-    /// Show token and interviewToken values instead of their length.
-    #[arg(long)]
-    pub show_secrets: bool,
-
-    /// Human format: print only the summary line.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Look for payloads only where this JSONPath (RFC 9535) selects, inside each JSON value found;
+    /// a selected string is scanned as text.
+    #[arg(long, value_name = "JSONPATH")]
+    pub select: Option<String>,
 
     /// Accept // and /* */ comments and trailing commas, with a lenient-syntax warning for each.
     #[arg(long)]
@@ -94,6 +85,55 @@ pub struct CheckArgs {
     /// Largest JSON value parsed, in bytes; a larger one is a too-large error and is skipped.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(64..=(1u64 << 32)))]
     pub max_payload_bytes: u64,
+
+    /// When to colour output: auto colours only a terminal, honouring NO_COLOR and CLICOLOR_FORCE.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+/// Options of `check`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Treat warnings as failures for the exit status.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Show token and interviewToken values instead of their length.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// Human format: print only the summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `stats`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormatArg::Human)]
+    pub format: StatsFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum StatsFormatArg {
+    /// Counts, shares, bar charts and histograms drawn in the terminal.
+    #[default]
+    Human,
+    /// The same numbers as one JSON document.
+    Json,
+    /// The same numbers as tables.
+    Table,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -2,14 +2,18 @@
 //!
 //! `-` is standard input; a directory stands for every regular file below it, in sorted order,
 //! following symbolic links (a loop or a broken link is reported, not followed forever). A
-//! stream is checked for encodings authhook does not read (UTF-16, UTF-32) from its first bytes.
+//! stream that starts like gzip is decompressed on the fly; one in an encoding authhook does
+//! not read (UTF-16, UTF-32) is recognised from its first bytes.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
+
+use flate2::read::MultiGzDecoder;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::InputError;
+use crate::progress::Progress;
 
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +74,20 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<InputError>) {
             }
         }
     }
+}
+
+/// The magic bytes that open a gzip stream.
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// `reader` with its bytes counted by `progress`, decompressed when it starts like gzip.
+pub fn decompressed(
+    reader: Box<dyn Read + Send>,
+    name: &str,
+    progress: &Progress,
+) -> Result<Box<dyn Read + Send>, InputError> {
+    let mut buffered = BufReader::with_capacity(1 << 16, progress.counting(reader));
+    let head = buffered.fill_buf().map_err(|source| InputError::Unreadable { path: name.to_owned(), source })?;
+    if head.starts_with(GZIP_MAGIC) { Ok(Box::new(MultiGzDecoder::new(buffered))) } else { Ok(Box::new(buffered)) }
 }
 
 /// Names the encoding of a stream that starts with `head` when it is one authhook does not

@@ -66,6 +66,11 @@ impl<'a> JsonStr<'a> {
         if self.escaped { Cow::Owned(unescape(self.raw())) } else { Cow::Borrowed(self.raw()) }
     }
 
+    /// Whether the string holds escape sequences (its decoded form differs from its raw form).
+    pub fn has_escapes(&self) -> bool {
+        self.escaped
+    }
+
     /// Whether the decoded string equals `text`, without allocating in the common case.
     pub fn is(&self, text: &str) -> bool {
         if self.escaped { unescape(self.raw()) == text } else { self.raw == text.as_bytes() }
@@ -124,6 +129,51 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// A hash of the value's content: the same for the same keys and values in the same order,
+    /// whatever the white space.
+    pub fn content_hash(&self) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.hash_into(&mut hasher);
+        std::hash::Hasher::finish(&hasher)
+    }
+
+    fn hash_into(&self, hasher: &mut std::hash::DefaultHasher) {
+        use std::hash::Hash;
+        match &self.value {
+            Value::Null => 0u8.hash(hasher),
+            Value::Bool(b) => (1u8, b).hash(hasher),
+            Value::Number(text) => (2u8, text).hash(hasher),
+            Value::String(s) => (3u8, s.raw).hash(hasher),
+            Value::Array(items) => {
+                (4u8, items.len()).hash(hasher);
+                items.iter().for_each(|item| item.hash_into(hasher));
+            }
+            Value::Object(members) => {
+                (5u8, members.len()).hash(hasher);
+                for member in members {
+                    member.key.raw.hash(hasher);
+                    member.value.hash_into(hasher);
+                }
+            }
+        }
+    }
+
+    /// The value as a `serde_json::Value`; where a key repeats, the last one stays, and a number
+    /// beyond `f64` becomes null.
+    pub fn to_serde(&self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(text) => serde_json::from_str(text).unwrap_or(Json::Null),
+            Value::String(s) => Json::String(s.decoded().into_owned()),
+            Value::Array(items) => Json::Array(items.iter().map(Node::to_serde).collect()),
+            Value::Object(members) => {
+                Json::Object(members.iter().map(|m| (m.key.decoded().into_owned(), m.value.to_serde())).collect())
+            }
+        }
+    }
+
     pub fn as_str(&self) -> Option<JsonStr<'a>> {
         match self.value {
             Value::String(s) => Some(s),
@@ -168,6 +218,11 @@ pub enum SyntaxKind {
 }
 
 impl SyntaxKind {
+    /// Whether the input ended before the value did: more input may complete it.
+    pub fn is_cut(self) -> bool {
+        matches!(self, SyntaxKind::UnexpectedEnd | SyntaxKind::UnterminatedString)
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             SyntaxKind::UnexpectedEnd => "unexpected end of input: the value is not closed",
@@ -491,7 +546,7 @@ impl<'a> Parser<'a> {
             let rest = self.input.get(self.pos..).unwrap_or_default();
             let Some(special) = rest.iter().position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b)) else {
                 self.pos = self.input.len();
-                return self.fail(SyntaxKind::UnexpectedEnd);
+                return self.fail(SyntaxKind::UnterminatedString);
             };
             self.pos += special;
             match rest.get(special) {
@@ -684,8 +739,11 @@ mod tests {
 
     #[test]
     fn reports_unexpected_end() {
-        for text in ["{", "{\"a\"", "{\"a\":", "{\"a\":tr", "{\"a\":\"x", "{\"a\":-", "[1", "{\"a\":\"\\u00"] {
+        for text in ["{", "{\"a\":", "{\"a\":tr", "{\"a\":-", "[1", "{\"a\":\"\\u00"] {
             assert_eq!(error_of(text).kind, SyntaxKind::UnexpectedEnd, "{text}");
+        }
+        for text in ["{\"a", "{\"a\":\"x"] {
+            assert_eq!(error_of(text).kind, SyntaxKind::UnterminatedString, "{text}");
         }
     }
 

@@ -10,24 +10,27 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod contract;
+pub mod deliveries;
 pub mod deprecation;
 pub mod error;
 pub mod explain;
 pub mod input;
 pub mod json;
 pub mod position;
+pub mod progress;
 pub mod reasons;
 pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod samples;
 pub mod scan;
+pub mod stats;
 pub mod verdict;
 
 use std::io::Write;
 
 use crate::check::{StreamError, check_stream};
-use crate::config::CheckConfig;
+use crate::config::{CheckConfig, InputConfig, StatsConfig};
 use crate::error::RunError;
 use crate::verdict::Summary;
 
@@ -80,18 +83,35 @@ impl Outcome {
     }
 }
 
-/// Checks every input of `config`, writing the report to `out` and problems to `problems`.
-pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn Write) -> Result<Outcome, RunError> {
-    let paths = if config.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { config.paths.clone() };
+/// What reading the inputs concluded, beyond the results themselves.
+#[derive(Debug, Clone, Default)]
+pub struct InputOutcome {
+    /// Inputs that could not be read.
+    pub input_problems: u64,
+    /// Deliveries that repeated an earlier one exactly.
+    pub duplicate_deliveries: u64,
+    /// Deliveries that contradicted an earlier one.
+    pub conflicting_deliveries: u64,
+}
+
+/// Reads every input of `input`, handing results to `on_batch` in input order, with repeated
+/// deliveries marked; problems with inputs go to `problems` and the run goes on.
+pub fn scan_inputs(
+    input: &InputConfig,
+    problems: &mut dyn Write,
+    on_batch: &mut dyn FnMut(Vec<verdict::CheckResult>) -> std::io::Result<()>,
+) -> Result<InputOutcome, RunError> {
+    let paths = if input.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { input.paths.clone() };
     let (inputs, walk_problems) = input::expand(&paths);
-    let mut outcome = Outcome { strict: config.strict, ..Outcome::default() };
+    let mut outcome = InputOutcome::default();
     for problem in walk_problems {
         report_problem(problems, &problem)?;
         outcome.input_problems += 1;
     }
-    let mut renderer = config.format.renderer(config.style);
-    for input in inputs {
-        let reader = match input.open() {
+    let progress = progress::Progress::new(input.progress, &inputs);
+    let mut deliveries = deliveries::Deliveries::default();
+    for source in inputs {
+        let reader = match source.open().and_then(|reader| input::decompressed(reader, &source.name(), &progress)) {
             Ok(reader) => reader,
             Err(problem) => {
                 report_problem(problems, &problem)?;
@@ -99,14 +119,11 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
                 continue;
             }
         };
-        let mut on_batch = |batch: Vec<verdict::CheckResult>| {
-            for result in &batch {
-                outcome.summary.add(result);
-                renderer.result(out, result)?;
-            }
-            out.flush()
+        let mut mark_and_pass = |mut batch: Vec<verdict::CheckResult>| {
+            batch.iter_mut().for_each(|result| deliveries.observe(result));
+            on_batch(batch)
         };
-        match check_stream(input.name(), reader, &config.assess, config.parallelism, &mut on_batch) {
+        match check_stream(source.name(), reader, &input.assess, input.parallelism, &mut mark_and_pass) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
                 report_problem(problems, &problem)?;
@@ -115,9 +132,50 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
             Err(StreamError::Output(error)) => return Err(RunError::Output(error)),
         }
     }
+    progress.finish();
+    outcome.duplicate_deliveries = deliveries.duplicates;
+    outcome.conflicting_deliveries = deliveries.conflicts;
+    Ok(outcome)
+}
+
+/// Checks every input of `config`, writing the report to `out` and problems to `problems`.
+pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn Write) -> Result<Outcome, RunError> {
+    let mut renderer = config.format.renderer(config.style);
+    let mut summary = Summary::default();
+    let mut on_batch = |batch: Vec<verdict::CheckResult>| {
+        for result in &batch {
+            summary.add(result);
+            renderer.result(out, result)?;
+        }
+        out.flush()
+    };
+    let inputs = scan_inputs(&config.input, problems, &mut on_batch)?;
+    let outcome = Outcome { summary, input_problems: inputs.input_problems, strict: config.strict };
     let notices = [deprecation::notice(config.today)];
     renderer.finish(out, &outcome.summary, &notices).map_err(RunError::Output)?;
     out.flush().map_err(RunError::Output)?;
+    if let Some(message) = outcome.nothing_found_message() {
+        writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
+    }
+    Ok(outcome)
+}
+
+/// Aggregates every input of `config` and writes the statistics to `out`.
+pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn Write) -> Result<Outcome, RunError> {
+    let mut stats = stats::Stats::default();
+    let mut summary = Summary::default();
+    let mut on_batch = |batch: Vec<verdict::CheckResult>| {
+        for result in &batch {
+            summary.add(result);
+            stats.add(result);
+        }
+        Ok(())
+    };
+    let inputs = scan_inputs(&config.input, problems, &mut on_batch)?;
+    stats.set_deliveries(inputs.duplicate_deliveries, inputs.conflicting_deliveries);
+    stats::render(&stats, config.format, config.input.color, out).map_err(RunError::Output)?;
+    out.flush().map_err(RunError::Output)?;
+    let outcome = Outcome { summary, input_problems: inputs.input_problems, strict: false };
     if let Some(message) = outcome.nothing_found_message() {
         writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
     }

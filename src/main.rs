@@ -4,10 +4,10 @@
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
-use authhook::cli::{CheckArgs, Cli, Command};
-use authhook::config::CheckConfig;
+use authhook::cli::{CheckArgs, Cli, Command, InputArgs, StatsArgs};
+use authhook::config::{CheckConfig, StatsConfig};
 use authhook::error::RunError;
-use authhook::{ExitStatus, explain, run_check, samples};
+use authhook::{ExitStatus, explain, run_check, run_stats, samples};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -15,31 +15,57 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Some(Command::Check(args)) => check(&args),
         None => check(&cli.check),
+        Some(Command::Stats(args)) => stats(&args),
         Some(Command::Explain { topic }) => explain_topic(topic.as_deref()),
         Some(Command::Sample { name, all }) => sample(name.as_deref(), all),
     };
     ExitCode::from(status as u8)
 }
 
-fn check(args: &CheckArgs) -> ExitStatus {
-    if args.paths.is_empty() && io::stdin().is_terminal() {
+/// Refuses to wait on a terminal when no input was named.
+fn no_input_hint(input: &InputArgs) -> Option<ExitStatus> {
+    if input.paths.is_empty() && io::stdin().is_terminal() {
         eprintln!(
             "authhook: no input: pipe a payload in (authhook sample pass | authhook) or name files (authhook check samples/); see authhook --help"
         );
-        return ExitStatus::Trouble;
+        return Some(ExitStatus::Trouble);
+    }
+    None
+}
+
+fn check(args: &CheckArgs) -> ExitStatus {
+    if let Some(status) = no_input_hint(&args.input) {
+        return status;
     }
     let config = match CheckConfig::from_args(args) {
         Ok(config) => config,
-        Err(error) => {
-            eprintln!("authhook: {error}");
-            return ExitStatus::Trouble;
-        }
+        Err(error) => return usage_error(&error),
     };
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     match run_check(&config, &mut out, &mut io::stderr().lock()) {
         Ok(outcome) => outcome.exit_status(),
         Err(error) => failure(&error),
     }
+}
+
+fn stats(args: &StatsArgs) -> ExitStatus {
+    if let Some(status) = no_input_hint(&args.input) {
+        return status;
+    }
+    let config = match StatsConfig::from_args(args) {
+        Ok(config) => config,
+        Err(error) => return usage_error(&error),
+    };
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match run_stats(&config, &mut out, &mut io::stderr().lock()) {
+        Ok(outcome) => outcome.exit_status(),
+        Err(error) => failure(&error),
+    }
+}
+
+fn usage_error(error: &dyn std::fmt::Display) -> ExitStatus {
+    eprintln!("authhook: {error}");
+    ExitStatus::Trouble
 }
 
 /// A closed output (as with `| head`) ends the run quietly; anything else is reported.

@@ -69,7 +69,8 @@ fn error_reason(view: &AuthView<'_, '_>, code: i64) -> Reason {
         let error = view.text(AuthField::Error).map_or_else(|| "absent".to_owned(), |e| format!("{e:?}"));
         let detail = view.text(AuthField::ErrorMessage).map_or_else(|| "absent".to_owned(), |m| format!("{m:?}"));
         let message = format!(
-            "errorCode {code} is not documented: the vendor sends such codes for an API exception or unpredicted error; error {error}, errorMessage {detail}"
+            "errorCode {} is not documented: the vendor sends such codes for an API exception or unpredicted error; error {error}, errorMessage {detail}",
+            view.number_text(AuthField::ErrorCode).unwrap_or_default()
         );
         return Reason { code: ReasonCode::ApiException, message };
     };

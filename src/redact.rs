@@ -23,7 +23,7 @@ fn redaction(member: &Member<'_>) -> Option<String> {
     let secret_key = || SECRET_KEYS.iter().any(|key| member.key.is(key));
     match &member.value.value {
         Value::String(s) if s.raw().is_empty() => None,
-        Value::String(s) if s.raw().starts_with("eyJ") || secret_key() => {
+        Value::String(s) if s.raw().starts_with("eyJ") || s.has_escapes() || secret_key() => {
             let text = s.decoded();
             (secret_key() || looks_like_jwt(&text))
                 .then(|| format!("\"<redacted: {} characters>\"", text.chars().count()))

@@ -14,7 +14,7 @@
 //! [`ScanOptions::max_payload_bytes`] is reported as too large and skipped structurally without
 //! being held in memory.
 
-use crate::json::{self, Options, Parsed, SyntaxError, SyntaxKind};
+use crate::json::{self, Options, Parsed, SyntaxError};
 
 /// Scanner settings.
 #[derive(Debug, Clone, Copy)]
@@ -156,7 +156,7 @@ impl Scanner {
                     pos = parsed.end;
                     found.push(Found::Value { start, parsed });
                 }
-                Err(error) if error.kind == SyntaxKind::UnexpectedEnd && !region.at_eof => {
+                Err(error) if error.kind.is_cut() && !region.at_eof => {
                     if region.defer_cut_values || buf.len() - start <= self.options.max_payload_bytes {
                         return done(found, start, false);
                     }

@@ -116,6 +116,10 @@ pub struct CheckResult {
     pub recognition_confidence: Option<f64>,
     /// spoofConfidence, when it is a number.
     pub spoof_confidence: Option<f64>,
+    /// A hash of the payload's content (keys, values and their order, not white space), to tell
+    /// a repeated delivery from a conflicting one; `None` for what is not an authentication.
+    #[serde(skip)]
+    pub content_hash: Option<u64>,
     /// The payload as parsed, as compact JSON text with secrets redacted; `None` when it did not
     /// parse or the output format does not show it. The JSON renderer writes it as the result's
     /// last member, `payload`.
@@ -139,6 +143,7 @@ impl CheckResult {
             overall_score: None,
             recognition_confidence: None,
             spoof_confidence: None,
+            content_hash: None,
             payload: None,
         };
         result.settle();

@@ -97,7 +97,8 @@ fn error_fields(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
     let Some(code) = view.error_code() else { return };
     let Some(spec) = error_code(code) else {
         let message = format!(
-            "errorCode {code} is not documented; the vendor sends such codes for an API exception or unpredicted error"
+            "errorCode {} is not documented; the vendor sends such codes for an API exception or unpredicted error",
+            view.number_text(AuthField::ErrorCode).unwrap_or_default()
         );
         at(view, AuthField::ErrorCode, Rule::UndocumentedErrorCode, sink, message);
         return;

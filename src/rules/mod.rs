@@ -121,10 +121,11 @@ impl<'n, 'a> AuthView<'n, 'a> {
         self.node(field).and_then(Node::as_str).map(|s| s.decoded().into_owned())
     }
 
-    /// errorCode as a whole number, also when written as `4005.0`.
+    /// errorCode as a whole number, also when written as `4005.0`; one beyond 64 bits is
+    /// clamped, which keeps it undocumented.
     pub fn error_code(&self) -> Option<i64> {
         let value = self.number(AuthField::ErrorCode)?;
-        (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
+        (value.fract() == 0.0 || value.is_infinite()).then_some(value as i64)
     }
 
     /// recognitionConfidence.confidence, when it is a number.
