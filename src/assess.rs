@@ -187,6 +187,10 @@ impl<'o> Assessor<'o> {
             findings: sink.findings,
             customer_id: view.text(AuthField::CustomerId),
             transaction_id: view.text(AuthField::TransactionId),
+            transaction_at: view.node(AuthField::TransactionId).map(|n| {
+                let at = locator.locate(n.offset);
+                (at.line, at.column)
+            }),
             error_code: view.error_code(),
             overall_score: view.number(AuthField::OverallScore),
             recognition_confidence: view.recognition_confidence(),

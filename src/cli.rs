@@ -82,13 +82,55 @@ pub struct InputArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
 
-    /// Largest JSON value parsed, in bytes; a larger one is a too-large error and is skipped.
-    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(64..=(1u64 << 32)))]
-    pub max_payload_bytes: u64,
+    /// Largest JSON value parsed, in bytes (default 1048576); a larger one is a too-large error and is skipped.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(64..=(1u64 << 32)))]
+    pub max_payload_bytes: Option<u64>,
 
-    /// When to colour output: auto colours only a terminal, honouring NO_COLOR and CLICOLOR_FORCE.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
+    /// When to colour output (default auto: only a terminal, honouring NO_COLOR and CLICOLOR_FORCE).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+
+    /// Drop a rule's findings (repeatable).
+    #[arg(long, value_name = "RULE", value_parser = rule_id)]
+    pub allow: Vec<String>,
+
+    /// Report a rule's findings as warnings (repeatable).
+    #[arg(long, value_name = "RULE", value_parser = rule_id)]
+    pub warn: Vec<String>,
+
+    /// Report a rule's findings as errors (repeatable).
+    #[arg(long, value_name = "RULE", value_parser = rule_id)]
+    pub deny: Vec<String>,
+
+    /// Read settings from this file instead of the authhook.toml found in the working directory or a parent.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// A rule id, or the error that names the closest one.
+fn rule_id(text: &str) -> Result<String, String> {
+    if crate::contract::Rule::from_id(text).is_some() {
+        return Ok(text.to_owned());
+    }
+    let ids: Vec<String> = crate::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
+    match crate::explain::closest(text, &ids) {
+        Some(near) => {
+            Err(format!("unknown rule id {text:?}; did you mean {near:?}? (authhook explain lists the rules)"))
+        }
+        None => Err(format!("unknown rule id {text:?} (authhook explain lists the rules)")),
+    }
+}
+
+/// A reason code, or the error that names the closest one.
+fn reason_code(text: &str) -> Result<String, String> {
+    if crate::contract::ReasonCode::from_id(text).is_some() {
+        return Ok(text.to_owned());
+    }
+    let ids: Vec<String> = crate::contract::REASONS.iter().map(|r| r.id.to_owned()).collect();
+    match crate::explain::closest(text, &ids) {
+        Some(near) => Err(format!("unknown reason code {text:?}; did you mean {near:?}?")),
+        None => Err(format!("unknown reason code {text:?} (authhook explain lists the reasons)")),
+    }
 }
 
 /// Options of `check`.
@@ -97,13 +139,25 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    /// Output format (default human).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 
-    /// Treat warnings as failures for the exit status.
+    /// Make every warning an error, so warnings fail the run too.
     #[arg(long)]
     pub strict: bool,
+
+    /// Every authentication payload must have this status, else an expectation error.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub expect: Option<ExpectArg>,
+
+    /// Every authentication payload must have this reason among its reasons, else an expectation error.
+    #[arg(long, value_name = "CODE", value_parser = reason_code)]
+    pub expect_reason: Option<String>,
+
+    /// Every authentication payload must carry this errorCode, else an expectation error.
+    #[arg(long, value_name = "N")]
+    pub expect_code: Option<i64>,
 
     /// Show token and interviewToken values instead of their length.
     #[arg(long)]
@@ -147,6 +201,12 @@ pub enum FormatArg {
     Ndjson,
     /// A table of payloads and a table of reasons.
     Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpectArg {
+    Pass,
+    Fail,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -1,7 +1,10 @@
 //! The resolved configuration of a `check` or `stats` run, built once from the command line and the
 //! environment. Nothing below this module knows about clap.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
+
+use clap::ValueEnum;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -9,10 +12,16 @@ use serde_json_path::JsonPath;
 
 use crate::assess::AssessOptions;
 use crate::check::Parallelism;
-use crate::cli::{CheckArgs, ColorArg, FormatArg, InputArgs, StatsArgs, StatsFormatArg};
-use crate::contract::Date;
+use crate::cli::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, StatsArgs, StatsFormatArg};
+use crate::config_file::{self, FileError, FileSettings};
+use crate::contract::{Date, ReasonCode, Rule};
+use crate::policy::{Expectations, Level, Policy};
 use crate::report::{Format, Style};
 use crate::scan::ScanOptions;
+use crate::verdict::Status;
+
+/// The default of --max-payload-bytes.
+pub const DEFAULT_MAX_PAYLOAD_BYTES: u64 = 1 << 20;
 
 /// The environment variable that fixes today's date (YYYY-MM-DD) for the deprecation notice.
 pub const TODAY_VARIABLE: &str = "AUTHHOOK_TODAY";
@@ -30,6 +39,8 @@ pub struct InputConfig {
     pub progress: bool,
     /// Colour standard output.
     pub color: bool,
+    /// Rule levels, strictness and expectations.
+    pub policy: Policy,
 }
 
 /// Everything a `check` run needs to know.
@@ -40,8 +51,6 @@ pub struct CheckConfig {
     pub format: Format,
     /// Colour and verbosity.
     pub style: Style,
-    /// Warnings fail the run too.
-    pub strict: bool,
     /// The date the deprecation notice is worded from.
     pub today: Date,
 }
@@ -69,28 +78,71 @@ pub enum ConfigError {
     Today(String),
     #[error("--select {path:?} is not a valid JSONPath (RFC 9535): {message}")]
     Select { path: String, message: String },
+    #[error(transparent)]
+    File(#[from] FileError),
+}
+
+/// The settings file that applies: the one named with --config, else the nearest
+/// authhook.toml at or above the working directory, else none.
+fn file_settings(args: &InputArgs) -> Result<FileSettings, ConfigError> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir().ok().and_then(|dir| config_file::discover(&dir)),
+    };
+    let Some(path) = path else { return Ok(FileSettings::default()) };
+    let valid_format = |text: &str| FormatArg::from_str(text, false).is_ok();
+    let valid_color = |text: &str| ColorArg::from_str(text, false).is_ok();
+    Ok(config_file::load(&path, &valid_format, &valid_color)?)
+}
+
+/// The rule levels: the file's, then the flags', which win.
+fn rule_levels(args: &InputArgs, settings: &FileSettings) -> BTreeMap<Rule, Level> {
+    let mut levels = settings.rules.clone();
+    let flags = [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)];
+    for (ids, level) in flags {
+        for rule in ids.iter().filter_map(|id| Rule::from_id(id)) {
+            levels.insert(rule, level);
+        }
+    }
+    levels
 }
 
 impl InputConfig {
-    /// Resolves the input options; `with_payload` and `show_secrets` come from the command.
-    pub fn from_args(args: &InputArgs, with_payload: bool, show_secrets: bool) -> Result<Self, ConfigError> {
-        let select = match &args.select {
+    /// Resolves the input options against the settings file; `with_payload`, `show_secrets`
+    /// and `policy` (whose rule levels are filled in here) come from the command.
+    pub fn from_args(
+        args: &InputArgs,
+        settings: &FileSettings,
+        with_payload: bool,
+        show_secrets: bool,
+        mut policy: Policy,
+    ) -> Result<Self, ConfigError> {
+        let select = match args.select.as_ref().or(settings.select.as_ref()) {
             Some(path) => Some(Arc::new(
                 JsonPath::parse(path)
                     .map_err(|error| ConfigError::Select { path: path.clone(), message: error.to_string() })?,
             )),
             None => None,
         };
+        let max_payload_bytes =
+            args.max_payload_bytes.or(settings.max_payload_bytes).unwrap_or(DEFAULT_MAX_PAYLOAD_BYTES);
         let scan = ScanOptions {
-            lenient: args.lenient,
-            max_payload_bytes: usize::try_from(args.max_payload_bytes).unwrap_or(usize::MAX),
+            lenient: args.lenient || settings.lenient == Some(true),
+            max_payload_bytes: usize::try_from(max_payload_bytes).unwrap_or(usize::MAX),
         };
+        let color = args
+            .color
+            .or_else(|| settings.color.as_deref().and_then(|c| ColorArg::from_str(c, false).ok()))
+            .unwrap_or_default();
+        policy.levels = rule_levels(args, settings);
+        policy.strict |= settings.strict == Some(true);
         Ok(InputConfig {
             paths: args.paths.clone(),
             assess: AssessOptions { scan, show_secrets, with_payload, select },
-            parallelism: Parallelism { threads: threads(args.threads), ..Parallelism::default() },
+            parallelism: Parallelism { threads: threads(args.threads.or(settings.threads)), ..Parallelism::default() },
             progress: std::io::stderr().is_terminal(),
-            color: use_color(args.color, std::io::stdout().is_terminal()),
+            color: use_color(color, std::io::stdout().is_terminal()),
+            policy,
         })
     }
 }
@@ -98,22 +150,30 @@ impl InputConfig {
 impl CheckConfig {
     /// Resolves the command line against the environment.
     pub fn from_args(args: &CheckArgs) -> Result<Self, ConfigError> {
-        let format = match args.format {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
-            FormatArg::Ndjson => Format::Ndjson,
-            FormatArg::Table => Format::Table,
-        };
+        let settings = file_settings(&args.input)?;
+        let chosen = args
+            .format
+            .or_else(|| settings.format.as_deref().and_then(|f| FormatArg::from_str(f, false).ok()))
+            .unwrap_or_default();
+        let format = format_of(chosen);
         let today = match std::env::var(TODAY_VARIABLE) {
             Ok(text) => Date::parse(&text).ok_or(ConfigError::Today(text))?,
             Err(_) => Date::today(),
         };
-        let input = InputConfig::from_args(&args.input, format.shows_payload(), args.show_secrets)?;
+        let expectations = Expectations {
+            status: args.expect.map(|e| match e {
+                ExpectArg::Pass => Status::Pass,
+                ExpectArg::Fail => Status::Fail,
+            }),
+            reason: args.expect_reason.as_deref().and_then(ReasonCode::from_id),
+            error_code: args.expect_code,
+        };
+        let policy = Policy { strict: args.strict, expectations, ..Policy::default() };
+        let input = InputConfig::from_args(&args.input, &settings, format.shows_payload(), args.show_secrets, policy)?;
         Ok(CheckConfig {
-            style: Style { color: input.color, quiet: args.quiet },
+            style: Style { color: input.color, quiet: args.quiet || settings.quiet == Some(true) },
             input,
             format,
-            strict: args.strict,
             today,
         })
     }
@@ -127,7 +187,21 @@ impl StatsConfig {
             StatsFormatArg::Json => StatsFormat::Json,
             StatsFormatArg::Table => StatsFormat::Table,
         };
-        Ok(StatsConfig { input: InputConfig::from_args(&args.input, false, false)?, format })
+        let settings = file_settings(&args.input)?;
+        Ok(StatsConfig {
+            input: InputConfig::from_args(&args.input, &settings, false, false, Policy::default())?,
+            format,
+        })
+    }
+}
+
+/// The output format a `--format` value names.
+fn format_of(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Ndjson => Format::Ndjson,
+        FormatArg::Table => Format::Table,
     }
 }
 

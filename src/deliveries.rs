@@ -84,12 +84,13 @@ impl Deliveries {
                 ),
             )
         };
+        let (line, column) = result.transaction_at.unwrap_or((result.source.line, result.source.column));
         result.findings.push(Finding {
             rule,
             severity: rule.severity(),
             pointer: "/transactionId".to_owned(),
-            line: result.source.line,
-            column: result.source.column,
+            line,
+            column,
             message,
         });
         result.settle();

@@ -655,7 +655,7 @@ pub fn write_compact(node: &Node<'_>, out: &mut String, replace: &dyn Fn(&Member
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Number(text) => out.push_str(text),
-        Value::String(s) => push_quoted(out, s.raw()),
+        Value::String(s) => push_string(out, s),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -672,7 +672,7 @@ pub fn write_compact(node: &Node<'_>, out: &mut String, replace: &dyn Fn(&Member
                 if i > 0 {
                     out.push(',');
                 }
-                push_quoted(out, member.key.raw());
+                push_string(out, &member.key);
                 out.push(':');
                 match replace(member) {
                     Some(text) => out.push_str(&text),
@@ -684,10 +684,16 @@ pub fn write_compact(node: &Node<'_>, out: &mut String, replace: &dyn Fn(&Member
     }
 }
 
-fn push_quoted(out: &mut String, raw: &str) {
-    out.push('"');
-    out.push_str(raw);
-    out.push('"');
+/// Writes a string as JSON: as written when it holds no escape, else re-escaped from its
+/// decoded form, so a lone surrogate (`\ud800`), which strict parsers reject, becomes U+FFFD.
+fn push_string(out: &mut String, s: &JsonStr<'_>) {
+    if s.has_escapes() {
+        out.push_str(&serde_json::Value::String(s.decoded().into_owned()).to_string());
+    } else {
+        out.push('"');
+        out.push_str(s.raw());
+        out.push('"');
+    }
 }
 
 #[cfg(test)]
@@ -792,6 +798,6 @@ mod tests {
         let parsed = parse("{ \"token\" : \"abc\", \"n\" : [ 1e2 , \"\\u0041\" ] }").unwrap();
         let mut out = String::new();
         write_compact(&parsed.node, &mut out, &|m| m.key.is("token").then(|| "\"x\"".to_owned()));
-        assert_eq!(out, r#"{"token":"x","n":[1e2,"\u0041"]}"#);
+        assert_eq!(out, r#"{"token":"x","n":[1e2,"A"]}"#);
     }
 }

@@ -9,6 +9,7 @@ pub mod assess;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod contract;
 pub mod deliveries;
 pub mod deprecation;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod explain;
 pub mod input;
 pub mod json;
+pub mod policy;
 pub mod position;
 pub mod progress;
 pub mod reasons;
@@ -40,8 +42,6 @@ pub struct Outcome {
     pub summary: Summary,
     /// Inputs that could not be read.
     pub input_problems: u64,
-    /// Warnings fail the run.
-    pub strict: bool,
 }
 
 /// The exit statuses `authhook` documents.
@@ -49,7 +49,7 @@ pub struct Outcome {
 pub enum ExitStatus {
     /// Every payload is valid.
     Valid = 0,
-    /// A payload has an error finding (or, with --strict, a warning).
+    /// A payload has an error finding (with --strict, every warning is one).
     Invalid = 1,
     /// A usage error, an unreadable input, or no authentication payload found.
     Trouble = 2,
@@ -64,16 +64,14 @@ impl Outcome {
             ExitStatus::Invalid
         } else if summary.authentications() == 0 {
             ExitStatus::Trouble
-        } else if self.strict && summary.warnings > 0 {
-            ExitStatus::Invalid
         } else {
             ExitStatus::Valid
         }
     }
 
-    /// What was found instead, when no authentication payload was.
+    /// What was found instead, when finding no authentication payload is what fails the run.
     pub fn nothing_found_message(&self) -> Option<String> {
-        if self.summary.authentications() > 0 || self.input_problems > 0 {
+        if self.summary.authentications() > 0 || self.input_problems > 0 || self.summary.errors > 0 {
             return None;
         }
         let found: Vec<String> = self.summary.kinds.iter().map(|(kind, count)| format!("{count} {kind}")).collect();
@@ -120,7 +118,10 @@ pub fn scan_inputs(
             }
         };
         let mut mark_and_pass = |mut batch: Vec<verdict::CheckResult>| {
-            batch.iter_mut().for_each(|result| deliveries.observe(result));
+            for result in &mut batch {
+                deliveries.observe(result);
+                input.policy.apply(result);
+            }
             on_batch(batch)
         };
         match check_stream(source.name(), reader, &input.assess, input.parallelism, &mut mark_and_pass) {
@@ -150,7 +151,7 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
         out.flush()
     };
     let inputs = scan_inputs(&config.input, problems, &mut on_batch)?;
-    let outcome = Outcome { summary, input_problems: inputs.input_problems, strict: config.strict };
+    let outcome = Outcome { summary, input_problems: inputs.input_problems };
     let notices = [deprecation::notice(config.today)];
     renderer.finish(out, &outcome.summary, &notices).map_err(RunError::Output)?;
     out.flush().map_err(RunError::Output)?;
@@ -175,7 +176,7 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
     stats.set_deliveries(inputs.duplicate_deliveries, inputs.conflicting_deliveries);
     stats::render(&stats, config.format, config.input.color, out).map_err(RunError::Output)?;
     out.flush().map_err(RunError::Output)?;
-    let outcome = Outcome { summary, input_problems: inputs.input_problems, strict: false };
+    let outcome = Outcome { summary, input_problems: inputs.input_problems };
     if let Some(message) = outcome.nothing_found_message() {
         writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
     }

@@ -109,6 +109,9 @@ pub struct CheckResult {
     pub findings: Vec<Finding>,
     pub customer_id: Option<String>,
     pub transaction_id: Option<String>,
+    /// Where transactionId's value stands, as (line, column).
+    #[serde(skip)]
+    pub transaction_at: Option<(u64, u64)>,
     pub error_code: Option<i64>,
     /// overallScore, when it is a number.
     pub overall_score: Option<f64>,
@@ -139,6 +142,7 @@ impl CheckResult {
             findings,
             customer_id: None,
             transaction_id: None,
+            transaction_at: None,
             error_code: None,
             overall_score: None,
             recognition_confidence: None,

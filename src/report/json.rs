@@ -35,13 +35,11 @@ impl Json {
 /// Writes `result` as one JSON object into `buf`, the payload last.
 pub fn write_result(buf: &mut Vec<u8>, result: &CheckResult) -> io::Result<()> {
     serde_json::to_writer(&mut *buf, result)?;
-    if let Some(payload) = &result.payload {
-        // The serialized result is an object: reopen it to add the payload's own JSON text.
-        buf.pop();
-        buf.extend_from_slice(b",\"payload\":");
-        buf.extend_from_slice(payload.as_bytes());
-        buf.push(b'}');
-    }
+    // The serialized result is an object: reopen it to add the payload's own JSON text.
+    buf.pop();
+    buf.extend_from_slice(b",\"payload\":");
+    buf.extend_from_slice(result.payload.as_deref().unwrap_or("null").as_bytes());
+    buf.push(b'}');
     Ok(())
 }
 

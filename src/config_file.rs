@@ -1,0 +1,187 @@
+//! The settings file, `authhook.toml`: default options and rule levels for a project.
+//!
+//! It is looked for in the working directory and then in each parent, or named with
+//! `--config FILE`. Flags on the command line win over it. A file that cannot be read or holds
+//! anything unknown is an error that names the file and the line.
+//!
+//! ```toml
+//! format = "json"          # any --format value
+//! strict = false
+//! [rules]
+//! id-format = "deny"       # allow | warn | deny, per rule id
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::contract::Rule;
+use crate::policy::Level;
+
+/// The file's name.
+pub const FILE_NAME: &str = "authhook.toml";
+
+/// What the file may say; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Raw {
+    format: Option<Spanned<String>>,
+    color: Option<Spanned<String>>,
+    strict: Option<bool>,
+    quiet: Option<bool>,
+    lenient: Option<bool>,
+    select: Option<String>,
+    threads: Option<Spanned<u16>>,
+    max_payload_bytes: Option<Spanned<u64>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+/// The settings read from a file, checked.
+#[derive(Debug, Clone, Default)]
+pub struct FileSettings {
+    /// Where they were read from.
+    pub path: Option<PathBuf>,
+    pub format: Option<String>,
+    pub color: Option<String>,
+    pub strict: Option<bool>,
+    pub quiet: Option<bool>,
+    pub lenient: Option<bool>,
+    pub select: Option<String>,
+    pub threads: Option<u16>,
+    pub max_payload_bytes: Option<u64>,
+    pub rules: BTreeMap<Rule, Level>,
+}
+
+/// A settings file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{path}: cannot read: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+    #[error("{path}:{line}: {message}")]
+    Invalid { path: String, line: usize, message: String },
+}
+
+/// The settings file for a run started in `dir`: the nearest `authhook.toml` at or above it.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().map(|d| d.join(FILE_NAME)).find(|candidate| candidate.is_file())
+}
+
+/// Reads and checks the settings file at `path`; `valid_format` and `valid_color` tell the
+/// values the command line accepts.
+pub fn load(
+    path: &Path,
+    valid_format: &dyn Fn(&str) -> bool,
+    valid_color: &dyn Fn(&str) -> bool,
+) -> Result<FileSettings, FileError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| FileError::Unreadable { path: shown.clone(), source })?;
+    let invalid = |span: Option<std::ops::Range<usize>>, message: String| FileError::Invalid {
+        path: shown.clone(),
+        line: span.map_or(1, |s| line_of(&text, s.start)),
+        message,
+    };
+    let raw: Raw = toml::from_str(&text).map_err(|e| invalid(e.span(), e.message().to_owned()))?;
+    let check = |value: &Option<Spanned<String>>, what: &str, valid: &dyn Fn(&str) -> bool| match value {
+        Some(v) if !valid(v.get_ref()) => {
+            Err(invalid(Some(v.span()), format!("{what} {:?} is not accepted", v.get_ref())))
+        }
+        _ => Ok(value.as_ref().map(|v| v.get_ref().clone())),
+    };
+    let format = check(&raw.format, "format", valid_format)?;
+    let color = check(&raw.color, "color", valid_color)?;
+    let threads = match raw.threads {
+        Some(t) if *t.get_ref() == 0 => return Err(invalid(Some(t.span()), "threads must be at least 1".to_owned())),
+        t => t.map(Spanned::into_inner),
+    };
+    let max_payload_bytes = match raw.max_payload_bytes {
+        Some(m) if *m.get_ref() < 64 => {
+            return Err(invalid(Some(m.span()), "max-payload-bytes must be at least 64".to_owned()));
+        }
+        m => m.map(Spanned::into_inner),
+    };
+    let mut rules = BTreeMap::new();
+    for (id, level) in &raw.rules {
+        let rule = Rule::from_id(id.get_ref()).ok_or_else(|| invalid(Some(id.span()), unknown_rule(id.get_ref())))?;
+        let level = Level::parse(level.get_ref()).ok_or_else(|| {
+            invalid(Some(level.span()), format!("rule level {:?} is not one of allow, warn, deny", level.get_ref()))
+        })?;
+        rules.insert(rule, level);
+    }
+    Ok(FileSettings {
+        path: Some(path.to_path_buf()),
+        format,
+        color,
+        strict: raw.strict,
+        quiet: raw.quiet,
+        lenient: raw.lenient,
+        select: raw.select,
+        threads,
+        max_payload_bytes,
+        rules,
+    })
+}
+
+fn unknown_rule(id: &str) -> String {
+    let ids: Vec<String> = crate::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
+    match crate::explain::closest(id, &ids) {
+        Some(near) => format!("unknown rule id {id:?}; did you mean {near:?}?"),
+        None => format!("unknown rule id {id:?}"),
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes().get(..offset).map_or(0, |before| before.iter().filter(|&&b| b == b'\n').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<FileSettings, FileError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, text).unwrap();
+        load(&path, &|f| f == "json" || f == "human", &|c| c == "never")
+    }
+
+    #[test]
+    fn reads_options_and_rule_levels() {
+        let settings = load_text("format = \"json\"\nstrict = true\n[rules]\nid-format = \"deny\"\n").unwrap();
+        assert_eq!(settings.format.as_deref(), Some("json"));
+        assert_eq!(settings.strict, Some(true));
+        assert_eq!(settings.rules.get(&Rule::IdFormat), Some(&Level::Deny));
+    }
+
+    #[test]
+    fn names_the_line_of_a_mistake() {
+        let cases = [
+            ("format = \"json\"\nformt = 1\n", 2, "unknown field"),
+            ("[rules]\nid-fromat = \"deny\"\n", 2, "did you mean \"id-format\""),
+            ("\n\n[rules]\nsyntax = \"ignore\"\n", 4, "allow, warn, deny"),
+            ("format = \"xml\"\n", 1, "format \"xml\""),
+            ("strict = \"yes\"\n", 1, ""),
+        ];
+        for (text, line, words) in cases {
+            match load_text(text) {
+                Err(FileError::Invalid { line: found, message, .. }) => {
+                    assert_eq!(found, line, "{text}: {message}");
+                    assert!(message.contains(words), "{text}: {message}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn finds_the_file_in_a_parent() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&nested), Some(dir.path().join(FILE_NAME)));
+    }
+}
