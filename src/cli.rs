@@ -166,6 +166,10 @@ pub struct CheckArgs {
     /// Human format: print only the summary line.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Write the report to FILE instead of standard output; the summary line still goes to standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `stats`.
@@ -201,6 +205,12 @@ pub enum FormatArg {
     Ndjson,
     /// A table of payloads and a table of reasons.
     Table,
+    /// GitHub Actions workflow commands: an annotation per finding, then the summary line.
+    Github,
+    /// One SARIF 2.1.0 log, for code scanning: every rule, a result per finding.
+    Sarif,
+    /// JUnit XML for GitLab, Jenkins and the like: a test case per payload.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

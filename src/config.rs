@@ -53,6 +53,8 @@ pub struct CheckConfig {
     pub style: Style,
     /// The date the deprecation notice is worded from.
     pub today: Date,
+    /// Where the report goes instead of standard output (`-o`); the summary line still goes there.
+    pub output: Option<PathBuf>,
 }
 
 /// Everything a `stats` run needs to know.
@@ -171,10 +173,15 @@ impl CheckConfig {
         let policy = Policy { strict: args.strict, expectations, ..Policy::default() };
         let input = InputConfig::from_args(&args.input, &settings, format.shows_payload(), args.show_secrets, policy)?;
         Ok(CheckConfig {
-            style: Style { color: input.color, quiet: args.quiet || settings.quiet == Some(true) },
+            // A report file is coloured only when asked for in so many words.
+            style: Style {
+                color: input.color && (args.output.is_none() || args.input.color == Some(ColorArg::Always)),
+                quiet: args.quiet || settings.quiet == Some(true),
+            },
             input,
             format,
             today,
+            output: args.output.clone().filter(|path| path.as_os_str() != "-"),
         })
     }
 }
@@ -202,6 +209,9 @@ fn format_of(arg: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Ndjson => Format::Ndjson,
         FormatArg::Table => Format::Table,
+        FormatArg::Github => Format::Github,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Junit => Format::Junit,
     }
 }
 

@@ -255,6 +255,39 @@ pub const SECRET_KEYS: &[&str] =
 /// The outcome values of `overallStatus`.
 pub const STATUSES: &[&str] = &["PASS", "FAIL"];
 
+/// A flag value that a PASS contradicts: overallStatus PASS with `field` equal to `failing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassContradiction {
+    pub field: AuthField,
+    pub failing: bool,
+    /// What that value means, for the finding's message.
+    pub what: &'static str,
+}
+
+/// The flags whose failing value contradicts a PASS (the contradiction rule; the JSON Schema's
+/// if/then is generated from it).
+pub const PASS_CONTRADICTIONS: &[PassContradiction] = &[
+    PassContradiction { field: AuthField::FaceMatch, failing: false, what: "faceMatch is false" },
+    PassContradiction {
+        field: AuthField::SpoofAttempt,
+        failing: true,
+        what: "spoofAttempt is true: liveness detected a presentation attack",
+    },
+    PassContradiction {
+        field: AuthField::HasLenses,
+        failing: true,
+        what: "hasLenses is true, which fails authentication",
+    },
+    PassContradiction {
+        field: AuthField::HasFaceMask,
+        failing: true,
+        what: "hasFaceMask is true, which fails authentication",
+    },
+];
+
+/// Fields only failures carry: a PASS that carries any of them contradicts itself.
+pub const FAILURE_ONLY_FIELDS: &[AuthField] = &[AuthField::Error, AuthField::ErrorCode, AuthField::ErrorMessage];
+
 /// Finds the field named `name` in `fields`.
 pub fn field_spec(fields: &'static [FieldSpec], name: &str) -> Option<&'static FieldSpec> {
     fields.iter().find(|f| f.name == name)

@@ -21,8 +21,12 @@ pub enum InputError {
 pub enum RunError {
     #[error("cannot write the report: {0}")]
     Output(#[source] io::Error),
+    #[error("interrupted")]
+    Interrupted,
     #[error("cannot create {path}: {source}")]
     OutputFile { path: PathBuf, source: io::Error },
+    #[error("cannot write the report to {path}: {source}")]
+    OutputWrite { path: PathBuf, source: io::Error },
 }
 
 impl RunError {

@@ -16,6 +16,7 @@ pub mod deprecation;
 pub mod error;
 pub mod explain;
 pub mod input;
+pub mod interrupt;
 pub mod json;
 pub mod policy;
 pub mod position;
@@ -26,6 +27,7 @@ pub mod report;
 pub mod rules;
 pub mod samples;
 pub mod scan;
+pub mod schema;
 pub mod stats;
 pub mod verdict;
 
@@ -53,6 +55,8 @@ pub enum ExitStatus {
     Invalid = 1,
     /// A usage error, an unreadable input, or no authentication payload found.
     Trouble = 2,
+    /// Stopped by Ctrl-C (128 + SIGINT).
+    Interrupted = 130,
 }
 
 impl Outcome {
@@ -118,6 +122,9 @@ pub fn scan_inputs(
             }
         };
         let mut mark_and_pass = |mut batch: Vec<verdict::CheckResult>| {
+            if interrupt::requested() {
+                return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"));
+            }
             for result in &mut batch {
                 deliveries.observe(result);
                 input.policy.apply(result);
@@ -130,6 +137,9 @@ pub fn scan_inputs(
                 report_problem(problems, &problem)?;
                 outcome.input_problems += 1;
             }
+            Err(StreamError::Output(error)) if error.kind() == std::io::ErrorKind::Interrupted => {
+                return Err(RunError::Interrupted);
+            }
             Err(StreamError::Output(error)) => return Err(RunError::Output(error)),
         }
     }
@@ -139,8 +149,12 @@ pub fn scan_inputs(
     Ok(outcome)
 }
 
-/// Checks every input of `config`, writing the report to `out` and problems to `problems`.
+/// Checks every input of `config`, writing the report to `out` and problems to `problems`. With
+/// `config.output`, the report goes to that file instead and `out` gets only the summary line.
 pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn Write) -> Result<Outcome, RunError> {
+    if let Some(path) = &config.output {
+        return run_check_to_file(config, path, out, problems);
+    }
     let mut renderer = config.format.renderer(config.style);
     let mut summary = Summary::default();
     let mut on_batch = |batch: Vec<verdict::CheckResult>| {
@@ -159,6 +173,47 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
         writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
     }
     Ok(outcome)
+}
+
+/// [`run_check`] with the report going to the file at `path`, then the summary line to `out`.
+fn run_check_to_file(
+    config: &CheckConfig,
+    path: &std::path::Path,
+    out: &mut dyn Write,
+    problems: &mut dyn Write,
+) -> Result<Outcome, RunError> {
+    let file = std::fs::File::create(path).map_err(|source| RunError::OutputFile { path: path.to_owned(), source })?;
+    let mut report = ReportFile { file: std::io::BufWriter::with_capacity(64 * 1024, file), failed: false };
+    let to_file = CheckConfig { output: None, ..config.clone() };
+    let outcome = match run_check(&to_file, &mut report, problems) {
+        Err(RunError::Output(source)) if report.failed => {
+            return Err(RunError::OutputWrite { path: path.to_owned(), source });
+        }
+        result => result?,
+    };
+    writeln!(out, "{}", report::summary_line(&outcome.summary)).and_then(|()| out.flush()).map_err(RunError::Output)?;
+    Ok(outcome)
+}
+
+/// A report file that remembers whether writing to it failed, to tell its errors from those of
+/// standard error.
+struct ReportFile {
+    file: std::io::BufWriter<std::fs::File>,
+    failed: bool,
+}
+
+impl Write for ReportFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.file.write(buf);
+        self.failed |= written.as_ref().is_err_and(|e| e.kind() != std::io::ErrorKind::Interrupted);
+        written
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.file.flush();
+        self.failed |= flushed.as_ref().is_err_and(|e| e.kind() != std::io::ErrorKind::Interrupted);
+        flushed
+    }
 }
 
 /// Aggregates every input of `config` and writes the statistics to `out`.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use authhook::cli::{CheckArgs, Cli, Command, InputArgs, StatsArgs};
 use authhook::config::{CheckConfig, StatsConfig};
 use authhook::error::RunError;
-use authhook::{ExitStatus, explain, run_check, run_stats, samples};
+use authhook::{ExitStatus, explain, interrupt, run_check, run_stats, samples};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -37,6 +37,7 @@ fn check(args: &CheckArgs) -> ExitStatus {
     if let Some(status) = no_input_hint(&args.input) {
         return status;
     }
+    interrupt::install();
     let config = match CheckConfig::from_args(args) {
         Ok(config) => config,
         Err(error) => return usage_error(&error),
@@ -52,6 +53,7 @@ fn stats(args: &StatsArgs) -> ExitStatus {
     if let Some(status) = no_input_hint(&args.input) {
         return status;
     }
+    interrupt::install();
     let config = match StatsConfig::from_args(args) {
         Ok(config) => config,
         Err(error) => return usage_error(&error),
@@ -74,7 +76,10 @@ fn failure(error: &RunError) -> ExitStatus {
         return ExitStatus::Valid;
     }
     eprintln!("authhook: {error}");
-    ExitStatus::Trouble
+    match error {
+        RunError::Interrupted => ExitStatus::Interrupted,
+        _ => ExitStatus::Trouble,
+    }
 }
 
 fn explain_topic(topic: Option<&str>) -> ExitStatus {

@@ -80,6 +80,11 @@ impl<'a> Locator<'a> {
         self.anchor.advanced_over(between)
     }
 
+    /// The index of the byte whose position is known.
+    pub fn anchor_index(&self) -> usize {
+        self.anchor_index
+    }
+
     /// A locator anchored at `index`, to make later look-ups near it cheap.
     pub fn rebased(&self, index: usize) -> Locator<'a> {
         Locator { anchor_index: index.max(self.anchor_index), anchor: self.locate(index), ..*self }

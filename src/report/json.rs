@@ -8,11 +8,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Notice, Renderer};
+use super::{Notice, Renderer, SCHEMA_VERSION};
 use crate::verdict::{CheckResult, Summary};
 
-/// The version of the JSON wire format.
-pub const SCHEMA_VERSION: u32 = 1;
 
 pub struct Json {
     /// Whether the results are wrapped in one document (JSON) or stand alone (NDJSON).

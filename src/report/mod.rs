@@ -6,9 +6,12 @@
 //! table renderers use it. Text that comes from a payload is passed through
 //! [`escape_for_terminal`] by every renderer that writes for a terminal.
 
+mod github;
 mod human;
 mod json;
-mod paint;
+mod junit;
+pub(crate) mod paint;
+mod sarif;
 mod table;
 
 use std::borrow::Cow;
@@ -17,6 +20,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::verdict::{CheckResult, Summary};
+
+/// The version of the JSON wire formats (`check --format json` and `stats --format json`).
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// A message about the run as a whole, such as the webhook's deprecation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +46,12 @@ pub enum Format {
     Json,
     Ndjson,
     Table,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// One SARIF 2.1.0 log.
+    Sarif,
+    /// JUnit XML.
+    Junit,
 }
 
 /// How output looks, whatever the format.
@@ -69,6 +81,9 @@ impl Format {
             Format::Json => Box::new(json::Json::document()),
             Format::Ndjson => Box::new(json::Json::lines()),
             Format::Table => Box::new(table::Table::new(style)),
+            Format::Github => Box::new(github::Github),
+            Format::Sarif => Box::new(sarif::Sarif::new()),
+            Format::Junit => Box::new(junit::Junit::new()),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! payload agree with each other and with the documented error table.
 
 use super::{AuthView, FindingSink, Path, number};
-use crate::contract::{AuthField, Rule, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, error_code};
+use crate::contract::{
+    AuthField, FAILURE_ONLY_FIELDS, PASS_CONTRADICTIONS, Rule, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, error_code,
+};
 use crate::verdict::Status;
 
 /// Two confidences closer than this are the same value written differently.
@@ -26,18 +28,12 @@ fn at(view: &AuthView<'_, '_>, field: AuthField, rule: Rule, sink: &mut FindingS
 }
 
 fn contradictions(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
-    let flags = [
-        (AuthField::FaceMatch, false, "faceMatch is false"),
-        (AuthField::SpoofAttempt, true, "spoofAttempt is true: liveness detected a presentation attack"),
-        (AuthField::HasLenses, true, "hasLenses is true, which fails authentication"),
-        (AuthField::HasFaceMask, true, "hasFaceMask is true, which fails authentication"),
-    ];
-    for (field, failing, what) in flags {
-        if view.bool(field) == Some(failing) {
-            at(view, field, Rule::Contradiction, sink, format!("overallStatus is PASS but {what}"));
+    for flag in PASS_CONTRADICTIONS {
+        if view.bool(flag.field) == Some(flag.failing) {
+            at(view, flag.field, Rule::Contradiction, sink, format!("overallStatus is PASS but {}", flag.what));
         }
     }
-    for field in [AuthField::Error, AuthField::ErrorCode, AuthField::ErrorMessage] {
+    for &field in FAILURE_ONLY_FIELDS {
         if view.has(field) {
             at(
                 view,

@@ -57,18 +57,27 @@ impl Path<'_> {
 
 /// Collects findings for one payload, locating them in the input.
 pub struct FindingSink<'l> {
-    locator: Locator<'l>,
+    /// Places any offset of the payload.
+    origin: Locator<'l>,
+    /// Anchored at the last finding, so that findings in input order cost a walk over the
+    /// bytes between them rather than from the payload's start each time.
+    cursor: Locator<'l>,
     pub findings: Vec<Finding>,
 }
 
 impl<'l> FindingSink<'l> {
     pub fn new(locator: Locator<'l>) -> Self {
-        FindingSink { locator, findings: Vec::new() }
+        FindingSink { origin: locator, cursor: locator, findings: Vec::new() }
     }
 
     /// Records a finding of `rule` at byte `offset` of the scanned buffer.
     pub fn add(&mut self, rule: Rule, path: &Path<'_>, offset: usize, message: String) {
-        let at = self.locator.locate(offset);
+        let at = if offset >= self.cursor.anchor_index() {
+            self.cursor = self.cursor.rebased(offset);
+            self.cursor.locate(offset)
+        } else {
+            self.origin.locate(offset)
+        };
         self.findings.push(Finding {
             rule,
             severity: rule.severity(),
