@@ -59,6 +59,40 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Print the payload contract as a JSON Schema (draft 2020-12), generated from the contract.
+    #[command(
+        after_help = "The schema encodes the error-level field rules (missing-field, wrong-type, out-of-range,\ninvalid-value, contradiction); warnings, duplicate keys and syntax need authhook itself.\n\nExamples:\n  authhook schema > auth-1-1.schema.json\n  authhook schema | jq '.properties | keys'"
+    )]
+    Schema,
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish.
+    #[command(
+        after_help = "Examples:\n  authhook completions bash > /etc/bash_completion.d/authhook\n  authhook completions zsh > \"${fpath[1]}/_authhook\"\n  authhook completions fish > ~/.config/fish/completions/authhook.fish"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), of authhook or of one of its commands.
+    #[command(
+        after_help = "Examples:\n  authhook man | man -l -\n  authhook man > /usr/local/share/man/man1/authhook.1\n  authhook man check > /usr/local/share/man/man1/authhook-check.1"
+    )]
+    Man {
+        /// A command (check, explain, stats, ...) whose page to print instead of authhook's.
+        #[arg(value_name = "COMMAND", value_parser = command_name)]
+        command: Option<String>,
+    },
+}
+
+/// The name of one of authhook's commands.
+fn command_name(text: &str) -> Result<String, String> {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    if cli.find_subcommand(text).is_some() {
+        return Ok(text.to_owned());
+    }
+    let names: Vec<&str> = cli.get_subcommands().map(clap::Command::get_name).collect();
+    Err(format!("no command named {text:?}; the commands are: {}", names.join(", ")))
 }
 
 /// Where payloads are looked for, and how; shared by `check` and `stats`.

@@ -8,7 +8,7 @@ use authhook::cli::{CheckArgs, Cli, Command, InputArgs, StatsArgs};
 use authhook::config::{CheckConfig, StatsConfig};
 use authhook::error::RunError;
 use authhook::{ExitStatus, explain, interrupt, run_check, run_stats, samples};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -18,6 +18,9 @@ fn main() -> ExitCode {
         Some(Command::Stats(args)) => stats(&args),
         Some(Command::Explain { topic }) => explain_topic(topic.as_deref()),
         Some(Command::Sample { name, all }) => sample(name.as_deref(), all),
+        Some(Command::Schema) => print_text(&authhook::schema::auth_schema_text()),
+        Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Man { command }) => man_page(command.as_deref()),
     };
     ExitCode::from(status as u8)
 }
@@ -113,6 +116,29 @@ fn sample(name: Option<&str>, all: bool) -> ExitStatus {
         (None, false) => samples::SAMPLES.iter().map(|s| format!("{:<20} {}\n", s.name, s.description)).collect(),
     };
     print_text(&text)
+}
+
+/// A completion script for `shell`, generated from the command-line definitions.
+fn completions(shell: clap_complete::Shell) -> ExitStatus {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "authhook", &mut script);
+    print_text(&String::from_utf8_lossy(&script))
+}
+
+/// The roff manual page of authhook, or of its command `name`, generated from the command-line
+/// definitions.
+fn man_page(name: Option<&str>) -> ExitStatus {
+    let mut command = Cli::command();
+    command.build();
+    let page = match name.and_then(|name| command.find_subcommand(name)) {
+        Some(sub) => sub.clone(),
+        None => command,
+    };
+    let mut roff = Vec::new();
+    if let Err(error) = clap_mangen::Man::new(page).render(&mut roff) {
+        return failure(&RunError::Output(error));
+    }
+    print_text(&String::from_utf8_lossy(&roff))
 }
 
 fn print_text(text: &str) -> ExitStatus {

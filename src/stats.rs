@@ -28,8 +28,6 @@ use crate::report::paint::Paint;
 use crate::report::{SCHEMA_VERSION, summary_line};
 use crate::verdict::{CheckResult, Kind, Status, Summary};
 
-
-
 /// How many bins a confidence histogram has, each a tenth of 0..1 wide.
 pub const BINS: usize = 10;
 

@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::{Notice, Renderer, SCHEMA_VERSION};
 use crate::verdict::{CheckResult, Summary};
 
-
 pub struct Json {
     /// Whether the results are wrapped in one document (JSON) or stand alone (NDJSON).
     document: bool,
