@@ -27,10 +27,10 @@ use crate::scan::{Region, Scanner};
 use crate::verdict::CheckResult;
 
 /// How many bytes are read at a time, and the size a chunk aims for.
-pub const READ_CHUNK: usize = 1 << 20;
+pub const READ_CHUNK: usize = 1 << 19;
 
 /// Chunks in flight per worker thread.
-const CHUNKS_PER_WORKER: usize = 3;
+const CHUNKS_PER_WORKER: usize = 2;
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 

@@ -2,7 +2,7 @@
 //!
 //! The vendor retries a webhook up to five times when the receiver does not answer 200 (JSON)
 //! or 204, so a transaction can appear several times in one capture. The first delivery of each
-//! transactionId is remembered, in a few dozen bytes, for the whole run: a later one with the
+//! transactionId is remembered, in about 40 bytes, for the whole run: a later one with the
 //! same content gets a `duplicate-delivery` note, one with different content a
 //! `conflicting-delivery` error, each naming where the first was seen.
 
@@ -14,20 +14,29 @@ use crate::contract::Rule;
 use crate::rules::fields::is_hex_id;
 use crate::verdict::{CheckResult, Finding, Status};
 
-/// Where and how a transaction was first delivered.
+/// Where and how a transaction was first delivered, packed: about 20 bytes.
 #[derive(Debug, Clone, Copy)]
 struct FirstDelivery {
-    content: u64,
+    /// A 32-bit hash of the content; two different deliveries collide once in four billion.
+    content: u32,
     path: u32,
-    line: u64,
+    /// Line and column, saturated at `u32::MAX`.
+    line: u32,
     column: u32,
     status: Option<Status>,
 }
 
+/// A transactionId as 96 bits: its value when it is 24 hex characters, else a hash.
+type Key = [u32; 3];
+
+/// How many independent maps the transactions are spread over, so that a map growing copies
+/// only its own share: without it, doubling one map of a million entries briefly holds both.
+const SHARDS: usize = 256;
+
 /// Every transaction seen so far in a run.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Deliveries {
-    first: HashMap<u128, FirstDelivery>,
+    shards: Vec<HashMap<Key, FirstDelivery>>,
     paths: Vec<Arc<str>>,
     /// Deliveries that repeated an earlier one exactly.
     pub duplicates: u64,
@@ -35,18 +44,27 @@ pub struct Deliveries {
     pub conflicts: u64,
 }
 
-/// A transactionId as a number: its 96 bits when it is 24 hex characters, else a 128-bit hash.
-fn key(transaction: &str) -> u128 {
-    if is_hex_id(transaction) {
-        return u128::from_str_radix(transaction, 16).unwrap_or_default();
+impl Default for Deliveries {
+    fn default() -> Self {
+        Deliveries { shards: vec![HashMap::new(); SHARDS], paths: Vec::new(), duplicates: 0, conflicts: 0 }
     }
-    let half = |seed: u8| {
+}
+
+fn key(transaction: &str) -> Key {
+    let bits = if is_hex_id(transaction) {
+        u128::from_str_radix(transaction, 16).unwrap_or_default()
+    } else {
         let mut hasher = DefaultHasher::new();
-        seed.hash(&mut hasher);
         transaction.hash(&mut hasher);
-        hasher.finish()
+        let low = hasher.finish();
+        1u64.hash(&mut hasher);
+        u128::from(hasher.finish()) << 64 | u128::from(low) | 1 << 127
     };
-    (u128::from(half(1)) << 64 | u128::from(half(2))) | (1 << 127)
+    [bits as u32, (bits >> 32) as u32, ((bits >> 64) as u32) ^ ((bits >> 96) as u32)]
+}
+
+fn saturate(value: u64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
 }
 
 impl Deliveries {
@@ -56,11 +74,19 @@ impl Deliveries {
             return;
         };
         let key = key(transaction);
-        let Some(first) = self.first.get(&key).copied() else {
-            let path = self.path_index(&result.source.path);
-            let column = u32::try_from(result.source.column).unwrap_or(u32::MAX);
-            let delivery = FirstDelivery { content, path, line: result.source.line, column, status: result.status };
-            self.first.insert(key, delivery);
+        let content = content as u32;
+        let shard = key[0] as usize % SHARDS;
+        let Some(first) = self.shards.get(shard).and_then(|map| map.get(&key)).copied() else {
+            let delivery = FirstDelivery {
+                content,
+                path: self.path_index(&result.source.path),
+                line: saturate(result.source.line),
+                column: saturate(result.source.column),
+                status: result.status,
+            };
+            if let Some(map) = self.shards.get_mut(shard) {
+                map.insert(key, delivery);
+            }
             return;
         };
         let path = self.paths.get(first.path as usize).map_or("?", |p| p.as_ref());
