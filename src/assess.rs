@@ -195,7 +195,7 @@ impl<'o> Assessor<'o> {
             overall_score: view.number(AuthField::OverallScore),
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
-            content_hash: Some(node.content_hash()),
+            content_hash: view.has(AuthField::TransactionId).then(|| node.content_hash()),
             payload: self.payload(node),
         };
         result.settle();

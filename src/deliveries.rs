@@ -6,9 +6,10 @@
 //! same content gets a `duplicate-delivery` note, one with different content a
 //! `conflicting-delivery` error, each naming where the first was seen.
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::contract::Rule;
 use crate::rules::fields::is_hex_id;
@@ -36,7 +37,7 @@ const SHARDS: usize = 256;
 /// Every transaction seen so far in a run.
 #[derive(Debug)]
 pub struct Deliveries {
-    shards: Vec<HashMap<Key, FirstDelivery>>,
+    shards: Vec<FxHashMap<Key, FirstDelivery>>,
     paths: Vec<Arc<str>>,
     /// Deliveries that repeated an earlier one exactly.
     pub duplicates: u64,
@@ -46,7 +47,7 @@ pub struct Deliveries {
 
 impl Default for Deliveries {
     fn default() -> Self {
-        Deliveries { shards: vec![HashMap::new(); SHARDS], paths: Vec::new(), duplicates: 0, conflicts: 0 }
+        Deliveries { shards: vec![FxHashMap::default(); SHARDS], paths: Vec::new(), duplicates: 0, conflicts: 0 }
     }
 }
 

@@ -132,12 +132,12 @@ impl<'a> Node<'a> {
     /// A hash of the value's content: the same for the same keys and values in the same order,
     /// whatever the white space.
     pub fn content_hash(&self) -> u64 {
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = rustc_hash::FxHasher::default();
         self.hash_into(&mut hasher);
         std::hash::Hasher::finish(&hasher)
     }
 
-    fn hash_into(&self, hasher: &mut std::hash::DefaultHasher) {
+    fn hash_into(&self, hasher: &mut rustc_hash::FxHasher) {
         use std::hash::Hash;
         match &self.value {
             Value::Null => 0u8.hash(hasher),
@@ -323,7 +323,17 @@ impl<'a> Parser<'a> {
         Err(SyntaxError { offset: self.pos, kind })
     }
 
+    /// Skips white space (and, when lenient, comments); compact JSON usually has none, so the
+    /// common case is one look at one byte.
+    #[inline]
     fn skip_space(&mut self) -> Result<(), SyntaxError> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'/') => self.skip_space_run(),
+            _ => Ok(()),
+        }
+    }
+
+    fn skip_space_run(&mut self) -> Result<(), SyntaxError> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,

@@ -135,7 +135,9 @@ fn man_page(name: Option<&str>) -> ExitStatus {
         None => command,
     };
     let mut roff = Vec::new();
-    if let Err(error) = clap_mangen::Man::new(page).render(&mut roff) {
+    let man =
+        clap_mangen::Man::new(page).source(concat!("authhook ", env!("CARGO_PKG_VERSION"))).manual("User Commands");
+    if let Err(error) = man.render(&mut roff) {
         return failure(&RunError::Output(error));
     }
     print_text(&String::from_utf8_lossy(&roff))
