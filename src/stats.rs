@@ -154,17 +154,8 @@ struct RuleTally {
 /// Totals over every result of a run, in bounded memory.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
-    payloads: u64,
-    valid: u64,
-    invalid: u64,
-    pass: u64,
-    fail: u64,
-    errors: u64,
-    warnings: u64,
-    notes: u64,
-    kinds: BTreeMap<Kind, u64>,
-    /// Results per decisive reason, by reason id.
-    reasons: BTreeMap<&'static str, u64>,
+    /// The totals `check` reports: verdicts, severities, kinds and decisive reasons.
+    summary: Summary,
     error_codes: ErrorCodes,
     /// Findings per rule, by rule id.
     rules: BTreeMap<&'static str, RuleTally>,
@@ -179,21 +170,7 @@ pub struct Stats {
 impl Stats {
     /// Folds one result into the totals.
     pub fn add(&mut self, result: &CheckResult) {
-        self.payloads += 1;
-        if result.valid {
-            self.valid += 1;
-        } else {
-            self.invalid += 1;
-        }
-        match result.status {
-            Some(Status::Pass) => self.pass += 1,
-            Some(Status::Fail) => self.fail += 1,
-            None => {}
-        }
-        *self.kinds.entry(result.kind).or_default() += 1;
-        if let Some(reason) = result.decisive_reason() {
-            *self.reasons.entry(reason.id()).or_default() += 1;
-        }
+        self.summary.add(result);
         if let Some(code) = result.error_code {
             self.error_codes.add(code);
         }
@@ -207,11 +184,6 @@ impl Stats {
     }
 
     fn add_finding(&mut self, rule: &'static str, severity: Severity) {
-        match severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warning => self.warnings += 1,
-            Severity::Note => self.notes += 1,
-        }
         let tally = self.rules.entry(rule).or_insert(RuleTally { severity, count: 0 });
         tally.count += 1;
         tally.severity = tally.severity.max(severity);
@@ -225,7 +197,7 @@ impl Stats {
 
     /// How many results were counted.
     pub fn payloads(&self) -> u64 {
-        self.payloads
+        self.summary.payloads
     }
 
     /// The distribution of recognition confidence over PASS results.
@@ -240,37 +212,26 @@ impl Stats {
 
     /// The totals `check` would report for the same results (kinds and reasons included), for
     /// the summary line.
-    pub fn summary(&self) -> Summary {
-        Summary {
-            payloads: self.payloads,
-            valid: self.valid,
-            invalid: self.invalid,
-            pass: self.pass,
-            fail: self.fail,
-            errors: self.errors,
-            warnings: self.warnings,
-            notes: self.notes,
-            kinds: self.kinds.iter().map(|(kind, count)| (kind.name(), *count)).collect(),
-            reasons: self.reasons.clone(),
-        }
+    pub fn summary(&self) -> &Summary {
+        &self.summary
     }
 
     /// `count` as a fraction of all results; 0 when there are none.
     fn share(&self, count: u64) -> f64 {
-        fraction(count, self.payloads)
+        fraction(count, self.summary.payloads)
     }
 
     /// Every kind with its count, most frequent first.
     fn ranked_kinds(&self) -> Vec<(&'static str, u64)> {
         let mut kinds: Vec<(&'static str, u64)> =
-            KINDS.iter().map(|kind| (kind.name(), self.kinds.get(kind).copied().unwrap_or(0))).collect();
+            KINDS.iter().map(|kind| (kind.name(), self.summary.kinds.get(kind.name()).copied().unwrap_or(0))).collect();
         kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         kinds
     }
 
     /// Decisive reasons with their counts, most frequent first.
     fn ranked_reasons(&self) -> Vec<(&'static str, u64)> {
-        ranked(self.reasons.iter().map(|(id, count)| (*id, *count)))
+        ranked(self.summary.reasons.iter().map(|(id, count)| (*id, *count)))
     }
 
     /// errorCodes with their counts, most frequent first, then `other` when codes were dropped.
@@ -291,7 +252,7 @@ impl Stats {
 
     /// How many findings there are in all.
     fn findings(&self) -> u64 {
-        self.errors + self.warnings + self.notes
+        self.summary.errors + self.summary.warnings + self.summary.notes
     }
 }
 
@@ -390,7 +351,7 @@ mod human {
         let recognition = "Recognition confidence (PASS results)";
         distribution(recognition, stats.recognition_confidence(), paint, out)?;
         distribution("Spoof confidence (every result that has one)", stats.spoof_confidence(), paint, out)?;
-        writeln!(out, "{}", paint.bold(&summary_line(&stats.summary())))
+        writeln!(out, "{}", paint.bold(&summary_line(stats.summary())))
     }
 
     fn title(title: &str, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
@@ -400,11 +361,14 @@ mod human {
     fn overview(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
         title("Payloads", paint, out)?;
         let rows = [
-            Row::new("payloads", stats.payloads, None),
-            Row::new("valid", stats.valid, Some(stats.share(stats.valid))),
-            Row::new("invalid", stats.invalid, Some(stats.share(stats.invalid))).tone(Tone::Severity(Severity::Error)),
-            Row::new("PASS", stats.pass, Some(stats.share(stats.pass))).tone(Tone::Status(Status::Pass)),
-            Row::new("FAIL", stats.fail, Some(stats.share(stats.fail))).tone(Tone::Status(Status::Fail)),
+            Row::new("payloads", stats.summary.payloads, None),
+            Row::new("valid", stats.summary.valid, Some(stats.share(stats.summary.valid))),
+            Row::new("invalid", stats.summary.invalid, Some(stats.share(stats.summary.invalid)))
+                .tone(Tone::Severity(Severity::Error)),
+            Row::new("PASS", stats.summary.pass, Some(stats.share(stats.summary.pass)))
+                .tone(Tone::Status(Status::Pass)),
+            Row::new("FAIL", stats.summary.fail, Some(stats.share(stats.summary.fail)))
+                .tone(Tone::Status(Status::Fail)),
         ];
         bars(&rows, max_count(&rows), paint, out)
     }
@@ -624,12 +588,16 @@ mod json {
         let owned = |items: Vec<(&'static str, u64)>| items.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         Document {
             schema_version: SCHEMA_VERSION,
-            payloads: stats.payloads,
-            valid: stats.valid,
-            invalid: stats.invalid,
-            pass: stats.pass,
-            fail: stats.fail,
-            findings: Findings { error: stats.errors, warning: stats.warnings, note: stats.notes },
+            payloads: stats.summary.payloads,
+            valid: stats.summary.valid,
+            invalid: stats.summary.invalid,
+            pass: stats.summary.pass,
+            fail: stats.summary.fail,
+            findings: Findings {
+                error: stats.summary.errors,
+                warning: stats.summary.warnings,
+                note: stats.summary.notes,
+            },
             kinds: Ordered(owned(stats.ranked_kinds())),
             reasons: shares(stats, owned(stats.ranked_reasons())),
             error_codes: shares(stats, stats.ranked_error_codes()),
@@ -695,11 +663,11 @@ mod table {
 
     fn overview(stats: &Stats) -> Vec<(String, u64, f64)> {
         let rows = [
-            ("payloads", stats.payloads),
-            ("valid", stats.valid),
-            ("invalid", stats.invalid),
-            ("PASS", stats.pass),
-            ("FAIL", stats.fail),
+            ("payloads", stats.summary.payloads),
+            ("valid", stats.summary.valid),
+            ("invalid", stats.summary.invalid),
+            ("PASS", stats.summary.pass),
+            ("FAIL", stats.summary.fail),
             ("duplicate deliveries", stats.duplicate_deliveries),
             ("conflicting deliveries", stats.conflicting_deliveries),
         ];
@@ -752,7 +720,7 @@ mod table {
         moments(stats, color, out)?;
         histogram("recognition confidence (PASS)", &stats.recognition, color, out)?;
         histogram("spoof confidence", &stats.spoof, color, out)?;
-        writeln!(out, "{}", summary_line(&stats.summary()))
+        writeln!(out, "{}", summary_line(stats.summary()))
     }
 }
 
@@ -848,8 +816,17 @@ mod tests {
         }
         stats.set_deliveries(1, 2);
 
-        assert_eq!((stats.payloads, stats.valid, stats.invalid, stats.pass, stats.fail), (4, 2, 2, 1, 2));
-        assert_eq!((stats.errors, stats.warnings, stats.notes), (2, 2, 0));
+        assert_eq!(
+            (
+                stats.summary.payloads,
+                stats.summary.valid,
+                stats.summary.invalid,
+                stats.summary.pass,
+                stats.summary.fail
+            ),
+            (4, 2, 2, 1, 2)
+        );
+        assert_eq!((stats.summary.errors, stats.summary.warnings, stats.summary.notes), (2, 2, 0));
         assert_eq!(stats.ranked_kinds(), [("auth-1:1", 3), ("onboarding-status", 1), ("auth-1:N", 0), ("unknown", 0)]);
         assert_eq!(stats.ranked_reasons(), [("spoof-detected", 2), ("face-matched", 1)]);
         assert_eq!(stats.ranked_error_codes(), [("4005".to_owned(), 2)]);
@@ -867,7 +844,7 @@ mod tests {
         assert_eq!(stats.spoof.count(), 3);
         assert_eq!(stats.spoof.bins(), [1, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
         assert_eq!((stats.duplicate_deliveries, stats.conflicting_deliveries), (1, 2));
-        assert_eq!(summary_line(&stats.summary()), "4 payloads: 1 PASS, 2 FAIL, 2 invalid, 2 warnings");
+        assert_eq!(summary_line(stats.summary()), "4 payloads: 1 PASS, 2 FAIL, 2 invalid, 2 warnings");
     }
 
     #[test]
