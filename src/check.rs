@@ -62,7 +62,9 @@ impl Default for Parallelism {
 struct Chunk {
     index: u64,
     data: Vec<u8>,
+    /// Where `data` starts, and where it ends.
     base: Position,
+    end: Position,
     at_eof: bool,
 }
 
@@ -179,7 +181,8 @@ impl<'o> Merger<'o> {
     /// Keeps the part of `chunk` after `consumed` for the next chunk.
     fn keep_rest(&mut self, chunk: &Chunk, consumed: usize) {
         let rest = chunk.data.get(consumed..).unwrap_or_default();
-        self.pending_at = Locator::new(&chunk.data, 0, chunk.base).locate(consumed);
+        self.pending_at =
+            if rest.is_empty() { chunk.end } else { Locator::new(&chunk.data, 0, chunk.base).locate(consumed) };
         self.pending = rest.to_vec();
     }
 }
@@ -189,7 +192,8 @@ impl<'o> Merger<'o> {
 struct ChunkReader<R> {
     reader: R,
     name: Arc<str>,
-    chunk_bytes: usize,
+    /// Where reads land, zeroed once and reused, so that a read costs only the bytes it brings.
+    read_buf: Vec<u8>,
     carry: Vec<u8>,
     next_at: Position,
     index: u64,
@@ -202,7 +206,7 @@ impl<R: Read> ChunkReader<R> {
         ChunkReader {
             reader,
             name,
-            chunk_bytes: chunk_bytes.max(1),
+            read_buf: vec![0; chunk_bytes.max(1)],
             carry: Vec::new(),
             next_at: Position::START,
             index: 0,
@@ -235,11 +239,12 @@ impl<R: Read> ChunkReader<R> {
             self.carry = data.split_off(last + 1);
         }
         let base = self.next_at;
-        self.next_at = base.advanced_over(&data);
+        let end = base.advanced_over(&data);
+        self.next_at = end;
         self.ended = at_eof;
         let index = self.index;
         self.index += 1;
-        Ok(Some(Chunk { index, data, base, at_eof }))
+        Ok(Some(Chunk { index, data, base, end, at_eof }))
     }
 
     fn check_start(&mut self, data: &mut Vec<u8>) -> Result<(), InputError> {
@@ -253,21 +258,16 @@ impl<R: Read> ChunkReader<R> {
         Ok(())
     }
 
-    /// Reads once into the spare room of `data`; returns whether the input has ended.
+    /// Reads once and appends what came to `data`; returns whether the input has ended.
     fn fill(&mut self, data: &mut Vec<u8>) -> Result<bool, InputError> {
-        let len = data.len();
-        data.resize(len + self.chunk_bytes, 0);
         loop {
-            match self.reader.read(data.get_mut(len..).unwrap_or_default()) {
+            match self.reader.read(&mut self.read_buf) {
                 Ok(n) => {
-                    data.truncate(len + n);
+                    data.extend_from_slice(self.read_buf.get(..n).unwrap_or_default());
                     return Ok(n == 0);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(source) => {
-                    data.truncate(len);
-                    return Err(InputError::Unreadable { path: self.name.to_string(), source });
-                }
+                Err(source) => return Err(InputError::Unreadable { path: self.name.to_string(), source }),
             }
         }
     }

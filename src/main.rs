@@ -135,8 +135,7 @@ fn man_page(name: Option<&str>) -> ExitStatus {
         None => command,
     };
     let mut roff = Vec::new();
-    let man =
-        clap_mangen::Man::new(page).source(concat!("authhook ", env!("CARGO_PKG_VERSION"))).manual("User Commands");
+    let man = clap_mangen::Man::new(page).source(concat!("authhook ", env!("CARGO_PKG_VERSION")));
     if let Err(error) = man.render(&mut roff) {
         return failure(&RunError::Output(error));
     }
