@@ -158,8 +158,10 @@ pub fn index() -> String {
         let _ = writeln!(out, "  {:<28} {:<8} {}", spec.id, spec.severity.name(), spec.summary);
     }
     out.push_str("\nFields (authhook explain overallScore):\n");
-    for (name, owner, spec) in all_fields() {
-        let _ = writeln!(out, "  {:<28} {} ({owner})", name, spec.json_type);
+    let fields = all_fields();
+    let width = fields.iter().map(|(name, _, _)| name.len()).max().unwrap_or(0);
+    for (name, owner, spec) in fields {
+        let _ = writeln!(out, "  {name:<width$} {} ({owner})", spec.json_type);
     }
     out
 }

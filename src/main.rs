@@ -5,9 +5,9 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use authhook::cli::{CheckArgs, Cli, Command, InputArgs, StatsArgs};
-use authhook::config::{CheckConfig, StatsConfig};
+use authhook::config::{CheckConfig, ConfigError, StatsConfig};
 use authhook::error::RunError;
-use authhook::{ExitStatus, explain, interrupt, run_check, run_stats, samples};
+use authhook::{ExitStatus, Outcome, explain, interrupt, run_check, run_stats, samples};
 use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
@@ -37,32 +37,29 @@ fn no_input_hint(input: &InputArgs) -> Option<ExitStatus> {
 }
 
 fn check(args: &CheckArgs) -> ExitStatus {
-    if let Some(status) = no_input_hint(&args.input) {
-        return status;
-    }
-    interrupt::install();
-    let config = match CheckConfig::from_args(args) {
-        Ok(config) => config,
-        Err(error) => return usage_error(&error),
-    };
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    match run_check(&config, &mut out, &mut io::stderr().lock()) {
-        Ok(outcome) => outcome.exit_status(),
-        Err(error) => failure(&error),
-    }
+    run_on_inputs(&args.input, || CheckConfig::from_args(args), run_check)
 }
 
 fn stats(args: &StatsArgs) -> ExitStatus {
-    if let Some(status) = no_input_hint(&args.input) {
+    run_on_inputs(&args.input, || StatsConfig::from_args(args), run_stats)
+}
+
+/// Resolves a configuration and runs a command that reads inputs, writing to standard output.
+fn run_on_inputs<C>(
+    input: &InputArgs,
+    configure: impl FnOnce() -> Result<C, ConfigError>,
+    run: fn(&C, &mut dyn Write, &mut dyn Write) -> Result<Outcome, RunError>,
+) -> ExitStatus {
+    if let Some(status) = no_input_hint(input) {
         return status;
     }
-    interrupt::install();
-    let config = match StatsConfig::from_args(args) {
+    let config = match configure() {
         Ok(config) => config,
         Err(error) => return usage_error(&error),
     };
+    interrupt::install();
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    match run_stats(&config, &mut out, &mut io::stderr().lock()) {
+    match run(&config, &mut out, &mut io::stderr().lock()) {
         Ok(outcome) => outcome.exit_status(),
         Err(error) => failure(&error),
     }
