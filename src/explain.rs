@@ -20,10 +20,10 @@ pub enum Topic {
 /// Every field with the dotted name `explain` accepts for it.
 fn all_fields() -> Vec<(String, &'static str, &'static FieldSpec)> {
     let groups: [(&str, &'static [FieldSpec], &'static str); 4] = [
-        ("", AUTH_FIELDS, "authentication payload"),
+        ("", AUTH_FIELDS, "the authentication payload"),
         ("recognitionConfidence.", RECOGNITION_FIELDS, "recognitionConfidence"),
-        ("recognitionConfidence.candidates[].", CANDIDATE_FIELDS, "a 1:N candidate"),
-        ("", ONBOARDING_FIELDS, "onboarding status webhook"),
+        ("recognitionConfidence.candidates[].", CANDIDATE_FIELDS, "each 1:N candidate"),
+        ("", ONBOARDING_FIELDS, "the onboarding status webhook"),
     ];
     let mut fields = Vec::new();
     for (prefix, specs, owner) in groups {
@@ -136,7 +136,7 @@ pub fn render(topic: Topic) -> String {
         Topic::Rule(spec) => writeln!(out, "rule {} ({} by default): {}", spec.id, spec.severity.name(), spec.summary)
             .and_then(|_| writeln!(out, "  why:        {}", spec.cause))
             .and_then(|_| writeln!(out, "  what to do: {}", spec.fix)),
-        Topic::Field(owner, spec) => writeln!(out, "field {} (in the {owner}): {}", spec.name, checks_of(spec))
+        Topic::Field(owner, spec) => writeln!(out, "field {} (in {owner}): {}", spec.name, checks_of(spec))
             .and_then(|_| writeln!(out, "  meaning: {}", spec.meaning)),
     };
     out
