@@ -1,0 +1,749 @@
+//! Payloads in real captures: wrappers added by log shippers (docker json-file, CloudWatch Logs
+//! exports, encoded `body` strings, raw HTTP requests), gzip from files and pipes, `--select`,
+//! `--lenient`, repeated deliveries, `--max-payload-bytes`, ordered output whatever the thread
+//! count, and results that stream out while input is still arriving.
+//!
+//! Every command runs from the crate root with a fixed date (`AUTHHOOK_TODAY`) and colour off.
+//! Fixtures are in `tests/fixtures/logs/` (built from `samples/*.json`); inputs made at test time
+//! go to a temporary directory under `CARGO_TARGET_TMPDIR`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::{Value, json};
+
+/// The date the deprecation notice is worded from.
+const TODAY: &str = "2026-11-25";
+
+/// Every output format of `check`.
+const FORMATS: [&str; 7] = ["human", "json", "ndjson", "table", "github", "sarif", "junit"];
+
+/// The transactionId the delivery fixtures share.
+const TRANSACTION: &str = "5a9e94d9c3474bfcbbbdc5a5";
+
+/// How long a streamed result may take to appear.
+const PROMPTLY: Duration = Duration::from_secs(5);
+
+/// `authhook` run from the crate root with a fixed date and colour off.
+fn authhook() -> Command {
+    let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("AUTHHOOK_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// `authhook check --color never ARGS...`
+fn check(args: &[&str]) -> Command {
+    let mut cmd = authhook();
+    cmd.args(["check", "--color", "never"]).args(args);
+    cmd
+}
+
+/// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
+fn run(cmd: &mut Command, code: i32) -> (String, String) {
+    let assert = cmd.assert().code(code);
+    let output = assert.get_output();
+    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
+    let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
+    (stdout, stderr)
+}
+
+/// Parses `--format ndjson` output, one value per line.
+fn parse_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}")))
+        .collect()
+}
+
+/// `authhook check --format ndjson ARGS...`, asserting its exit status; the results.
+fn ndjson(args: &[&str], code: i32) -> Vec<Value> {
+    let (stdout, _) = run(check(&["--format", "ndjson"]).args(args), code);
+    parse_lines(&stdout)
+}
+
+/// [`ndjson`] over standard input.
+fn ndjson_stdin(args: &[&str], input: impl Into<Vec<u8>>, code: i32) -> Vec<Value> {
+    let (stdout, _) = run(check(&["--format", "ndjson"]).args(args).write_stdin(input.into()), code);
+    parse_lines(&stdout)
+}
+
+/// The path of a fixture of this file, relative to the crate root.
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/logs/{name}")
+}
+
+/// The bytes of a file of the crate.
+fn read_bytes(path: &str) -> Vec<u8> {
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read(&full).unwrap_or_else(|e| panic!("reading {}: {e}", full.display()))
+}
+
+/// The text of a file of the crate.
+fn read(path: &str) -> String {
+    String::from_utf8(read_bytes(path)).expect("a UTF-8 file")
+}
+
+/// A documented sample, parsed.
+fn sample(name: &str) -> Value {
+    serde_json::from_str(&read(&format!("samples/{name}.json"))).expect("a sample is valid JSON")
+}
+
+/// A temporary directory inside the build's own scratch space.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temporary directory")
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
+/// The finding rule ids of a result.
+fn rules(result: &Value) -> Vec<&str> {
+    result["findings"].as_array().expect("findings").iter().map(|f| f["rule"].as_str().expect("a rule")).collect()
+}
+
+/// The findings of a result for one rule.
+fn findings<'v>(result: &'v Value, rule: &str) -> Vec<&'v Value> {
+    result["findings"].as_array().expect("findings").iter().filter(|f| f["rule"] == rule).collect()
+}
+
+/// `(line, column)` of a result's source.
+fn at(result: &Value) -> (u64, u64) {
+    let source = &result["source"];
+    (source["line"].as_u64().expect("a line"), source["column"].as_u64().expect("a column"))
+}
+
+/// `path:line:column` of a result's source, as delivery findings name it.
+fn location(result: &Value) -> String {
+    let (line, column) = at(result);
+    format!("{}:{line}:{column}", result["source"]["path"].as_str().expect("a path"))
+}
+
+/// `(status, errorCode)` of each result.
+fn verdicts(results: &[Value]) -> Vec<(Value, Value)> {
+    results.iter().map(|r| (r["status"].clone(), r["errorCode"].clone())).collect()
+}
+
+/// The 1-based line and column (in characters) of the only occurrence of `needle` in `text`.
+fn position_of(text: &str, needle: &str) -> (u64, u64) {
+    assert_eq!(text.matches(needle).count(), 1, "{needle:?} should occur exactly once");
+    let offset = text.find(needle).unwrap_or_default();
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    (line as u64, column as u64)
+}
+
+/// Results with their source path set to `path`, after checking it was `was`.
+fn with_path(mut results: Vec<Value>, was: &str, path: &str) -> Vec<Value> {
+    for result in &mut results {
+        assert_eq!(result["source"]["path"], was, "{result}");
+        result["source"]["path"] = Value::from(path);
+    }
+    results
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).expect("compressing in memory");
+    encoder.finish().expect("compressing in memory")
+}
+
+// 1. Wrappers added by log shippers and capture tools, found with no option.
+
+#[test]
+fn docker_json_file_lines_yield_the_payload_of_each_log_field() {
+    let results = ndjson(&[&fixture("docker.log")], 0);
+    assert_eq!(results.len(), 2, "two records hold a payload, the idle line none: {results:#?}");
+    assert_eq!(verdicts(&results), [(json!("PASS"), Value::Null), (json!("FAIL"), json!(4005))]);
+    // A payload inside a string is placed at the string: the `log` value opens at column 8.
+    assert_eq!([at(&results[0]), at(&results[1])], [(1, 8), (3, 8)]);
+    assert_eq!(results[0]["payload"], sample("pass"));
+    assert_eq!(results[1]["payload"], sample("spoof"));
+}
+
+#[test]
+fn cloudwatch_logs_export_yields_one_result_per_log_event() {
+    let export = read(&fixture("cloudwatch.json"));
+    let results = ndjson(&[&fixture("cloudwatch.json")], 0);
+    assert_eq!(results.len(), 2, "{results:#?}");
+    assert_eq!(verdicts(&results), [(json!("PASS"), Value::Null), (json!("FAIL"), json!(4003))]);
+    // Each result stands at its event's `message` string.
+    let message_at = |level: &str| {
+        let (line, _) = position_of(&export, &format!("\\t{level}\\twebhook body="));
+        let text = export.lines().nth(line as usize - 1).unwrap_or_default();
+        let key = "\"message\": ";
+        (line, (text.find(key).expect("a message member") + key.len() + 1) as u64)
+    };
+    assert_eq!([at(&results[0]), at(&results[1])], [message_at("INFO"), message_at("WARN")]);
+    assert_eq!(results[1]["payload"], sample("blacklisted"));
+}
+
+#[test]
+fn a_body_string_holding_an_encoded_payload_yields_the_payload() {
+    let record: Value = serde_json::from_str(&read(&fixture("body-string.ndjson"))).expect("one JSON record");
+    assert!(record["body"].is_string(), "the fixture's body is a string");
+    let results = ndjson(&[&fixture("body-string.ndjson")], 0);
+    assert_eq!(results.len(), 1, "{results:#?}");
+    assert_eq!(results[0]["kind"], "auth-1:1");
+    assert_eq!(results[0]["status"], "PASS");
+    assert_eq!(results[0]["payload"], sample("pass"));
+}
+
+#[test]
+fn a_raw_http_request_yields_its_json_body() {
+    let capture = read(&fixture("http-request.txt"));
+    let results = ndjson(&[&fixture("http-request.txt")], 0);
+    assert_eq!(results.len(), 1, "headers are no payload: {results:#?}");
+    assert_eq!(results[0]["status"], "PASS");
+    assert_eq!(results[0]["customerId"], "67460a9995516d9a553aa95b");
+    let body_line = capture.split("\r\n").position(str::is_empty).expect("a blank line ends the headers") + 2;
+    assert_eq!(at(&results[0]), (body_line as u64, 1), "the body's opening brace");
+}
+
+#[test]
+fn the_bearer_token_of_a_raw_http_request_appears_in_no_output() {
+    let capture = read(&fixture("http-request.txt"));
+    let bearer = capture
+        .split("\r\n")
+        .find_map(|line| line.strip_prefix("Authorization: Bearer "))
+        .expect("the capture has a bearer token");
+    let token = serde_json::from_str::<Value>(&capture[capture.find("\r\n\r\n").expect("a body")..])
+        .expect("the body is JSON")["token"]
+        .as_str()
+        .expect("the body has a token")
+        .to_owned();
+    assert!(bearer.starts_with("eyJ") && token.starts_with("eyJ"), "both look like JWTs");
+    let signature = |jwt: &str| jwt.rsplit('.').next().unwrap_or_default().to_owned();
+    let secrets = [bearer.to_owned(), signature(bearer), token.clone(), signature(&token)];
+
+    let mut runs: Vec<(String, Command)> =
+        FORMATS.iter().map(|f| (format!("check --format {f}"), check(&["--format", f]))).collect();
+    for format in ["human", "json", "table"] {
+        let mut cmd = authhook();
+        cmd.args(["stats", "--color", "never", "--format", format]);
+        runs.push((format!("stats --format {format}"), cmd));
+    }
+    for (label, mut cmd) in runs {
+        let (stdout, stderr) = run(cmd.arg(fixture("http-request.txt")), 0);
+        assert!(!stdout.trim().is_empty(), "{label} printed nothing");
+        for secret in &secrets {
+            assert!(!stdout.contains(secret.as_str()), "{label} prints a credential on stdout:\n{stdout}");
+            assert!(!stderr.contains(secret.as_str()), "{label} prints a credential on stderr:\n{stderr}");
+        }
+    }
+}
+
+// 2. gzip, from a file and from a pipe.
+
+#[test]
+fn a_gzip_file_gives_the_same_results_as_its_plain_text() {
+    let dir = scratch();
+    let gz = dir.path().join("captured.log.gz");
+    std::fs::write(&gz, gzip(&read_bytes("samples/captured.log"))).expect("writing the gzip file");
+    let plain = ndjson(&["samples/captured.log"], 1);
+    assert!(plain.len() >= 5, "the capture holds several payloads: {plain:#?}");
+    let compressed = ndjson(&[path_str(&gz)], 1);
+    assert_eq!(with_path(compressed, path_str(&gz), "samples/captured.log"), plain);
+}
+
+#[test]
+fn gzip_on_standard_input_gives_the_same_results_as_its_plain_text() {
+    let plain = ndjson(&["samples/captured.log"], 1);
+    let piped = ndjson_stdin(&["-"], gzip(&read_bytes("samples/captured.log")), 1);
+    assert_eq!(with_path(piped, "-", "samples/captured.log"), plain);
+}
+
+#[test]
+fn concatenated_gzip_members_are_all_read() {
+    let first = read_bytes("samples/captured.log");
+    let second = read_bytes(&fixture("docker.log"));
+    let plain = ndjson_stdin(&[], [first.as_slice(), &second].concat(), 1);
+    let members = ndjson_stdin(&[], [gzip(&first), gzip(&second)].concat(), 1);
+    assert!(
+        members
+            .iter()
+            .any(|r| r["source"]["line"].as_u64() > Some(first.iter().filter(|&&b| b == b'\n').count() as u64)),
+        "results from the second member: {members:#?}"
+    );
+    assert_eq!(members, plain);
+}
+
+/// A gzip stream whose deflate data is damaged in the middle.
+fn corrupt_gzip() -> Vec<u8> {
+    let mut bytes = gzip(&read_bytes("samples/captured.log"));
+    let middle = bytes.len() / 2;
+    for byte in &mut bytes[middle..middle + 4] {
+        *byte ^= 0xFF;
+    }
+    bytes
+}
+
+#[test]
+fn a_corrupt_gzip_file_exits_2_with_an_error_naming_it() {
+    let dir = scratch();
+    let gz = dir.path().join("damaged.log.gz");
+    std::fs::write(&gz, corrupt_gzip()).expect("writing the gzip file");
+    let (_, stderr) = run(&mut check(&["--format", "ndjson", path_str(&gz)]), 2);
+    let prefix = format!("authhook: {}: cannot read: ", gz.display());
+    assert!(stderr.starts_with(&prefix), "{stderr}");
+    assert!(stderr.contains("corrupt") || stderr.contains("invalid"), "says what is wrong: {stderr}");
+    assert!(stderr.contains("deflate") || stderr.contains("gzip"), "says it is the compression: {stderr}");
+}
+
+#[test]
+fn a_corrupt_gzip_on_standard_input_exits_2_with_an_error() {
+    let (_, stderr) = run(check(&["--format", "ndjson", "-"]).write_stdin(corrupt_gzip()), 2);
+    assert!(stderr.starts_with("authhook: -: cannot read: "), "{stderr}");
+    assert!(stderr.contains("deflate") || stderr.contains("gzip"), "{stderr}");
+}
+
+#[test]
+fn a_corrupt_gzip_does_not_stop_the_other_inputs() {
+    let dir = scratch();
+    let gz = dir.path().join("damaged.log.gz");
+    std::fs::write(&gz, corrupt_gzip()).expect("writing the gzip file");
+    let (stdout, stderr) = run(&mut check(&["--format", "ndjson", path_str(&gz), "samples/pass.json"]), 2);
+    assert!(stderr.contains(path_str(&gz)), "{stderr}");
+    let last = parse_lines(&stdout).pop().expect("a result");
+    assert_eq!((&last["source"]["path"], &last["status"]), (&json!("samples/pass.json"), &json!("PASS")));
+}
+
+// 3. --select
+
+#[test]
+fn select_log_scans_only_the_log_field_of_docker_lines() {
+    let everywhere = ndjson(&[&fixture("docker-attrs.log")], 0);
+    assert_eq!(everywhere.len(), 3, "without --select the attrs payloads are found too: {everywhere:#?}");
+    let selected = ndjson(&["--select", "$.log", &fixture("docker-attrs.log")], 0);
+    assert_eq!(selected.len(), 1, "{selected:#?}");
+    assert_eq!((at(&selected[0]), &selected[0]["status"]), ((1, 8), &json!("PASS")));
+    assert_eq!(selected[0]["payload"], sample("pass"));
+}
+
+#[test]
+fn a_selector_matching_nothing_in_log_records_finds_no_payload() {
+    let (stdout, stderr) = run(&mut check(&["--format", "ndjson", "--select", "$.message", &fixture("docker.log")]), 2);
+    assert_eq!(stdout, "", "log records holding no payload are not reported");
+    assert!(stderr.contains("no authentication payload found"), "{stderr}");
+}
+
+#[test]
+fn a_selector_matching_nothing_in_a_payload_gives_not_a_payload() {
+    let results = ndjson(&["--select", "$.data", "samples/pass.json"], 2);
+    assert_eq!(results.len(), 1, "{results:#?}");
+    assert_eq!(results[0]["kind"], "unknown");
+    assert_eq!(rules(&results[0]), ["not-a-payload"]);
+}
+
+#[test]
+fn an_invalid_jsonpath_is_a_usage_error() {
+    let (stdout, stderr) = run(&mut check(&["--select", "$[", &fixture("docker.log")]), 2);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("--select \"$[\" is not a valid JSONPath"), "{stderr}");
+}
+
+// 4. --lenient
+
+#[test]
+fn lenient_accepts_the_vendor_page_trailing_comma_with_a_warning_but_not_the_missing_brace() {
+    let page = read("tests/fixtures/vendor-page.txt");
+    let strict = ndjson(&["tests/fixtures/vendor-page.txt"], 1);
+    let lenient = ndjson(&["--lenient", "tests/fixtures/vendor-page.txt"], 1);
+    assert_eq!(strict.len(), 7);
+    assert_eq!(lenient.len(), 7, "{lenient:#?}");
+
+    let (status_line, _) = position_of(&page, r#""overallStatus": "PASS"Failure"#);
+    for results in [&strict, &lenient] {
+        assert_eq!(rules(&results[0]), ["syntax"], "the missing brace stays a syntax error");
+        assert_eq!(findings(&results[0], "syntax")[0]["line"], status_line);
+    }
+
+    let (code_line, _) = position_of(&page, r#""errorCode": 4003,"#);
+    assert_eq!(rules(&strict[4]), ["syntax"]);
+    let blacklisted = &lenient[4];
+    assert_eq!((&blacklisted["status"], &blacklisted["errorCode"]), (&json!("FAIL"), &json!(4003)));
+    assert_eq!(blacklisted["valid"], true);
+    let accepted = findings(blacklisted, "lenient-syntax");
+    assert_eq!(rules(blacklisted), ["lenient-syntax"], "{blacklisted:#}");
+    assert_eq!(accepted[0]["severity"], "warning");
+    assert_eq!(accepted[0]["line"], code_line + 1, "the closing brace after the comma");
+    assert!(accepted[0]["message"].as_str().unwrap_or_default().contains("trailing comma"), "{}", accepted[0]);
+}
+
+#[test]
+fn lenient_accepts_comments_with_a_warning_for_each() {
+    let text = read(&fixture("comments.jsonc"));
+    let results = ndjson(&["--lenient", &fixture("comments.jsonc")], 0);
+    assert_eq!(results.len(), 1, "{results:#?}");
+    assert_eq!((&results[0]["status"], &results[0]["valid"]), (&json!("PASS"), &json!(true)));
+    let warnings: Vec<(u64, u64)> = findings(&results[0], "lenient-syntax")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap_or_default(), f["column"].as_u64().unwrap_or_default()))
+        .collect();
+    assert_eq!(warnings, [position_of(&text, "// who"), position_of(&text, "/* recognition")]);
+    assert_eq!(rules(&results[0]), ["lenient-syntax", "lenient-syntax"]);
+}
+
+#[test]
+fn without_lenient_comments_are_a_syntax_error() {
+    let text = read(&fixture("comments.jsonc"));
+    let results = ndjson(&[&fixture("comments.jsonc")], 1);
+    assert_eq!(rules(&results[0]), ["syntax"], "{results:#?}");
+    let syntax = findings(&results[0], "syntax")[0];
+    assert_eq!((syntax["line"].as_u64(), syntax["column"].as_u64()), {
+        let (line, column) = position_of(&text, "// who");
+        (Some(line), Some(column))
+    });
+    assert!(results.iter().all(|r| r["kind"] == "unknown"), "no payload is read: {results:#?}");
+}
+
+// 5. Repeated deliveries.
+
+#[test]
+fn a_repeated_delivery_gets_a_duplicate_note_naming_the_first() {
+    let results = ndjson(&[&fixture("retry.log")], 0);
+    assert_eq!(results.len(), 3, "twice compact, once pretty-printed: {results:#?}");
+    assert!(rules(&results[0]).is_empty(), "the first delivery is no duplicate: {:#}", results[0]);
+    let first = location(&results[0]);
+    assert_eq!(first, fixture("retry.log") + ":1:62");
+    for retry in &results[1..] {
+        assert_eq!(rules(retry), ["duplicate-delivery"], "{retry:#}");
+        let note = findings(retry, "duplicate-delivery")[0];
+        assert_eq!(note["severity"], "note");
+        let message = note["message"].as_str().expect("a message");
+        assert!(message.contains(&format!(" at {first} ")), "names the first delivery: {message}");
+        assert!(message.contains(TRANSACTION), "{message}");
+        assert_eq!(retry["valid"], true);
+    }
+}
+
+#[test]
+fn pass_then_fail_for_one_transaction_is_a_conflicting_delivery() {
+    let text = read(&fixture("conflict.log"));
+    let results = ndjson(&[&fixture("conflict.log")], 1);
+    assert_eq!(verdicts(&results), [(json!("PASS"), Value::Null), (json!("FAIL"), json!(4005))]);
+    assert!(rules(&results[0]).is_empty(), "{:#}", results[0]);
+    assert_eq!(rules(&results[1]), ["conflicting-delivery"], "{:#}", results[1]);
+    let conflict = findings(&results[1], "conflicting-delivery")[0];
+    assert_eq!(conflict["severity"], "error");
+    assert_eq!(results[1]["valid"], false);
+    let message = conflict["message"].as_str().expect("a message");
+    assert!(message.contains(&location(&results[0])), "names the first delivery: {message}");
+    assert!(message.contains("PASS there, FAIL here"), "names both verdicts: {message}");
+    // The finding stands at the second delivery's transactionId.
+    let second_line = text.lines().nth(1).expect("two lines");
+    let column = second_line.find(&format!("\"{TRANSACTION}\"")).expect("the transactionId") + 1;
+    assert_eq!((conflict["line"].as_u64(), conflict["column"].as_u64()), (Some(2), Some(column as u64)));
+}
+
+#[test]
+fn a_conflict_across_two_files_names_the_first_file() {
+    let results = ndjson(&[&fixture("conflict-a.json"), &fixture("conflict-b.log")], 1);
+    assert_eq!(results.len(), 2, "{results:#?}");
+    assert_eq!(location(&results[0]), fixture("conflict-a.json") + ":1:1");
+    assert_eq!(results[1]["source"]["path"], fixture("conflict-b.log"));
+    let message = findings(&results[1], "conflicting-delivery")
+        .first()
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("a conflicting delivery: {:#}", results[1]))
+        .to_owned();
+    assert!(message.contains(&(fixture("conflict-a.json") + ":1:1")), "{message}");
+}
+
+#[test]
+fn a_duplicate_across_two_files_names_the_first_file() {
+    let results = ndjson(&[&fixture("conflict-a.json"), &fixture("retry.log")], 0);
+    assert_eq!(results.len(), 4, "{results:#?}");
+    let first = fixture("conflict-a.json") + ":1:1";
+    for retry in &results[1..] {
+        let message = findings(retry, "duplicate-delivery")
+            .first()
+            .and_then(|f| f["message"].as_str())
+            .unwrap_or_else(|| panic!("a duplicate delivery: {retry:#}"))
+            .to_owned();
+        assert!(message.contains(&first), "{message}");
+    }
+}
+
+// 6. --max-payload-bytes
+
+#[test]
+fn an_oversized_payload_is_too_large_and_its_neighbours_are_still_checked() {
+    let everything = ndjson(&[&fixture("too-large.ndjson")], 0);
+    assert_eq!(everything.len(), 3, "under the default limit all three are read: {everything:#?}");
+
+    let results = ndjson(&["--max-payload-bytes", "256", &fixture("too-large.ndjson")], 1);
+    assert_eq!(results.len(), 3, "{results:#?}");
+    assert_eq!(rules(&results[1]), ["too-large"], "{:#}", results[1]);
+    assert_eq!(findings(&results[1], "too-large")[0]["severity"], "error");
+    assert_eq!(at(&results[1]), (2, 1));
+    assert_eq!(results[1]["payload"], Value::Null);
+    assert_eq!(
+        [&results[0], &results[2]].map(|r| (r["status"].clone(), r["errorCode"].clone(), r["valid"].clone())),
+        [(json!("FAIL"), json!(4003), json!(true)), (json!("FAIL"), json!(4004), json!(true))]
+    );
+}
+
+#[test]
+fn a_payload_larger_than_a_read_chunk_is_one_too_large_result_for_any_thread_count() {
+    let small = |name: &str| serde_json::to_string(&sample(name)).expect("serializing a sample");
+    let mut big = sample("pass");
+    // Text that looks like JSON to a scan starting inside the string.
+    big["note"] = Value::from("{\"overallStatus\":\"PASS\"} [{}] ".repeat(100_000));
+    let input = format!("{}\n{}\n{}\n", small("blacklisted"), big, small("customer-not-found"));
+    assert!(input.len() > 2 << 20, "larger than two read chunks");
+    let mut outputs = Vec::new();
+    for threads in ["1", "4"] {
+        let (stdout, _) = run(
+            check(&["--format", "ndjson", "--max-payload-bytes", "256", "-j", threads, "-"]).write_stdin(input.clone()),
+            1,
+        );
+        let results = parse_lines(&stdout);
+        assert_eq!(results.iter().map(rules).collect::<Vec<_>>(), [vec![], vec!["too-large"], vec![]], "-j {threads}");
+        assert_eq!(verdicts(&results)[2], (json!("FAIL"), json!(4004)), "-j {threads}");
+        outputs.push(stdout);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+// 7. Ordered output whatever the thread count.
+
+/// A synthetic capture and what it holds.
+struct Corpus {
+    text: String,
+    payloads: usize,
+    pass: usize,
+    fail: usize,
+    broken: usize,
+    retries: usize,
+}
+
+/// A deterministic ~`size`-byte capture mixing compact payloads in log lines, pretty-printed
+/// payloads, docker json-file records, noise lines with braces, exact retries and a few
+/// payloads with a trailing comma.
+fn corpus(size: usize) -> Corpus {
+    const KINDS: [&str; 7] =
+        ["pass", "customer-not-found", "spoof", "not-recognized", "blacklisted", "lenses", "face-mask"];
+    const NOISE: [&str; 4] = [
+        "INFO  receiver idle, {queue} empty",
+        "DEBUG health check [ok] in 3ms",
+        "WARN  slow request: [ { took 812ms } ]",
+        "INFO  config {env: prod, workers: [4]}",
+    ];
+    let samples: Vec<Value> = KINDS.iter().map(|k| sample(k)).collect();
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut c =
+        Corpus { text: String::with_capacity(size + 4096), payloads: 0, pass: 0, fail: 0, broken: 0, retries: 0 };
+    let mut delivered: Vec<(String, bool)> = Vec::new();
+    let mut serial = 0u64;
+    while c.text.len() < size {
+        serial += 1;
+        let stamp = format!(
+            "2026-09-14T{:02}:{:02}:{:02}.{:03}Z",
+            serial / 3_600_000 % 24,
+            serial / 60_000 % 60,
+            serial / 1000 % 60,
+            serial % 1000
+        );
+        let roll = next(100);
+        if roll < 15 {
+            c.text += &format!("{stamp} {}\n", NOISE[next(NOISE.len() as u64) as usize]);
+            continue;
+        }
+        c.payloads += 1;
+        if roll < 18 && !delivered.is_empty() {
+            let (payload, pass) = delivered[next(delivered.len() as u64) as usize].clone();
+            c.retries += 1;
+            if pass {
+                c.pass += 1
+            } else {
+                c.fail += 1
+            }
+            c.text += &format!("{stamp} INFO  POST /webhooks/auth 200 body={payload} (retry)\n");
+            continue;
+        }
+        let kind = if next(10) < 7 { 0 } else { 1 + next(6) as usize };
+        let mut payload = samples[kind].clone();
+        payload["transactionId"] =
+            Value::from(format!("{:024x}", serial.wrapping_mul(0x2545_F491_4F6C_DD1D) as u128 * 0x1_0001));
+        payload["customerId"] = Value::from(format!("{:024x}", u128::from(next(u64::MAX)) << 32));
+        let broken = c.payloads.is_multiple_of(499);
+        // Half pretty-printed (so that input is often cut inside one), then docker, then log lines.
+        let style = next(8).min(5);
+        let mut text = if style < 4 {
+            serde_json::to_string_pretty(&payload).expect("serializing a payload")
+        } else {
+            serde_json::to_string(&payload).expect("serializing a payload")
+        };
+        if broken {
+            text.insert(text.rfind('}').expect("an object"), ',');
+            c.broken += 1;
+        } else {
+            if kind == 0 {
+                c.pass += 1
+            } else {
+                c.fail += 1
+            }
+            delivered.push((serde_json::to_string(&payload).expect("serializing a payload"), kind == 0));
+        }
+        match style {
+            0..4 => c.text += &format!("{stamp} DEBUG payload:\n{text}\n"),
+            4 => {
+                let log = format!("{stamp} INFO  POST /webhooks/auth 200 body={text}\n");
+                let record = json!({"log": log, "stream": "stdout", "time": stamp});
+                c.text += &format!("{record}\n");
+            }
+            _ => c.text += &format!("{stamp} INFO  POST /webhooks/auth 200 body={text}\n"),
+        }
+    }
+    c
+}
+
+/// Asserts two outputs are byte for byte the same, showing the first line where they differ.
+fn assert_same_output(actual: &str, expected: &str, label: &str) {
+    if actual == expected {
+        return;
+    }
+    let (a, e): (Vec<&str>, Vec<&str>) = (actual.lines().collect(), expected.lines().collect());
+    let at = a.iter().zip(&e).position(|(x, y)| x != y).unwrap_or(a.len().min(e.len()));
+    panic!(
+        "{label}: {} lines against {} expected; first difference at line {}:\n  got:      {}\n  expected: {}",
+        a.len(),
+        e.len(),
+        at + 1,
+        a.get(at).unwrap_or(&"<none>"),
+        e.get(at).unwrap_or(&"<none>")
+    );
+}
+
+/// `check --format ndjson -j THREADS PATH`; the raw output.
+fn ndjson_output(threads: &str, path: &str) -> String {
+    let (stdout, _) = run(&mut check(&["--format", "ndjson", "-j", threads, path]), 1);
+    stdout
+}
+
+#[test]
+fn parallel_output_is_byte_identical_to_sequential_output() {
+    let corpus = corpus(5 << 20);
+    let dir = scratch();
+    let path = dir.path().join("corpus.log");
+    std::fs::write(&path, &corpus.text).expect("writing the corpus");
+
+    let sequential = ndjson_output("1", path_str(&path));
+    let results = parse_lines(&sequential);
+    assert_eq!(results.len(), corpus.payloads, "one result per payload written");
+    let count = |f: &dyn Fn(&Value) -> bool| results.iter().filter(|r| f(r)).count();
+    assert_eq!(count(&|r| r["status"] == "PASS"), corpus.pass);
+    assert_eq!(count(&|r| r["status"] == "FAIL"), corpus.fail);
+    assert_eq!(count(&|r| rules(r).contains(&"syntax")), corpus.broken);
+    assert_eq!(count(&|r| rules(r).contains(&"duplicate-delivery")), corpus.retries);
+    assert!(corpus.broken > 0 && corpus.retries > 0);
+
+    for threads in ["2", "4"] {
+        let parallel = ndjson_output(threads, path_str(&path));
+        assert_same_output(&parallel, &sequential, &format!("-j {threads} against -j 1"));
+    }
+}
+
+#[test]
+fn piped_input_gives_the_same_output_as_the_file_for_any_thread_count() {
+    let corpus = corpus(3 << 20);
+    let dir = scratch();
+    let path = dir.path().join("corpus.log");
+    std::fs::write(&path, &corpus.text).expect("writing the corpus");
+    // The path stands in sources and in the messages that name a first delivery.
+    let from_file = ndjson_output("1", path_str(&path)).replace(path_str(&path), "-");
+    for threads in ["1", "4"] {
+        let (piped, _) = run(check(&["--format", "ndjson", "-j", threads, "-"]).write_stdin(corpus.text.clone()), 1);
+        assert_same_output(&piped, &from_file, &format!("-j {threads} on a pipe against the file"));
+    }
+}
+
+// 8. Results stream out while input is still arriving.
+
+/// Kills the child when a test fails before it exits.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn assert_results_stream(threads: &str) {
+    let mut child = Running(
+        std::process::Command::new(env!("CARGO_BIN_EXE_authhook"))
+            .args(["check", "--color", "never", "--format", "ndjson", "-j", threads, "-"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("AUTHHOOK_TODAY", TODAY)
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("authhook starts"),
+    );
+    let mut stdin = child.0.stdin.take().expect("a stdin pipe");
+    let stdout = child.0.stdout.take().expect("a stdout pipe");
+    let (lines_tx, lines) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if lines_tx.send(line.expect("stdout is UTF-8")).is_err() {
+                return;
+            }
+        }
+    });
+
+    for (name, status) in [("pass", "PASS"), ("spoof", "FAIL")] {
+        let payload = serde_json::to_string(&sample(name)).expect("serializing a sample");
+        writeln!(stdin, "{payload}").and_then(|()| stdin.flush()).expect("writing to authhook");
+        let line = lines
+            .recv_timeout(PROMPTLY)
+            .unwrap_or_else(|e| panic!("-j {threads}: no result for the {name} payload while stdin is open: {e}"));
+        let result: Value = serde_json::from_str(&line).expect("a JSON line");
+        assert_eq!(result["status"], status, "-j {threads}: {line}");
+    }
+
+    drop(stdin);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.0.try_wait().expect("waiting for authhook") {
+            break status;
+        }
+        assert!(started.elapsed() < PROMPTLY, "-j {threads}: authhook did not exit after its input ended");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "-j {threads}");
+    reader.join().expect("the reader thread");
+    assert_eq!(lines.try_iter().collect::<Vec<_>>(), Vec::<String>::new(), "-j {threads}: nothing more");
+}
+
+#[test]
+fn results_stream_as_input_arrives_on_one_thread() {
+    assert_results_stream("1");
+}
+
+#[test]
+fn results_stream_as_input_arrives_on_worker_threads() {
+    assert_results_stream("4");
+}
