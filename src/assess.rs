@@ -120,7 +120,11 @@ impl<'o> Assessor<'o> {
             _ => self.search(node, locator, depth, &mut collect),
         }
         if results.is_empty() && !is_log_record(node) {
-            let message = "this JSON value holds no webhook payload (none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus at any depth)".to_owned();
+            let message = if self.options.select.is_some() && depth == 0 {
+                "the --select JSONPath selects no webhook payload in this JSON value".to_owned()
+            } else {
+                "this JSON value holds no webhook payload (none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus at any depth)".to_owned()
+            };
             results.push(self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message));
         }
         if let Some(first) = results.first_mut() {
@@ -155,6 +159,14 @@ impl<'o> Assessor<'o> {
 
     /// Scans text that was held in a JSON string; everything found is placed at the string.
     fn unwrap_text(&self, text: &str, at: crate::position::Position, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+        // A string that is itself a JSON string literal was encoded twice: decode it once more.
+        if text.trim_start().starts_with('"')
+            && depth < MAX_UNWRAP_DEPTH
+            && let Ok(parsed) = crate::json::parse_value(text.as_bytes(), 0, crate::json::Options::default())
+            && let Value::String(inner) = parsed.node.value
+        {
+            return self.unwrap_text(&inner.decoded(), at, depth + 1, emit);
+        }
         let locator = Locator::fixed(text.as_bytes(), at);
         let mut scanner = Scanner::new(self.options.scan);
         for found in scanner.scan(text.as_bytes(), true).found {

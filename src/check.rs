@@ -29,6 +29,9 @@ use crate::verdict::CheckResult;
 /// How many bytes are read at a time, and the size a chunk aims for.
 pub const READ_CHUNK: usize = 1 << 19;
 
+/// The size of the first read of a stream; small inputs need no more.
+const FIRST_READ: usize = 1 << 16;
+
 /// Chunks in flight per worker thread.
 const CHUNKS_PER_WORKER: usize = 2;
 
@@ -192,8 +195,10 @@ impl<'o> Merger<'o> {
 struct ChunkReader<R> {
     reader: R,
     name: Arc<str>,
-    /// Where reads land, zeroed once and reused, so that a read costs only the bytes it brings.
+    /// Where reads land, zeroed once and reused, so that a read costs only the bytes it brings;
+    /// it starts small and doubles, up to the chunk size, each time a read fills it.
     read_buf: Vec<u8>,
+    chunk_bytes: usize,
     carry: Vec<u8>,
     next_at: Position,
     index: u64,
@@ -206,7 +211,8 @@ impl<R: Read> ChunkReader<R> {
         ChunkReader {
             reader,
             name,
-            read_buf: vec![0; chunk_bytes.max(1)],
+            read_buf: vec![0; chunk_bytes.clamp(1, FIRST_READ)],
+            chunk_bytes: chunk_bytes.max(1),
             carry: Vec::new(),
             next_at: Position::START,
             index: 0,
@@ -264,6 +270,9 @@ impl<R: Read> ChunkReader<R> {
             match self.reader.read(&mut self.read_buf) {
                 Ok(n) => {
                     data.extend_from_slice(self.read_buf.get(..n).unwrap_or_default());
+                    if n == self.read_buf.len() && n < self.chunk_bytes {
+                        self.read_buf = vec![0; (n * 2).min(self.chunk_bytes)];
+                    }
                     return Ok(n == 0);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

@@ -129,8 +129,8 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// A hash of the value's content: the same for the same keys and values in the same order,
-    /// whatever the white space.
+    /// A hash of the value's content: the same for the same members and items whatever the
+    /// white space and the order of object members (a log pipeline may re-serialize a payload).
     pub fn content_hash(&self) -> u64 {
         let mut hasher = rustc_hash::FxHasher::default();
         self.hash_into(&mut hasher);
@@ -149,11 +149,13 @@ impl<'a> Node<'a> {
                 items.iter().for_each(|item| item.hash_into(hasher));
             }
             Value::Object(members) => {
-                (5u8, members.len()).hash(hasher);
-                for member in members {
-                    member.key.raw.hash(hasher);
-                    member.value.hash_into(hasher);
-                }
+                let unordered = members.iter().fold(0u64, |sum, member| {
+                    let mut one = rustc_hash::FxHasher::default();
+                    member.key.raw.hash(&mut one);
+                    member.value.hash_into(&mut one);
+                    sum.wrapping_add(avalanche(std::hash::Hasher::finish(&one)))
+                });
+                (5u8, members.len(), unordered).hash(hasher);
             }
         }
     }
@@ -215,6 +217,7 @@ pub enum SyntaxKind {
     InvalidLiteral,
     TooDeep,
     UnterminatedComment,
+    Comment,
 }
 
 impl SyntaxKind {
@@ -244,6 +247,7 @@ impl SyntaxKind {
             SyntaxKind::InvalidLiteral => "invalid literal (expected true, false or null)",
             SyntaxKind::TooDeep => "arrays and objects nested more than 128 levels deep",
             SyntaxKind::UnterminatedComment => "unterminated /* comment",
+            SyntaxKind::Comment => "a comment, which strict JSON does not allow (--lenient accepts comments)",
         }
     }
 }
@@ -338,6 +342,9 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
                 Some(b'/') if self.options.lenient => self.comment()?,
+                Some(b'/') if matches!(self.input.get(self.pos + 1), Some(b'/' | b'*')) => {
+                    return self.fail(SyntaxKind::Comment);
+                }
                 _ => return Ok(()),
             }
         }
@@ -656,6 +663,14 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
     chars.by_ref().take(4).fold(0, |acc, c| acc * 16 + c.to_digit(16).unwrap_or(0))
 }
 
+/// Spreads every bit of `x` over the whole word (the SplitMix64 finalizer), so that summing
+/// member hashes cannot cancel out differences a fast hash leaves in few bits.
+fn avalanche(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
 /// Writes `node` back as compact JSON, letting `replace` substitute the value of any member.
 ///
 /// `replace` gets each member's key and value and returns replacement JSON text, if any.
@@ -800,7 +815,15 @@ mod tests {
             kinds,
             [LeniencyKind::Comment, LeniencyKind::TrailingComma, LeniencyKind::Comment, LeniencyKind::TrailingComma]
         );
-        assert_eq!(error_of("{\"a\":1 // x\n}").kind, SyntaxKind::ExpectedCommaOrCloseObject);
+        assert_eq!(error_of("{\"a\":1 // x\n}").kind, SyntaxKind::Comment);
+    }
+
+    #[test]
+    fn content_hash_ignores_member_order_and_white_space_only() {
+        let hash = |text: &str| parse(text).unwrap().node.content_hash();
+        assert_eq!(hash(r#"{"a":1,"b":[true]}"#), hash(r#"{ "b" : [ true ], "a" : 1 }"#));
+        assert_ne!(hash(r#"{"m":false,"l":true}"#), hash(r#"{"m":true,"l":false}"#));
+        assert_ne!(hash(r#"{"a":[1,2]}"#), hash(r#"{"a":[2,1]}"#));
     }
 
     #[test]

@@ -193,7 +193,11 @@ impl Scanner {
             let next = after.iter().position(|b| !b.is_ascii_whitespace());
             match (opener, next.and_then(|i| after.get(i))) {
                 (Some(b'{'), Some(b'"')) | (Some(b'['), Some(b'{')) => return Candidate::At(at),
-                (Some(b'{'), Some(b'/')) if self.options.lenient => return Candidate::At(at),
+                (Some(b'{'), Some(b'/')) => match next.and_then(|i| after.get(i + 1)) {
+                    Some(b'/' | b'*') => return Candidate::At(at),
+                    None if !at_eof => return Candidate::Undecided(at),
+                    _ => from = at + 1,
+                },
                 (_, None) if !at_eof && after.len() <= self.options.max_payload_bytes => {
                     return Candidate::Undecided(at);
                 }
@@ -270,6 +274,19 @@ mod tests {
     #[test]
     fn reports_broken_objects_and_resumes_where_parsing_stopped() {
         assert_eq!(starts(r#"{"a":"PASS"Failure {"b":1,}{"c":2}"#), [(0, "syntax"), (19, "syntax"), (27, "value")]);
+    }
+
+    #[test]
+    fn an_object_opening_with_a_comment_is_a_candidate() {
+        assert_eq!(
+            starts(
+                r#"x {/path} {// note
+"a":1}"#
+            ),
+            [(10, "syntax")]
+        );
+        let mut scanner = Scanner::default();
+        assert_eq!(scanner.scan(b"x {/", false).consumed, 2);
     }
 
     #[test]
