@@ -11,11 +11,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-/// The date the deprecation notice is worded from.
-const TODAY: &str = "2026-11-25";
+mod common;
+use common::{authhook, check, crate_path, run, tempdir};
 
 /// A PASS payload with an unknown key holding characters the formats must encode: `%`, `,`, `:`,
 /// a newline, ESC, U+0001, U+202E and XML's specials.
@@ -23,40 +22,6 @@ const HOSTILE_PAYLOAD: &str = r#"{"customerId":"67460a9995516d9a553aa95b","faceM
 
 /// A file name with what workflow command properties and XML must encode.
 const HOSTILE_FILE_NAME: &str = "odd,name:50% <&'\">.json";
-
-/// `authhook` run from the crate root with a fixed date and colour off.
-fn authhook() -> Command {
-    let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("AUTHHOOK_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    cmd
-}
-
-/// `authhook check --color never ARGS...`
-fn check(args: &[&str]) -> Command {
-    let mut cmd = authhook();
-    cmd.args(["check", "--color", "never"]).args(args);
-    cmd
-}
-
-/// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
-fn run(cmd: &mut Command, code: i32) -> (String, String) {
-    let assert = cmd.assert().code(code);
-    let output = assert.get_output();
-    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
-    let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
-    (stdout, stderr)
-}
-
-fn crate_path(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temporary directory")
-}
 
 /// A directory holding the hostile payload in a file with the hostile name.
 fn hostile_dir() -> (tempfile::TempDir, PathBuf) {

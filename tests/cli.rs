@@ -7,12 +7,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// The date the deprecation notice is worded from.
-const TODAY: &str = "2026-11-25";
+mod common;
+use common::{authhook, check, parse_lines, run};
 
 /// The seven documented samples in published order, with the status, reason codes and finding
 /// rule ids `check` must report for each.
@@ -32,32 +31,6 @@ const SAMPLES: [(&str, &str, &[&str], &[&str]); 7] = [
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlLXZhbHVl";
 const INTERVIEW_TOKEN: &str = "opaque-interview-secret-77";
 
-/// `authhook` run from the crate root with a fixed date and colour off.
-fn authhook() -> Command {
-    let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("AUTHHOOK_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    cmd
-}
-
-/// `authhook check --color never ARGS...`
-fn check(args: &[&str]) -> Command {
-    let mut cmd = authhook();
-    cmd.args(["check", "--color", "never"]).args(args);
-    cmd
-}
-
-/// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
-fn run(cmd: &mut Command, code: i32) -> (String, String) {
-    let assert = cmd.assert().code(code);
-    let output = assert.get_output();
-    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
-    let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
-    (stdout, stderr)
-}
-
 /// The text of a file of the crate.
 fn read(path: &str) -> String {
     let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -75,14 +48,6 @@ fn sample_value(name: &str) -> Value {
 /// Parses a `--format json` document.
 fn parse_document(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("--format json is not one JSON document ({e}):\n{stdout}"))
-}
-
-/// Parses `--format ndjson` output, one value per line.
-fn parse_lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}")))
-        .collect()
 }
 
 fn results(document: &Value) -> &Vec<Value> {

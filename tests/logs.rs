@@ -18,8 +18,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 
-/// The date the deprecation notice is worded from.
-const TODAY: &str = "2026-11-25";
+mod common;
+use common::{TODAY, authhook, check, parse_lines, run};
 
 /// Every output format of `check`.
 const FORMATS: [&str; 7] = ["human", "json", "ndjson", "table", "github", "sarif", "junit"];
@@ -29,40 +29,6 @@ const TRANSACTION: &str = "5a9e94d9c3474bfcbbbdc5a5";
 
 /// How long a streamed result may take to appear.
 const PROMPTLY: Duration = Duration::from_secs(5);
-
-/// `authhook` run from the crate root with a fixed date and colour off.
-fn authhook() -> Command {
-    let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("AUTHHOOK_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    cmd
-}
-
-/// `authhook check --color never ARGS...`
-fn check(args: &[&str]) -> Command {
-    let mut cmd = authhook();
-    cmd.args(["check", "--color", "never"]).args(args);
-    cmd
-}
-
-/// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
-fn run(cmd: &mut Command, code: i32) -> (String, String) {
-    let assert = cmd.assert().code(code);
-    let output = assert.get_output();
-    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
-    let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
-    (stdout, stderr)
-}
-
-/// Parses `--format ndjson` output, one value per line.
-fn parse_lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}")))
-        .collect()
-}
 
 /// `authhook check --format ndjson ARGS...`, asserting its exit status; the results.
 fn ndjson(args: &[&str], code: i32) -> Vec<Value> {

@@ -9,33 +9,14 @@ use std::collections::BTreeMap;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The date the deprecation notice is worded from.
-const TODAY: &str = "2026-11-25";
-
-/// `authhook` run from the crate root with a fixed date and colour off.
-fn authhook() -> Command {
-    let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("AUTHHOOK_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    cmd
-}
+mod common;
+use common::{authhook, run};
 
 /// `authhook stats --color never ARGS...`
 fn stats(args: &[&str]) -> Command {
     let mut cmd = authhook();
     cmd.args(["stats", "--color", "never"]).args(args);
     cmd
-}
-
-/// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
-fn run(cmd: &mut Command, code: i32) -> (String, String) {
-    let assert = cmd.assert().code(code);
-    let output = assert.get_output();
-    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
-    let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
-    (stdout, stderr)
 }
 
 fn parse(stdout: &str) -> Value {

@@ -1,0 +1,55 @@
+//! Helpers shared by the integration tests: the binary run from the crate root with a fixed
+//! date and colour off, and the plumbing to read what it printed.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The date every test runs on, so the deprecation notice does not change.
+pub const TODAY: &str = "2026-11-25";
+
+/// `authhook` run from the crate root with a fixed date and colour off.
+pub fn authhook() -> Command {
+    let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("AUTHHOOK_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// `authhook check --color never ARGS...`
+pub fn check(args: &[&str]) -> Command {
+    let mut cmd = authhook();
+    cmd.args(["check", "--color", "never"]).args(args);
+    cmd
+}
+
+/// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
+pub fn run(cmd: &mut Command, code: i32) -> (String, String) {
+    let assert = cmd.assert().code(code);
+    let output = assert.get_output();
+    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
+    let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
+    (stdout, stderr)
+}
+
+/// A path inside the crate.
+pub fn crate_path(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A temporary directory under the build's own temporary folder.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temporary directory")
+}
+
+/// Parses `--format ndjson` output, one value per line.
+pub fn parse_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}")))
+        .collect()
+}
