@@ -36,6 +36,19 @@ pub struct AssessOptions {
     pub with_payload: bool,
     /// Look for payloads only where this JSONPath selects inside each value found.
     pub select: Option<Arc<JsonPath>>,
+    /// Run on every result before it leaves the thread that made it.
+    pub finish: Option<ResultHook>,
+}
+
+/// Work on a finished result that needs no other result, such as applying the run's policy or
+/// rendering it, done on the worker thread that assessed it.
+#[derive(Clone)]
+pub struct ResultHook(pub Arc<dyn Fn(&mut CheckResult) + Send + Sync>);
+
+impl std::fmt::Debug for ResultHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResultHook")
+    }
 }
 
 /// Turns what the scanner found into results, in input order.
@@ -51,7 +64,13 @@ impl<'o> Assessor<'o> {
 
     /// Emits the results for one found item; `locator` places offsets of the scanned buffer.
     pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, emit: &mut dyn FnMut(CheckResult)) {
-        self.assess_at_depth(found, locator, 0, emit);
+        match &self.options.finish {
+            Some(ResultHook(finish)) => self.assess_at_depth(found, locator, 0, &mut |mut result| {
+                finish(&mut result);
+                emit(result);
+            }),
+            None => self.assess_at_depth(found, locator, 0, emit),
+        }
     }
 
     fn assess_at_depth(
@@ -208,6 +227,7 @@ impl<'o> Assessor<'o> {
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
             content_hash: view.has(AuthField::TransactionId).then(|| node.content_hash()),
+            rendered: None,
             payload: self.payload(node),
         };
         result.settle();

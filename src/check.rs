@@ -71,17 +71,20 @@ struct Chunk {
     at_eof: bool,
 }
 
-/// The results of one value found in a chunk, with the span the scan covered for it.
+/// One value found in a chunk: the span the scan covered for it, and how many of the chunk's
+/// results (which follow those of the items before it) it produced.
 struct Item {
     start: usize,
     end: usize,
-    results: Vec<CheckResult>,
+    results: usize,
 }
 
 /// A chunk scanned on its own.
 struct ChunkReport {
     chunk: Chunk,
     items: Vec<Item>,
+    /// Every item's results, in order.
+    results: Vec<CheckResult>,
     /// Bytes of the chunk the scan is done with; a value cut by the chunk's end starts here.
     consumed: usize,
 }
@@ -101,15 +104,16 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>) -> ChunkRe
     let scanned = scanner.scan_region(&chunk.data, region);
     let mut locator = Locator::new(&chunk.data, 0, chunk.base);
     let mut items = Vec::with_capacity(scanned.found.len());
+    let mut results = Vec::with_capacity(scanned.found.len());
     for found in &scanned.found {
         locator = locator.rebased(found.start());
-        let mut results = Vec::new();
+        let before = results.len();
         assessor.assess(found, &locator, &mut |result| results.push(result));
-        items.push(Item { start: found.start(), end: found.end(), results });
+        items.push(Item { start: found.start(), end: found.end(), results: results.len() - before });
     }
     let consumed = scanned.consumed;
     drop(scanned);
-    ChunkReport { chunk, items, consumed }
+    ChunkReport { chunk, items, results, consumed }
 }
 
 /// Puts chunk reports back together in input order.
@@ -136,9 +140,8 @@ impl<'o> Merger<'o> {
     /// Takes the next chunk's report and returns the results it completes, in order.
     fn take(&mut self, report: ChunkReport) -> Vec<CheckResult> {
         if self.pending.is_empty() && !self.seam.is_skipping() {
-            let results = report.items.into_iter().flat_map(|item| item.results).collect();
             self.keep_rest(&report.chunk, report.consumed);
-            return results;
+            return report.results;
         }
         let seam = self.pending.len();
         let mut buffer = std::mem::take(&mut self.pending);
@@ -151,7 +154,9 @@ impl<'o> Merger<'o> {
         let (stopped, consumed) = bridged;
         if stopped && report.outside_at(consumed - seam) {
             let agreed = consumed - seam;
-            results.extend(report.items.into_iter().filter(|item| item.start >= agreed).flat_map(|item| item.results));
+            let before_agreement: usize =
+                report.items.iter().filter(|item| item.start < agreed).map(|item| item.results).sum();
+            results.extend(report.results.into_iter().skip(before_agreement));
             self.keep_rest(&report.chunk, report.consumed);
             return results;
         }

@@ -16,7 +16,7 @@ use crate::cli::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, StatsArgs
 use crate::config_file::{self, FileError, FileSettings};
 use crate::contract::{Date, ReasonCode, Rule};
 use crate::policy::{Expectations, Level, Policy};
-use crate::report::{Format, Style};
+use crate::report::{Format, Prerender, Style};
 use crate::scan::ScanOptions;
 use crate::verdict::Status;
 
@@ -41,6 +41,8 @@ pub struct InputConfig {
     pub color: bool,
     /// Rule levels, strictness and expectations.
     pub policy: Policy,
+    /// How each result is rendered on its own, for formats that can.
+    pub prerender: Option<Prerender>,
 }
 
 /// Everything a `check` run needs to know.
@@ -140,11 +142,12 @@ impl InputConfig {
         policy.strict |= settings.strict == Some(true);
         Ok(InputConfig {
             paths: args.paths.clone(),
-            assess: AssessOptions { scan, show_secrets, with_payload, select },
+            assess: AssessOptions { scan, show_secrets, with_payload, select, finish: None },
             parallelism: Parallelism { threads: threads(args.threads.or(settings.threads)), ..Parallelism::default() },
             progress: std::io::stderr().is_terminal(),
             color: use_color(color, std::io::stdout().is_terminal()),
             policy,
+            prerender: None,
         })
     }
 }
@@ -171,7 +174,9 @@ impl CheckConfig {
             error_code: args.expect_code,
         };
         let policy = Policy { strict: args.strict, expectations, ..Policy::default() };
-        let input = InputConfig::from_args(&args.input, &settings, format.shows_payload(), args.show_secrets, policy)?;
+        let mut input =
+            InputConfig::from_args(&args.input, &settings, format.shows_payload(), args.show_secrets, policy)?;
+        input.prerender = format.prerender();
         Ok(CheckConfig {
             // A report file is coloured only when asked for in so many words.
             style: Style {

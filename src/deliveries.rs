@@ -69,10 +69,11 @@ fn saturate(value: u64) -> u32 {
 }
 
 impl Deliveries {
-    /// Records `result` and adds a finding when it repeats an earlier delivery.
-    pub fn observe(&mut self, result: &mut CheckResult) {
+    /// Records `result` and adds a finding when it repeats an earlier delivery; returns whether
+    /// it added one.
+    pub fn observe(&mut self, result: &mut CheckResult) -> bool {
         let (Some(transaction), Some(content)) = (result.transaction_id.as_deref(), result.content_hash) else {
-            return;
+            return false;
         };
         let key = key(transaction);
         let content = content as u32;
@@ -88,7 +89,7 @@ impl Deliveries {
             if let Some(map) = self.shards.get_mut(shard) {
                 map.insert(key, delivery);
             }
-            return;
+            return false;
         };
         let path = self.paths.get(first.path as usize).map_or("?", |p| p.as_ref());
         let at = format!("{path}:{}:{}", first.line, first.column);
@@ -121,6 +122,7 @@ impl Deliveries {
             message,
         });
         result.settle();
+        true
     }
 
     fn path_index(&mut self, path: &Arc<str>) -> u32 {

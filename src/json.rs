@@ -396,12 +396,13 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.pos += 1;
-        let mut members = Vec::with_capacity(16);
         self.skip_space()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        // Room for a whole payload's members, so it is allocated once.
+        let mut members = Vec::with_capacity(16);
         loop {
             match self.peek() {
                 Some(b'"') => {}

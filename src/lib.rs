@@ -112,6 +112,7 @@ pub fn scan_inputs(
     }
     let progress = progress::Progress::new(input.progress, &inputs);
     let mut deliveries = deliveries::Deliveries::default();
+    let assess = assess::AssessOptions { finish: Some(finishing(input)), ..input.assess.clone() };
     for source in inputs {
         let reader = match source.open().and_then(|reader| input::decompressed(reader, &source.name(), &progress)) {
             Ok(reader) => reader,
@@ -126,12 +127,14 @@ pub fn scan_inputs(
                 return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"));
             }
             for result in &mut batch {
-                deliveries.observe(result);
-                input.policy.apply(result);
+                if deliveries.observe(result) {
+                    input.policy.set_levels(result);
+                    prerender(input, result);
+                }
             }
             on_batch(batch)
         };
-        match check_stream(source.name(), reader, &input.assess, input.parallelism, &mut mark_and_pass) {
+        match check_stream(source.name(), reader, &assess, input.parallelism, &mut mark_and_pass) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
                 report_problem(problems, &problem)?;
@@ -236,6 +239,31 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
         writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
     }
     Ok(outcome)
+}
+
+/// What happens to each result on the thread that made it: the policy, then rendering when the
+/// format renders results one by one.
+fn finishing(input: &InputConfig) -> assess::ResultHook {
+    let policy = input.policy.clone();
+    let render = input.prerender;
+    assess::ResultHook(std::sync::Arc::new(move |result: &mut verdict::CheckResult| {
+        policy.apply(result);
+        if let Some(render) = render {
+            result.rendered = render_one(render, result);
+        }
+    }))
+}
+
+/// Renders `result` again after a later finding changed it.
+fn prerender(input: &InputConfig, result: &mut verdict::CheckResult) {
+    if let Some(render) = input.prerender {
+        result.rendered = render_one(render, result);
+    }
+}
+
+fn render_one(render: report::Prerender, result: &verdict::CheckResult) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(1024);
+    render(result, &mut bytes).ok().map(|()| bytes)
 }
 
 fn report_problem(problems: &mut dyn Write, problem: &error::InputError) -> Result<(), RunError> {

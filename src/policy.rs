@@ -100,6 +100,12 @@ impl Policy {
                 });
             }
         }
+        self.set_levels(result);
+    }
+
+    /// Sets each finding's severity (or drops it) by its rule's level and strictness; applying
+    /// it again changes nothing, so findings added later can be leveled with the rest.
+    pub fn set_levels(&self, result: &mut CheckResult) {
         result.findings.retain_mut(|finding| match self.level_of(finding) {
             None => false,
             Some(severity) => {

@@ -42,11 +42,12 @@ fn has_reason(reasons: &[Reason], code: ReasonCode) -> bool {
 }
 
 fn face_matched(view: &AuthView<'_, '_>) -> Reason {
-    let mut message = match view.bool(AuthField::FaceMatch) {
-        Some(true) => "faceMatch is true".to_owned(),
-        Some(false) => "overallStatus is PASS although faceMatch is false".to_owned(),
-        None => "overallStatus is PASS; faceMatch is absent".to_owned(),
-    };
+    let mut message = String::with_capacity(160);
+    message.push_str(match view.bool(AuthField::FaceMatch) {
+        Some(true) => "faceMatch is true",
+        Some(false) => "overallStatus is PASS although faceMatch is false",
+        None => "overallStatus is PASS; faceMatch is absent",
+    });
     if let Some(confidence) = view.recognition_confidence_text() {
         message.push_str(", recognition confidence ");
         message.push_str(confidence);

@@ -123,6 +123,9 @@ pub struct CheckResult {
     /// a repeated delivery from a conflicting one; `None` for what is not an authentication.
     #[serde(skip)]
     pub content_hash: Option<u64>,
+    /// The result already rendered, by a format that renders each result on its own.
+    #[serde(skip)]
+    pub rendered: Option<Vec<u8>>,
     /// The payload as parsed, as compact JSON text with secrets redacted; `None` when it did not
     /// parse or the output format does not show it. The JSON renderer writes it as the result's
     /// last member, `payload`.
@@ -148,6 +151,7 @@ impl CheckResult {
             recognition_confidence: None,
             spoof_confidence: None,
             content_hash: None,
+            rendered: None,
             payload: None,
         };
         result.settle();

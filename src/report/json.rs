@@ -30,7 +30,7 @@ impl Json {
 }
 
 /// Writes `result` as one JSON object into `buf`, the payload last.
-pub fn write_result(buf: &mut Vec<u8>, result: &CheckResult) -> io::Result<()> {
+pub fn write_result(result: &CheckResult, buf: &mut Vec<u8>) -> io::Result<()> {
     serde_json::to_writer(&mut *buf, result)?;
     // The serialized result is an object: reopen it to add the payload's own JSON text.
     buf.pop();
@@ -56,12 +56,17 @@ impl Renderer for Json {
                 out.write_all(b",\n")?;
             }
         }
-        self.buf.clear();
-        write_result(&mut self.buf, result)?;
-        if !self.document {
-            self.buf.push(b'\n');
+        match &result.rendered {
+            Some(rendered) => out.write_all(rendered)?,
+            None => {
+                self.buf.clear();
+                write_result(result, &mut self.buf)?;
+                out.write_all(&self.buf)?;
+            }
         }
-        out.write_all(&self.buf)?;
+        if !self.document {
+            out.write_all(b"\n")?;
+        }
         self.results_written += 1;
         Ok(())
     }

@@ -31,6 +31,9 @@ pub struct Notice {
     pub message: String,
 }
 
+/// Renders one result on its own into bytes.
+pub type Prerender = fn(&CheckResult, &mut Vec<u8>) -> io::Result<()>;
+
 /// Writes one output format.
 pub trait Renderer {
     /// Renders one result, in input order.
@@ -72,6 +75,15 @@ impl Format {
     /// Whether results must carry the payload itself.
     pub fn shows_payload(self) -> bool {
         matches!(self, Format::Json | Format::Ndjson)
+    }
+
+    /// How this format renders one result on its own, when it does: then the work can be done
+    /// on the thread that assessed the result, and the renderer only frames it.
+    pub fn prerender(self) -> Option<Prerender> {
+        match self {
+            Format::Json | Format::Ndjson => Some(json::write_result),
+            _ => None,
+        }
     }
 
     /// A renderer for this format.
