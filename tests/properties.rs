@@ -1,0 +1,429 @@
+//! Property tests of the checking pipeline, with proptest:
+//!
+//! 1. no input makes `check_bytes` panic: arbitrary bytes, and arbitrary mixes of fragments of
+//!    the documented samples with braces, quotes, colons, commas and line breaks;
+//! 2. results do not depend on how the input is cut into chunks nor on how many threads run;
+//! 3. a documented sample re-serialized with its object members in any order and arbitrary white
+//!    space gets the same status, reasons and set of (rule, pointer) findings;
+//! 4. every input kept by the fuzzers in `fuzz/regressions/` still goes through without a panic.
+//!
+//! Case counts are modest so the file runs in a few seconds in a debug build; they are listed in
+//! docs/reliability.md. `PROPTEST_CASES=N` raises them all for a longer run.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use authhook::assess::AssessOptions;
+use authhook::check::{Parallelism, check_bytes, check_bytes_with};
+use authhook::json::{Node, Options, Value, parse_value};
+use authhook::samples::SAMPLES;
+use authhook::scan::{ScanOptions, Scanner};
+use authhook::verdict::CheckResult;
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::test_runner::Config;
+
+/// Everything a result says that must not depend on chunking or threads.
+fn signature(results: &[CheckResult]) -> Vec<String> {
+    results
+        .iter()
+        .map(|r| {
+            format!(
+                "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                r.source, r.kind, r.status, r.valid, r.reasons, r.findings, r.customer_id, r.error_code
+            )
+        })
+        .collect()
+}
+
+/// A proptest configuration with `cases` cases (unless `PROPTEST_CASES` says otherwise) that
+/// writes no regression files into the source tree.
+fn config(cases: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(cases);
+    Config { cases, failure_persistence: None, ..Config::default() }
+}
+
+/// Pieces that hostile input is made of: JSON punctuation, white space, escapes, bytes that are
+/// not UTF-8, and words the validator looks for.
+const PUNCTUATION: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ":",
+    ",",
+    "\n",
+    "\r\n",
+    " ",
+    "\t",
+    "\\",
+    "\\\"",
+    "\\u00",
+    "\u{0}",
+    "\u{1b}[31m",
+    "\u{202e}",
+    "{\"",
+    "[{",
+    "}{",
+    "\"overallStatus\"",
+    "\"PASS\"",
+    "\"FAIL\"",
+    "\"faceMatch\"",
+    "true",
+    "null",
+    "1e999",
+    "-0",
+    "4005",
+    "4005.0",
+    "\"log\":\"",
+    "/*",
+    "*/",
+    "//",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
+];
+
+/// One fragment: a piece of punctuation, a slice of a sample, or raw bytes.
+fn fragment() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => prop::sample::select(PUNCTUATION).prop_map(|s| s.as_bytes().to_vec()),
+        3 => (any::<Index>(), any::<Index>(), 1usize..120).prop_map(|(sample, start, len)| {
+            let text = SAMPLES[sample.index(SAMPLES.len())].json.as_bytes();
+            let start = start.index(text.len());
+            text[start..(start + len).min(text.len())].to_vec()
+        }),
+        1 => Just(b"\xff\xfe\xc0\x80".to_vec()),
+        1 => prop::collection::vec(any::<u8>(), 1..8),
+        1 => (any::<Index>()).prop_map(|sample| SAMPLES[sample.index(SAMPLES.len())].json.as_bytes().to_vec()),
+    ]
+}
+
+/// Text made of fragments.
+fn fragments() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(fragment(), 0..48).prop_map(|parts| parts.concat())
+}
+
+/// `bytes` without any `/`, which would start a comment.
+fn without_slashes(bytes: Vec<u8>) -> Vec<u8> {
+    bytes.into_iter().filter(|&b| b != b'/').collect()
+}
+
+/// Assess options varied over what changes the pipeline's paths: lenient parsing, a small
+/// payload limit, payloads attached.
+fn options(lenient: bool, small_limit: bool, with_payload: bool) -> AssessOptions {
+    AssessOptions {
+        scan: ScanOptions { lenient, max_payload_bytes: if small_limit { 200 } else { 1 << 20 } },
+        with_payload,
+        ..AssessOptions::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Property 1a: arbitrary bytes never panic, in any mode.
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        bytes in prop::collection::vec(any::<u8>(), 0..2048),
+        lenient: bool,
+        small_limit: bool,
+        with_payload: bool,
+    ) {
+        let options = options(lenient, small_limit, with_payload);
+        let results = check_bytes("p", &bytes, &options);
+        prop_assert!(results.iter().all(|r| r.source.offset as usize <= bytes.len()));
+    }
+
+    /// Property 1b: mixes of sample fragments and punctuation never panic, and every result is
+    /// placed inside the input.
+    #[test]
+    fn fragment_mixes_never_panic(bytes in fragments(), lenient: bool, small_limit: bool, with_payload: bool) {
+        let options = options(lenient, small_limit, with_payload);
+        let results = check_bytes("p", &bytes, &options);
+        for result in &results {
+            prop_assert!(result.source.offset as usize <= bytes.len());
+            prop_assert!(result.source.line >= 1 && result.source.column >= 1);
+        }
+        let mut scanner = Scanner::new(options.scan);
+        let scanned = scanner.scan(&bytes, true);
+        prop_assert!(scanned.consumed <= bytes.len());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// Property 2: the same results whatever the chunk size and the number of threads.
+    #[test]
+    fn results_do_not_depend_on_chunks_or_threads(
+        bytes in fragments().prop_map(without_slashes),
+        chunk_bytes in 1usize..200,
+        threads in 1usize..=4,
+        with_payload: bool,
+    ) {
+        // Strict parsing and no `/`: a `/` cut by a chunk boundary is a known product bug (see
+        // `a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error` and
+        // `a_slash_cut_by_a_chunk_boundary_gets_the_same_message`).
+        let options = options(false, false, with_payload);
+        let whole = check_bytes("p", &bytes, &options);
+        let split = check_bytes_with("p", &bytes, &options, Parallelism { threads, chunk_bytes });
+        prop_assert_eq!(signature(&split), signature(&whole));
+    }
+
+    /// Property 3: member order and white space do not change a sample's verdict.
+    #[test]
+    fn member_order_and_white_space_do_not_change_the_verdict(sample in any::<Index>(), seed: u64) {
+        let sample = &SAMPLES[sample.index(SAMPLES.len())];
+        let original = check_bytes("p", sample.json.as_bytes(), &AssessOptions::default());
+        let parsed = parse_value(sample.json.as_bytes(), 0, Options::default()).expect("a sample parses");
+        let mut rng = Rng(seed | 1);
+        let mut text = String::new();
+        rng.space(&mut text);
+        reserialize(&parsed.node, &mut rng, &mut text);
+        rng.space(&mut text);
+        let shuffled = check_bytes("p", text.as_bytes(), &AssessOptions::default());
+        prop_assert_eq!(shuffled.len(), 1, "{}", text);
+        prop_assert_eq!(original.len(), 1);
+        let (a, b) = (&original[0], &shuffled[0]);
+        prop_assert_eq!(a.status, b.status, "{}", text);
+        prop_assert_eq!(a.kind, b.kind);
+        prop_assert_eq!(a.valid, b.valid);
+        prop_assert_eq!(format!("{:?}", a.reasons), format!("{:?}", b.reasons), "{}", text);
+        prop_assert_eq!(rule_pointers(a), rule_pointers(b), "{}", text);
+        prop_assert_eq!(&a.customer_id, &b.customer_id);
+        prop_assert_eq!(&a.transaction_id, &b.transaction_id);
+        prop_assert_eq!(a.error_code, b.error_code);
+        prop_assert_eq!(a.overall_score, b.overall_score);
+        prop_assert_eq!(a.recognition_confidence, b.recognition_confidence);
+        prop_assert_eq!(a.spoof_confidence, b.spoof_confidence);
+    }
+}
+
+/// The set of (rule, severity, pointer) of a result's findings.
+fn rule_pointers(result: &CheckResult) -> BTreeSet<(String, String, String)> {
+    result.findings.iter().map(|f| (f.rule.id().to_owned(), f.severity.name().to_owned(), f.pointer.clone())).collect()
+}
+
+/// A small deterministic generator (xorshift64*), for shuffles and white space.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// Appends zero to three pieces of JSON white space.
+    fn space(&mut self, out: &mut String) {
+        for _ in 0..self.below(4) {
+            out.push_str([" ", "\t", "\n", "\r\n", "    "][self.below(5)]);
+        }
+    }
+}
+
+/// Writes `node` back as JSON text, strings and numbers exactly as written, object members in a
+/// random order and random white space between tokens.
+fn reserialize(node: &Node<'_>, rng: &mut Rng, out: &mut String) {
+    match &node.value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(text) => out.push_str(text),
+        Value::String(s) => {
+            out.push('"');
+            out.push_str(s.raw());
+            out.push('"');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    rng.space(out);
+                    out.push(',');
+                }
+                rng.space(out);
+                reserialize(item, rng, out);
+            }
+            rng.space(out);
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut order: Vec<usize> = (0..members.len()).collect();
+            for i in (1..order.len()).rev() {
+                order.swap(i, rng.below(i + 1));
+            }
+            out.push('{');
+            for (n, &i) in order.iter().enumerate() {
+                let member = &members[i];
+                if n > 0 {
+                    rng.space(out);
+                    out.push(',');
+                }
+                rng.space(out);
+                out.push('"');
+                out.push_str(member.key.raw());
+                out.push('"');
+                rng.space(out);
+                out.push(':');
+                rng.space(out);
+                reserialize(&member.value, rng, out);
+            }
+            rng.space(out);
+            out.push('}');
+        }
+    }
+}
+
+/// The fuzzers' kept inputs, `fuzz/regressions/<target>/*`, with the target's name.
+fn regression_files() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut files = Vec::new();
+    for target in std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display())) {
+        let dir = target.expect("a directory entry").path();
+        let name = dir.file_name().expect("a name").to_string_lossy().into_owned();
+        for file in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            files.push((name.clone(), file.expect("a directory entry").path()));
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Replays an input of the `scan` fuzz target as the target reads it: a control byte, then the
+/// text, scanned whole and in two buffers.
+fn replay_scan(data: &[u8]) {
+    let Some((&control, input)) = data.split_first() else { return };
+    let options = ScanOptions {
+        lenient: control & 1 == 1,
+        max_payload_bytes: if control & 2 == 2 { 64 + usize::from(control >> 2) } else { 1 << 20 },
+    };
+    let scanned = Scanner::new(options).scan(input, true);
+    assert!(scanned.consumed <= input.len());
+    let split = if input.is_empty() { 0 } else { usize::from(input[0]) * 7 % (input.len() + 1) };
+    let mut streaming = Scanner::new(options);
+    let consumed = streaming.scan(&input[..split], false).consumed;
+    let _ = streaming.scan(&input[consumed..], true);
+}
+
+/// Replays an input of the `check` fuzz target as the target reads it: two control bytes, then
+/// the text, checked in one chunk and in the chunking and threads the control bytes choose.
+fn replay_check(data: &[u8]) {
+    let [a, b, input @ ..] = data else { return };
+    let parallelism = Parallelism { threads: 1 + usize::from(a & 3), chunk_bytes: 1 + usize::from(*b) };
+    let mut options = AssessOptions { with_payload: a & 4 == 4, show_secrets: a & 8 == 8, ..AssessOptions::default() };
+    options.scan.lenient = a & 16 == 16;
+    let whole = check_bytes("r", input, &options);
+    let split = check_bytes_with("r", input, &options, parallelism);
+    if !known_comment_bug(input) {
+        assert_eq!(signature(&split), signature(&whole), "{parallelism:?}");
+    }
+}
+
+/// Whether `input` may meet the known bug of a `/` cut by a chunk boundary (any `/` in the
+/// input); the fuzz target skips the comparison for such input too.
+fn known_comment_bug(input: &[u8]) -> bool {
+    input.contains(&b'/')
+}
+
+/// Property 4: every input the fuzzers kept goes through without a panic, replayed the way its
+/// fuzz target reads it and also as plain text through the whole pipeline.
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    let files = regression_files();
+    assert!(files.len() >= 2, "fuzz/regressions holds the fuzzers' minimized corpora");
+    for (target, path) in &files {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        match target.as_str() {
+            "scan" => replay_scan(&bytes),
+            "check" => replay_check(&bytes),
+            other => panic!("an unknown fuzz target {other}"),
+        }
+        for lenient in [false, true] {
+            let options = options(lenient, false, true);
+            let whole = check_bytes("r", &bytes, &options);
+            let split = check_bytes_with("r", &bytes, &options, Parallelism { threads: 2, chunk_bytes: 7 });
+            if !known_comment_bug(&bytes) {
+                assert_eq!(signature(&split), signature(&whole), "{}", path.display());
+            }
+        }
+    }
+}
+
+/// Product bug (ignored until fixed): with a payload limit smaller than a value, the verdict on
+/// that value depends on where chunks are cut. A broken object larger than the limit is a
+/// `syntax` finding when it is read in one piece, but a `too-large` finding when a chunk boundary
+/// falls inside it, because the seam scanner skips an oversized cut value structurally instead
+/// of parsing it. `-j N` and reading from a pipe (whose reads end anywhere) change where chunks
+/// are cut, so the same input can get different results from run to run.
+#[test]
+#[ignore = "product bug: too-large vs syntax depends on chunk boundaries (see docs/reliability.md)"]
+fn oversized_broken_value_gets_the_same_verdict_in_any_chunking() {
+    let options = options(false, true, false);
+    let text = format!("{{\"overallStatus\":\"PASS\",\"note\":\"{}\",]\n", "x".repeat(300));
+    let whole = check_bytes("p", text.as_bytes(), &options);
+    for chunk_bytes in [16, 100, 250] {
+        let split = check_bytes_with("p", text.as_bytes(), &options, Parallelism { threads: 1, chunk_bytes });
+        assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}");
+    }
+}
+
+/// Product bug (ignored until fixed): with `--lenient`, a `/* */` comment cut by a chunk
+/// boundary is reported as a syntax error (`unterminated /* comment`, or `expected a JSON
+/// value` when the cut falls right after the `/`), and the payload around it is lost. The parser
+/// does not count an unterminated comment as a value cut short by the end of the buffer
+/// (`json::SyntaxKind::is_cut`), so the chunk's scan reports it instead of waiting for more
+/// input. Chunks are cut after line breaks, so a comment over several lines meets this in a file
+/// as soon as it straddles a chunk, and on a pipe whenever a read ends inside it. Found by
+/// `results_do_not_depend_on_chunks_or_threads` when it still drew lenient parsing.
+#[test]
+#[ignore = "product bug: a comment cut by a chunk boundary is a syntax error under --lenient"]
+fn a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error() {
+    let options = options(true, false, false);
+    let text = "{\n  /* a comment\n     over lines */\n  \"overallStatus\": \"PASS\", /**/ \"faceMatch\": true\n}\n";
+    let whole = check_bytes("p", text.as_bytes(), &options);
+    assert!(whole[0].findings.iter().all(|f| f.rule.id() != "syntax"), "{:?}", whole[0].findings);
+    for chunk_bytes in [1, 2, 3, 5, 8, 13, 21] {
+        let split = check_bytes_with("p", text.as_bytes(), &options, Parallelism { threads: 1, chunk_bytes });
+        assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}");
+    }
+}
+
+/// Product bug (ignored until fixed), the strict-mode face of the one above, found by the
+/// `check` fuzz target: a syntax error on a comment reads "a comment, which strict JSON does not
+/// allow (--lenient accepts comments)" when the input is read in one piece, but "expected ':'
+/// after the key" when a chunk boundary falls right after the `/`.
+#[test]
+#[ignore = "product bug: a `/` cut by a chunk boundary gets another syntax message"]
+fn a_slash_cut_by_a_chunk_boundary_gets_the_same_message() {
+    let options = options(false, false, false);
+    let text = b"{\"ce\"  /*";
+    let whole = check_bytes("p", text, &options);
+    assert!(whole[0].findings[0].message.contains("--lenient accepts comments"), "{:?}", whole[0].findings);
+    for chunk_bytes in [1, 2, 8] {
+        let split = check_bytes_with("p", text, &options, Parallelism { threads: 1, chunk_bytes });
+        assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// Property 2 under lenient parsing; ignored while the comment bug above is open.
+    #[test]
+    #[ignore = "product bug: a comment cut by a chunk boundary is a syntax error under --lenient"]
+    fn lenient_results_do_not_depend_on_chunks_or_threads(
+        bytes in fragments(),
+        chunk_bytes in 1usize..200,
+        threads in 1usize..=4,
+    ) {
+        let options = options(true, false, false);
+        let whole = check_bytes("p", &bytes, &options);
+        let split = check_bytes_with("p", &bytes, &options, Parallelism { threads, chunk_bytes });
+        prop_assert_eq!(signature(&split), signature(&whole));
+    }
+}
