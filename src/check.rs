@@ -180,8 +180,10 @@ impl<'o> Merger<'o> {
         results: &mut Vec<CheckResult>,
     ) -> (bool, usize) {
         let scanned = self.seam.scan_region(buffer, region);
+        let mut locator = *locator;
         for found in &scanned.found {
-            self.assessor.assess(found, locator, &mut |result| results.push(result));
+            locator = locator.rebased(found.start());
+            self.assessor.assess(found, &locator, &mut |result| results.push(result));
         }
         (scanned.stopped, scanned.consumed)
     }

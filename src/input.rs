@@ -90,12 +90,19 @@ pub fn decompressed(
     if head.starts_with(GZIP_MAGIC) { Ok(Box::new(MultiGzDecoder::new(buffered))) } else { Ok(Box::new(buffered)) }
 }
 
+/// A printable ASCII byte or white space: what the first characters of a text are made of.
+fn is_text_byte(byte: u8) -> bool {
+    byte.is_ascii_graphic() || byte.is_ascii_whitespace()
+}
+
 /// Names the encoding of a stream that starts with `head` when it is one authhook does not
 /// read, as `(name, iconv name)`.
 pub fn unsupported_encoding(head: &[u8]) -> Option<(&'static str, &'static str)> {
     match head {
-        [0xFF, 0xFE, 0, 0, ..] | [_, 0, 0, 0, _, 0, 0, 0, ..] => Some(("UTF-32LE", "UTF-32LE")),
-        [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, _, 0, 0, 0, _, ..] => Some(("UTF-32BE", "UTF-32BE")),
+        [0xFF, 0xFE, 0, 0, ..] => Some(("UTF-32LE", "UTF-32LE")),
+        [a, 0, 0, 0, b, 0, 0, 0, ..] if is_text_byte(*a) && is_text_byte(*b) => Some(("UTF-32LE", "UTF-32LE")),
+        [0, 0, 0xFE, 0xFF, ..] => Some(("UTF-32BE", "UTF-32BE")),
+        [0, 0, 0, a, 0, 0, 0, b, ..] if is_text_byte(*a) && is_text_byte(*b) => Some(("UTF-32BE", "UTF-32BE")),
         [0xFF, 0xFE, ..] => Some(("UTF-16LE", "UTF-16LE")),
         [0xFE, 0xFF, ..] => Some(("UTF-16BE", "UTF-16BE")),
         [a, 0, b, 0, ..] if a.is_ascii() && *a != 0 && b.is_ascii() && *b != 0 => {

@@ -223,7 +223,7 @@ pub enum SyntaxKind {
 impl SyntaxKind {
     /// Whether the input ended before the value did: more input may complete it.
     pub fn is_cut(self) -> bool {
-        matches!(self, SyntaxKind::UnexpectedEnd | SyntaxKind::UnterminatedString)
+        matches!(self, SyntaxKind::UnexpectedEnd | SyntaxKind::UnterminatedString | SyntaxKind::UnterminatedComment)
     }
 
     pub fn message(self) -> &'static str {
@@ -342,9 +342,11 @@ impl<'a> Parser<'a> {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
                 Some(b'/') if self.options.lenient => self.comment()?,
-                Some(b'/') if matches!(self.input.get(self.pos + 1), Some(b'/' | b'*')) => {
-                    return self.fail(SyntaxKind::Comment);
-                }
+                Some(b'/') => match self.input.get(self.pos + 1) {
+                    Some(b'/' | b'*') => return self.fail(SyntaxKind::Comment),
+                    None => return self.fail(SyntaxKind::UnexpectedEnd),
+                    Some(_) => return Ok(()),
+                },
                 _ => return Ok(()),
             }
         }

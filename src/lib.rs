@@ -267,5 +267,6 @@ fn render_one(render: report::Prerender, result: &verdict::CheckResult) -> Optio
 }
 
 fn report_problem(problems: &mut dyn Write, problem: &error::InputError) -> Result<(), RunError> {
-    writeln!(problems, "authhook: {problem}").map_err(RunError::Output)
+    let text = problem.to_string();
+    writeln!(problems, "authhook: {}", report::escape_for_terminal(&text)).map_err(RunError::Output)
 }

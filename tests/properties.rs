@@ -398,7 +398,6 @@ fn a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error() {
 /// allow (--lenient accepts comments)" when the input is read in one piece, but "expected ':'
 /// after the key" when a chunk boundary falls right after the `/`.
 #[test]
-#[ignore = "product bug: a `/` cut by a chunk boundary gets another syntax message"]
 fn a_slash_cut_by_a_chunk_boundary_gets_the_same_message() {
     let options = options(false, false, false);
     let text = b"{\"ce\"  /*";
@@ -413,9 +412,8 @@ fn a_slash_cut_by_a_chunk_boundary_gets_the_same_message() {
 proptest! {
     #![proptest_config(config(1024))]
 
-    /// Property 2 under lenient parsing; ignored while the comment bug above is open.
+    /// Property 2 under lenient parsing.
     #[test]
-    #[ignore = "product bug: a comment cut by a chunk boundary is a syntax error under --lenient"]
     fn lenient_results_do_not_depend_on_chunks_or_threads(
         bytes in fragments(),
         chunk_bytes in 1usize..200,
