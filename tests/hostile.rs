@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::Rng;
+
 /// The date the deprecation notice is worded from.
 const TODAY: &str = "2026-11-25";
 
@@ -724,24 +727,9 @@ fn a_comment_split_across_two_writes_is_still_a_comment() {
 // ---------------------------------------------------------------------------------------------
 // Nothing lost: a generated log of N payloads with defects and noise gives exactly N results
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn hex(&mut self) -> String {
-        (0..24).map(|_| char::from(b"0123456789abcdef"[self.below(16)])).collect()
-    }
+/// 24 random lowercase hex characters, an id.
+fn hex(rng: &mut Rng) -> String {
+    (0..24).map(|_| char::from(b"0123456789abcdef"[rng.below(16)])).collect()
 }
 
 /// A piece of the generated log: whole lines, and the line (counted from 0 within the block)
@@ -777,8 +765,8 @@ const NOISE: &[&[u8]] = &[
 fn payload(rng: &mut Rng) -> String {
     let names = ["pass", "customer-not-found", "spoof", "not-recognized", "blacklisted", "lenses", "face-mask"];
     let mut value = sample_value(names[rng.below(names.len())]);
-    value["customerId"] = Value::String(rng.hex());
-    value["transactionId"] = Value::String(rng.hex());
+    value["customerId"] = Value::String(hex(rng));
+    value["transactionId"] = Value::String(hex(rng));
     match rng.below(10) {
         0 => {
             value.as_object_mut().expect("object").remove("customerId");
@@ -828,10 +816,9 @@ fn block(rng: &mut Rng) -> Block {
             lines(text[..cut].to_owned(), vec![0])
         }
         9 => lines(format!("{{\"overallStatus\":\"PASS\"{}", payload(rng)), vec![0, 0]),
-        10 => lines(
-            format!("{{\"interviewId\":\"{}\",\"onboardingStatus\":\"ONBOARDING_FINISHED\"}}", rng.hex()),
-            vec![0],
-        ),
+        10 => {
+            lines(format!("{{\"interviewId\":\"{}\",\"onboardingStatus\":\"ONBOARDING_FINISHED\"}}", hex(rng)), vec![0])
+        }
         11 => lines(format!("{{\"event\":\"heartbeat\",\"seq\":{}}}", rng.next() % 1000), vec![0]),
         _ => {
             let noise = NOISE[rng.below(NOISE.len())];

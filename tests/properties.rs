@@ -23,6 +23,9 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
 
+mod common;
+use common::Rng;
+
 /// Everything a result says that must not depend on chunking or threads.
 fn signature(results: &[CheckResult]) -> Vec<String> {
     results
@@ -178,9 +181,9 @@ proptest! {
         let parsed = parse_value(sample.json.as_bytes(), 0, Options::default()).expect("a sample parses");
         let mut rng = Rng(seed | 1);
         let mut text = String::new();
-        rng.space(&mut text);
+        space(&mut rng, &mut text);
         reserialize(&parsed.node, &mut rng, &mut text);
-        rng.space(&mut text);
+        space(&mut rng, &mut text);
         let shuffled = check_bytes("p", text.as_bytes(), &AssessOptions::default());
         prop_assert_eq!(shuffled.len(), 1, "{}", text);
         prop_assert_eq!(original.len(), 1);
@@ -204,26 +207,16 @@ fn rule_pointers(result: &CheckResult) -> BTreeSet<(String, String, String)> {
     result.findings.iter().map(|f| (f.rule.id().to_owned(), f.severity.name().to_owned(), f.pointer.clone())).collect()
 }
 
-/// A small deterministic generator (xorshift64*), for shuffles and white space.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Appends zero to three pieces of JSON white space.
-    fn space(&mut self, out: &mut String) {
-        for _ in 0..self.below(4) {
-            out.push_str([" ", "\t", "\n", "\r\n", "    "][self.below(5)]);
-        }
+/// Appends zero to three pieces of JSON white space.
+fn space(rng: &mut Rng, out: &mut String) {
+    for _ in 0..rng.below(4) {
+        out.push_str(
+            [
+                " ", "	", "
+", "
+", "    ",
+            ][rng.below(5)],
+        );
     }
 }
 
@@ -243,13 +236,13 @@ fn reserialize(node: &Node<'_>, rng: &mut Rng, out: &mut String) {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    rng.space(out);
+                    space(rng, out);
                     out.push(',');
                 }
-                rng.space(out);
+                space(rng, out);
                 reserialize(item, rng, out);
             }
-            rng.space(out);
+            space(rng, out);
             out.push(']');
         }
         Value::Object(members) => {
@@ -261,19 +254,19 @@ fn reserialize(node: &Node<'_>, rng: &mut Rng, out: &mut String) {
             for (n, &i) in order.iter().enumerate() {
                 let member = &members[i];
                 if n > 0 {
-                    rng.space(out);
+                    space(rng, out);
                     out.push(',');
                 }
-                rng.space(out);
+                space(rng, out);
                 out.push('"');
                 out.push_str(member.key.raw());
                 out.push('"');
-                rng.space(out);
+                space(rng, out);
                 out.push(':');
-                rng.space(out);
+                space(rng, out);
                 reserialize(&member.value, rng, out);
             }
-            rng.space(out);
+            space(rng, out);
             out.push('}');
         }
     }
