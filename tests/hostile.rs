@@ -19,48 +19,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::Rng;
-
-/// The date the deprecation notice is worded from.
-const TODAY: &str = "2026-11-25";
-
-/// How long one command may take before the test fails as a hang. Generous: CI has two cores
-/// and runs a debug build.
-const LIMIT: Duration = Duration::from_secs(120);
+use common::{LIMIT, Rng, TODAY, authhook, check, run};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLW9mLWEtbGl2ZS10b2tlbg";
-
-/// `authhook` run from the crate root with a fixed date, colour off and a time limit.
-fn authhook() -> Command {
-    let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("AUTHHOOK_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .timeout(LIMIT);
-    cmd
-}
-
-/// `authhook check --color never ARGS...`
-fn check(args: &[&str]) -> Command {
-    let mut cmd = authhook();
-    cmd.args(["check", "--color", "never"]).args(args);
-    cmd
-}
-
-/// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
-fn run(cmd: &mut Command, code: i32) -> (String, String) {
-    let assert = cmd.assert().code(code);
-    let output = assert.get_output();
-    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
-    let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
-    assert!(!stderr.contains("panicked"), "authhook panicked:\n{stderr}");
-    (stdout, stderr)
-}
 
 /// The same as `std::process::Command` for the binary, for tests that need the child itself.
 fn spawn_authhook(args: &[&str], stdin: Stdio, stdout: Stdio) -> Child {

@@ -10,13 +10,18 @@ use serde_json::Value;
 /// The date every test runs on, so the deprecation notice does not change.
 pub const TODAY: &str = "2026-11-25";
 
-/// `authhook` run from the crate root with a fixed date and colour off.
+/// How long one command may take before the test fails as a hang; generous, for a debug build
+/// on two cores.
+pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// `authhook` run from the crate root with a fixed date, colour off and a time limit.
 pub fn authhook() -> Command {
     let mut cmd = Command::cargo_bin("authhook").expect("the authhook binary is built");
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("AUTHHOOK_TODAY", TODAY)
         .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
+        .env_remove("CLICOLOR_FORCE")
+        .timeout(LIMIT);
     cmd
 }
 
@@ -33,6 +38,7 @@ pub fn run(cmd: &mut Command, code: i32) -> (String, String) {
     let output = assert.get_output();
     let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
     let stderr = String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8");
+    assert!(!stderr.contains("panicked"), "authhook panicked:\n{stderr}");
     (stdout, stderr)
 }
 
