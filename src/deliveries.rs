@@ -2,7 +2,7 @@
 //!
 //! The vendor retries a webhook up to five times when the receiver does not answer 200 (JSON)
 //! or 204, so a transaction can appear several times in one capture. The first delivery of each
-//! transactionId is remembered, in about 40 bytes, for the whole run: a later one with the
+//! transactionId is remembered, in about 48 bytes, for the whole run: a later one with the
 //! same content gets a `duplicate-delivery` note, one with different content a
 //! `conflicting-delivery` error, each naming where the first was seen.
 
