@@ -366,7 +366,9 @@ impl<'a> Parser<'a> {
                     return self.fail(SyntaxKind::UnterminatedComment);
                 }
             },
-            _ => return self.fail(SyntaxKind::ExpectedValue),
+            // A `/` at the end of the input may be the first half of a comment still to come.
+            None => return self.fail(SyntaxKind::UnexpectedEnd),
+            Some(_) => return self.fail(SyntaxKind::ExpectedValue),
         }
         self.leniencies.push(Leniency { offset: start, what: LeniencyKind::Comment });
         Ok(())

@@ -98,6 +98,14 @@ pub struct Scanner {
     skipping: Option<StructuralSkip>,
 }
 
+/// Where scanning goes after a candidate.
+enum Step {
+    /// On, from this offset.
+    Resume(usize),
+    /// No further in this buffer: the first this many bytes are done with.
+    Stop(usize),
+}
+
 enum Candidate {
     At(usize),
     /// A possible candidate at this offset that cannot be decided before more input arrives.
@@ -134,7 +142,6 @@ impl Scanner {
                 None => return done(found, buf.len(), false),
             }
         }
-        let parse_options = Options { lenient: self.options.lenient };
         loop {
             if pos >= region.stop_at {
                 return done(found, pos, true);
@@ -146,38 +153,69 @@ impl Scanner {
                 Candidate::None if buf.len() >= region.stop_at => return done(found, region.stop_at, true),
                 Candidate::None => return done(found, buf.len(), false),
             };
-            let is_object = buf.get(start) == Some(&b'{');
-            match json::parse_value(buf, start, parse_options) {
-                Ok(parsed) if parsed.end - start > self.options.max_payload_bytes => {
-                    pos = parsed.end;
-                    found.push(Found::TooLarge { start, end: pos });
+            match self.candidate(buf, start, region, &mut found) {
+                Step::Resume(at) => pos = at,
+                Step::Stop(consumed) => return done(found, consumed, false),
+            }
+        }
+    }
+
+    /// Parses the candidate at `start`, records what it is, and says where scanning goes on.
+    ///
+    /// A candidate is too large when its parse reaches past the payload limit, whether it ends
+    /// there, fails there, or is cut there by the end of the buffer. So the verdict does not depend
+    /// on where the input is cut: a value that fails within the limit is a syntax error in any
+    /// chunking, one that reaches past it is too large in any chunking. A too-large object is
+    /// skipped structurally; a too-large array is entered, so the objects it holds are found one
+    /// by one.
+    fn candidate<'a>(&mut self, buf: &'a [u8], start: usize, region: Region, found: &mut Vec<Found<'a>>) -> Step {
+        let limit = self.options.max_payload_bytes;
+        let is_object = buf.get(start) == Some(&b'{');
+        let parsed = json::parse_value(buf, start, Options { lenient: self.options.lenient });
+        let reach = match &parsed {
+            Ok(parsed) => parsed.end,
+            Err(error) => error.offset,
+        };
+        match parsed {
+            Err(error)
+                if error.kind.is_cut() && !region.at_eof && (region.defer_cut_values || reach - start <= limit) =>
+            {
+                Step::Stop(start)
+            }
+            _ if reach - start > limit && !is_object => Step::Resume(start + 1),
+            Ok(parsed) if reach - start > limit => {
+                found.push(Found::TooLarge { start, end: parsed.end });
+                Step::Resume(parsed.end)
+            }
+            Ok(parsed) => {
+                found.push(Found::Value { start, parsed });
+                Step::Resume(reach)
+            }
+            Err(_) if reach - start > limit => self.skip_too_large(buf, start, region, found),
+            Err(error) if is_object => {
+                let end = error.offset.max(start + 1);
+                found.push(Found::Syntax { start, end, error });
+                Step::Resume(end)
+            }
+            Err(_) => Step::Resume(start + 1),
+        }
+    }
+
+    /// Reports the object at `start` as too large and skips to its end, across buffers if need be.
+    fn skip_too_large<'a>(&mut self, buf: &'a [u8], start: usize, region: Region, found: &mut Vec<Found<'a>>) -> Step {
+        let mut skip = StructuralSkip::new(self.options.lenient);
+        match skip.advance(buf.get(start..).unwrap_or_default()) {
+            Some(end) => {
+                found.push(Found::TooLarge { start, end: start + end });
+                Step::Resume(start + end)
+            }
+            None if region.defer_cut_values && !region.at_eof => Step::Stop(start),
+            None => {
+                found.push(Found::TooLarge { start, end: buf.len() });
+                if !region.at_eof {
+                    self.skipping = Some(skip);
                 }
-                Ok(parsed) => {
-                    pos = parsed.end;
-                    found.push(Found::Value { start, parsed });
-                }
-                Err(error) if error.kind.is_cut() && !region.at_eof => {
-                    if region.defer_cut_values || buf.len() - start <= self.options.max_payload_bytes {
-                        return done(found, start, false);
-                    }
-                    let mut skip = StructuralSkip::default();
-                    match skip.advance(buf.get(start..).unwrap_or_default()) {
-                        Some(end) => {
-                            pos = start + end;
-                            found.push(Found::TooLarge { start, end: pos });
-                        }
-                        None => {
-                            found.push(Found::TooLarge { start, end: buf.len() });
-                            self.skipping = Some(skip);
-                            return done(found, buf.len(), false);
-                        }
-                    }
-                }
-                Err(error) if is_object => {
-                    pos = error.offset.max(start + 1);
-                    found.push(Found::Syntax { start, end: pos, error });
-                }
-                Err(_) => pos = start + 1,
+                Step::Stop(buf.len())
             }
         }
     }
@@ -207,40 +245,74 @@ impl Scanner {
     }
 }
 
-/// Follows brackets and strings to find where an oversized value ends, keeping no bytes.
-#[derive(Debug, Default)]
+/// Follows brackets, strings and (when lenient) comments to find where an oversized value ends,
+/// keeping no bytes; it can be fed the value a buffer at a time.
+#[derive(Debug)]
 struct StructuralSkip {
+    lenient: bool,
     depth: usize,
-    in_string: bool,
-    escaped: bool,
+    state: SkipState,
+}
+
+/// Where a [`StructuralSkip`] stands within the value's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SkipState {
+    Code,
+    String,
+    StringEscape,
+    /// After a `/` outside strings, under lenient parsing.
+    Slash,
+    LineComment,
+    BlockComment,
+    /// After a `*` inside a block comment.
+    BlockCommentStar,
 }
 
 impl StructuralSkip {
+    fn new(lenient: bool) -> Self {
+        StructuralSkip { lenient, depth: 0, state: SkipState::Code }
+    }
+
     /// Consumes `bytes`; returns the offset just past the value's end once it is found.
     fn advance(&mut self, bytes: &[u8]) -> Option<usize> {
         for (i, &b) in bytes.iter().enumerate() {
-            if self.in_string {
-                match (self.escaped, b) {
-                    (true, _) => self.escaped = false,
-                    (false, b'\\') => self.escaped = true,
-                    (false, b'"') => self.in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
-            match b {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 0 {
+            self.state = match (self.state, b) {
+                (SkipState::String, b'\\') => SkipState::StringEscape,
+                (SkipState::String, b'"') => SkipState::Code,
+                (SkipState::String, _) => SkipState::String,
+                (SkipState::StringEscape, _) => SkipState::String,
+                (SkipState::Slash, b'/') => SkipState::LineComment,
+                (SkipState::Slash, b'*') => SkipState::BlockComment,
+                (SkipState::LineComment, b'\n') => SkipState::Code,
+                (SkipState::LineComment, _) => SkipState::LineComment,
+                (SkipState::BlockComment | SkipState::BlockCommentStar, b'*') => SkipState::BlockCommentStar,
+                (SkipState::BlockCommentStar, b'/') => SkipState::Code,
+                (SkipState::BlockComment | SkipState::BlockCommentStar, _) => SkipState::BlockComment,
+                (SkipState::Code | SkipState::Slash, _) => {
+                    if self.code(b) {
                         return Some(i + 1);
                     }
+                    self.state
                 }
-                _ => {}
-            }
+            };
         }
         None
+    }
+
+    /// Takes one byte outside strings and comments; returns whether it closes the value.
+    fn code(&mut self, b: u8) -> bool {
+        self.state = SkipState::Code;
+        match b {
+            b'"' => self.state = SkipState::String,
+            b'/' if self.lenient => self.state = SkipState::Slash,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => {
+                self.depth = self.depth.saturating_sub(1);
+                return self.depth == 0;
+            }
+            _ => {}
+        }
+        false
     }
 }
 
@@ -318,5 +390,51 @@ mod tests {
         assert!(matches!(second.found.as_slice(), [Found::Value { start: 4, .. }]));
         let whole = scanner.scan(br#"{"a":"0123456789abcdef"} {"c":1}"#, true);
         assert!(matches!(whole.found.as_slice(), [Found::TooLarge { .. }, Found::Value { .. }]));
+    }
+
+    #[test]
+    fn an_oversized_array_is_entered_so_its_objects_are_found() {
+        let options = ScanOptions { max_payload_bytes: 16, ..ScanOptions::default() };
+        let text = br#"[{"a":1},{"b":2},{"c":3}]"#;
+        let whole = Scanner::new(options).scan(text, true);
+        assert!(matches!(
+            whole.found.as_slice(),
+            [Found::Value { start: 1, .. }, Found::Value { .. }, Found::Value { .. }]
+        ));
+        let mut scanner = Scanner::new(options);
+        let cut = scanner.scan(&text[..20], false);
+        assert_eq!(cut.found.len(), 2);
+    }
+
+    #[test]
+    fn a_broken_value_past_the_limit_is_too_large_however_it_is_cut() {
+        let options = ScanOptions { max_payload_bytes: 16, ..ScanOptions::default() };
+        let text = br#"{"a":"0123456789abcdef",] {"c":1}"#;
+        let whole = Scanner::new(options).scan(text, true);
+        assert!(matches!(
+            whole.found.as_slice(),
+            [Found::TooLarge { start: 0, end: 25 }, Found::Value { start: 26, .. }]
+        ));
+        let mut scanner = Scanner::new(options);
+        let head = scanner.scan(&text[..20], false);
+        assert!(matches!(head.found.as_slice(), [Found::TooLarge { start: 0, .. }]));
+        let tail = scanner.scan(&text[head.consumed..], true);
+        assert!(matches!(tail.found.as_slice(), [Found::Value { start: 6, .. }]));
+        let early = Scanner::new(options).scan(br#"{"a":x,"b":"0123456789abcdef"}"#, true);
+        assert!(
+            matches!(early.found.as_slice(), [Found::Syntax { .. }]),
+            "a failure within the limit is a syntax error"
+        );
+    }
+
+    #[test]
+    fn the_structural_skip_passes_over_comments_when_lenient() {
+        let text = b"{\"a\":1 /* } */ // ]\n ,\"b\":\"}\"} tail";
+        let mut skip = StructuralSkip::new(true);
+        assert_eq!(skip.advance(text), Some(text.len() - 5));
+        let mut split = StructuralSkip::new(true);
+        assert_eq!(split.advance(&text[..11]), None);
+        assert_eq!(split.advance(&text[11..]).map(|end| end + 11), Some(text.len() - 5));
+        assert_eq!(StructuralSkip::new(false).advance(text), Some(11), "strict: a comment is not skipped");
     }
 }

@@ -106,11 +106,6 @@ fn fragments() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(fragment(), 0..48).prop_map(|parts| parts.concat())
 }
 
-/// `bytes` without any `/`, which would start a comment.
-fn without_slashes(bytes: Vec<u8>) -> Vec<u8> {
-    bytes.into_iter().filter(|&b| b != b'/').collect()
-}
-
 /// Assess options varied over what changes the pipeline's paths: lenient parsing, a small
 /// payload limit, payloads attached.
 fn options(lenient: bool, small_limit: bool, with_payload: bool) -> AssessOptions {
@@ -154,20 +149,19 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     /// Property 2: the same results whatever the chunk size and the number of threads.
     #[test]
     fn results_do_not_depend_on_chunks_or_threads(
-        bytes in fragments().prop_map(without_slashes),
+        bytes in fragments(),
         chunk_bytes in 1usize..200,
         threads in 1usize..=4,
+        lenient: bool,
+        small_limit: bool,
         with_payload: bool,
     ) {
-        // Strict parsing and no `/`: a `/` cut by a chunk boundary is a known product bug (see
-        // `a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error` and
-        // `a_slash_cut_by_a_chunk_boundary_gets_the_same_message`).
-        let options = options(false, false, with_payload);
+        let options = options(lenient, small_limit, with_payload);
         let whole = check_bytes("p", &bytes, &options);
         let split = check_bytes_with("p", &bytes, &options, Parallelism { threads, chunk_bytes });
         prop_assert_eq!(signature(&split), signature(&whole));
@@ -312,15 +306,7 @@ fn replay_check(data: &[u8]) {
     options.scan.lenient = a & 16 == 16;
     let whole = check_bytes("r", input, &options);
     let split = check_bytes_with("r", input, &options, parallelism);
-    if !known_comment_bug(input) {
-        assert_eq!(signature(&split), signature(&whole), "{parallelism:?}");
-    }
-}
-
-/// Whether `input` may meet the known bug of a `/` cut by a chunk boundary (any `/` in the
-/// input); the fuzz target skips the comparison for such input too.
-fn known_comment_bug(input: &[u8]) -> bool {
-    input.contains(&b'/')
+    assert_eq!(signature(&split), signature(&whole), "{parallelism:?}");
 }
 
 /// Property 4: every input the fuzzers kept goes through without a panic, replayed the way its
@@ -340,21 +326,15 @@ fn fuzz_regressions_do_not_panic() {
             let options = options(lenient, false, true);
             let whole = check_bytes("r", &bytes, &options);
             let split = check_bytes_with("r", &bytes, &options, Parallelism { threads: 2, chunk_bytes: 7 });
-            if !known_comment_bug(&bytes) {
-                assert_eq!(signature(&split), signature(&whole), "{}", path.display());
-            }
+            assert_eq!(signature(&split), signature(&whole), "{}", path.display());
         }
     }
 }
 
-/// Product bug (ignored until fixed): with a payload limit smaller than a value, the verdict on
-/// that value depends on where chunks are cut. A broken object larger than the limit is a
-/// `syntax` finding when it is read in one piece, but a `too-large` finding when a chunk boundary
-/// falls inside it, because the seam scanner skips an oversized cut value structurally instead
-/// of parsing it. `-j N` and reading from a pipe (whose reads end anywhere) change where chunks
-/// are cut, so the same input can get different results from run to run.
+/// Regression (a bug once): with a payload limit smaller than a broken value, the verdict was
+/// `syntax` in one piece and `too-large` when a chunk boundary fell inside it. A value whose parse
+/// reaches past the limit is now too large in any chunking.
 #[test]
-#[ignore = "product bug: too-large vs syntax depends on chunk boundaries (see docs/reliability.md)"]
 fn oversized_broken_value_gets_the_same_verdict_in_any_chunking() {
     let options = options(false, true, false);
     let text = format!("{{\"overallStatus\":\"PASS\",\"note\":\"{}\",]\n", "x".repeat(300));
@@ -365,16 +345,10 @@ fn oversized_broken_value_gets_the_same_verdict_in_any_chunking() {
     }
 }
 
-/// Product bug (ignored until fixed): with `--lenient`, a `/* */` comment cut by a chunk
-/// boundary is reported as a syntax error (`unterminated /* comment`, or `expected a JSON
-/// value` when the cut falls right after the `/`), and the payload around it is lost. The parser
-/// does not count an unterminated comment as a value cut short by the end of the buffer
-/// (`json::SyntaxKind::is_cut`), so the chunk's scan reports it instead of waiting for more
-/// input. Chunks are cut after line breaks, so a comment over several lines meets this in a file
-/// as soon as it straddles a chunk, and on a pipe whenever a read ends inside it. Found by
-/// `results_do_not_depend_on_chunks_or_threads` when it still drew lenient parsing.
+/// Regression (a bug once): with `--lenient`, a `/* */` comment cut by a chunk boundary was a
+/// syntax error (`unterminated /* comment`, or `expected a JSON value` when the cut fell right
+/// after the `/`), and the payload around it was lost.
 #[test]
-#[ignore = "product bug: a comment cut by a chunk boundary is a syntax error under --lenient"]
 fn a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error() {
     let options = options(true, false, false);
     let text = "{\n  /* a comment\n     over lines */\n  \"overallStatus\": \"PASS\", /**/ \"faceMatch\": true\n}\n";
@@ -386,10 +360,8 @@ fn a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error() {
     }
 }
 
-/// Product bug (ignored until fixed), the strict-mode face of the one above, found by the
-/// `check` fuzz target: a syntax error on a comment reads "a comment, which strict JSON does not
-/// allow (--lenient accepts comments)" when the input is read in one piece, but "expected ':'
-/// after the key" when a chunk boundary falls right after the `/`.
+/// Regression, the strict-mode face of the one above, found by the `check` fuzz target: the
+/// syntax error on a comment must read the same however the input is cut.
 #[test]
 fn a_slash_cut_by_a_chunk_boundary_gets_the_same_message() {
     let options = options(false, false, false);
@@ -399,22 +371,5 @@ fn a_slash_cut_by_a_chunk_boundary_gets_the_same_message() {
     for chunk_bytes in [1, 2, 8] {
         let split = check_bytes_with("p", text, &options, Parallelism { threads: 1, chunk_bytes });
         assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}");
-    }
-}
-
-proptest! {
-    #![proptest_config(config(1024))]
-
-    /// Property 2 under lenient parsing.
-    #[test]
-    fn lenient_results_do_not_depend_on_chunks_or_threads(
-        bytes in fragments(),
-        chunk_bytes in 1usize..200,
-        threads in 1usize..=4,
-    ) {
-        let options = options(true, false, false);
-        let whole = check_bytes("p", &bytes, &options);
-        let split = check_bytes_with("p", &bytes, &options, Parallelism { threads, chunk_bytes });
-        prop_assert_eq!(signature(&split), signature(&whole));
     }
 }

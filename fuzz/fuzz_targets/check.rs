@@ -25,16 +25,7 @@ fuzz_target!(|data: &[u8]| {
 
     let whole = check_bytes("fuzz", input, &options);
     let split = check_bytes_with("fuzz", input, &options, parallelism);
-    // Known product bug: a `/` cut by a chunk boundary is not taken for the start of a comment,
-    // so under --lenient a comment cut by a boundary is a syntax error, and in strict mode the
-    // syntax error on a comment gets another message (tests/properties.rs,
-    // a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error and
-    // a_slash_cut_by_a_chunk_boundary_gets_the_same_message). Skip the comparison where it can
-    // strike, so the fuzzer keeps looking for other differences; remove once it is fixed.
-    let known_bug = input.contains(&b'/');
-    if !known_bug {
-        assert_eq!(signature(&split), signature(&whole), "results depend on {parallelism:?}");
-    }
+    assert_eq!(signature(&split), signature(&whole), "results depend on {parallelism:?}");
 
     let mut summary = Summary::default();
     for result in &whole {
