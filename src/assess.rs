@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde_json_path::{JsonPath, PathElement};
 
 use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule};
+use crate::deliveries;
 use crate::json::{Leniency, Member, Node, Value};
 use crate::position::Locator;
 use crate::reasons;
@@ -64,13 +65,17 @@ impl<'o> Assessor<'o> {
 
     /// Emits the results for one found item; `locator` places offsets of the scanned buffer.
     pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, emit: &mut dyn FnMut(CheckResult)) {
-        match &self.options.finish {
-            Some(ResultHook(finish)) => self.assess_at_depth(found, locator, 0, &mut |mut result| {
+        let show_secrets = self.options.show_secrets;
+        let finish = self.options.finish.as_ref();
+        self.assess_at_depth(found, locator, 0, &mut |mut result| {
+            if !show_secrets {
+                redact::hide_jwts(&mut result);
+            }
+            if let Some(ResultHook(finish)) = finish {
                 finish(&mut result);
-                emit(result);
-            }),
-            None => self.assess_at_depth(found, locator, 0, emit),
-        }
+            }
+            emit(result);
+        })
     }
 
     fn assess_at_depth(
@@ -209,6 +214,7 @@ impl<'o> Assessor<'o> {
         });
         consistency::check(&view, status, &mut sink);
         let kind = if view.has_candidates() { Kind::Auth1ToN } else { Kind::Auth1To1 };
+        let transaction_id = view.text(AuthField::TransactionId);
         let mut result = CheckResult {
             source: self.source(&locator, node.offset),
             kind,
@@ -217,7 +223,8 @@ impl<'o> Assessor<'o> {
             reasons: reasons::explain(&view, status),
             findings: sink.findings,
             customer_id: view.text(AuthField::CustomerId),
-            transaction_id: view.text(AuthField::TransactionId),
+            transaction_key: transaction_id.as_deref().map(deliveries::key),
+            transaction_id,
             transaction_at: view.node(AuthField::TransactionId).map(|n| {
                 let at = locator.locate(n.offset);
                 (at.line, at.column)

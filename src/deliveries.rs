@@ -28,7 +28,7 @@ struct FirstDelivery {
 }
 
 /// A transactionId as 96 bits: its value when it is 24 hex characters, else a hash.
-type Key = [u32; 3];
+pub type Key = [u32; 3];
 
 /// How many independent maps the transactions are spread over, so that a map growing copies
 /// only its own share: without it, doubling one map of a million entries briefly holds both.
@@ -51,7 +51,9 @@ impl Default for Deliveries {
     }
 }
 
-fn key(transaction: &str) -> Key {
+/// The key a transactionId is remembered by; computed where the result is assessed, before any
+/// redaction, so that two different JWT-shaped ids stay two transactions.
+pub fn key(transaction: &str) -> Key {
     let bits = if is_hex_id(transaction) {
         u128::from_str_radix(transaction, 16).unwrap_or_default()
     } else {
@@ -72,10 +74,11 @@ impl Deliveries {
     /// Records `result` and adds a finding when it repeats an earlier delivery; returns whether
     /// it added one.
     pub fn observe(&mut self, result: &mut CheckResult) -> bool {
-        let (Some(transaction), Some(content)) = (result.transaction_id.as_deref(), result.content_hash) else {
+        let (Some(transaction), Some(key), Some(content)) =
+            (result.transaction_id.as_deref(), result.transaction_key, result.content_hash)
+        else {
             return false;
         };
-        let key = key(transaction);
         let content = content as u32;
         let shard = key[0] as usize % SHARDS;
         let Some(first) = self.shards.get(shard).and_then(|map| map.get(&key)).copied() else {

@@ -684,7 +684,7 @@ pub fn write_compact(node: &Node<'_>, out: &mut String, replace: &dyn Fn(&Member
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(text) => out.push_str(text),
+        Value::Number(text) => push_number(out, text),
         Value::String(s) => push_string(out, s),
         Value::Array(items) => {
             out.push('[');
@@ -711,6 +711,19 @@ pub fn write_compact(node: &Node<'_>, out: &mut String, replace: &dyn Fn(&Member
             }
             out.push('}');
         }
+    }
+}
+
+/// Writes a number as written, unless no IEEE double holds it (`1e999`): strict readers refuse
+/// such a number and with it the whole document, so it is written as a string of its text.
+fn push_number(out: &mut String, text: &str) {
+    let may_overflow = text.len() > 300 || text.bytes().any(|b| b == b'e' || b == b'E');
+    if may_overflow && text.parse::<f64>().is_ok_and(f64::is_infinite) {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(text);
     }
 }
 

@@ -2,10 +2,12 @@
 //!
 //! `token` and `interviewToken` are JWTs per the vendor's documentation; a capture that holds a
 //! live one must not spread it further. Payloads are re-serialized with every credential replaced
-//! by its length, and messages never quote a credential.
+//! by its length, and messages never quote a credential. Any other text of a result that holds
+//! something shaped like a JWT (an id, a quoted value, a key) has it replaced the same way.
 
 use crate::contract::SECRET_KEYS;
 use crate::json::{Member, Node, Value, write_compact};
+use crate::verdict::CheckResult;
 
 /// Whether `text` has the shape of a JSON Web Token (three base64url parts, the first `eyJ`).
 pub fn looks_like_jwt(text: &str) -> bool {
@@ -16,6 +18,56 @@ pub fn looks_like_jwt(text: &str) -> bool {
         (Some(header), Some(body), Some(signature), None)
             if header.starts_with("eyJ") && is_part(header) && is_part(body) && (signature.is_empty() || is_part(signature))
     )
+}
+
+/// Whether `b` can be part of a JWT: base64url or the dot between parts.
+fn is_jwt_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
+}
+
+/// `text` with every JWT-shaped run replaced by its length; `None` when it holds none.
+pub fn without_jwts(text: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"eyJ") {
+        if at < copied {
+            continue;
+        }
+        let run = text.get(at..).unwrap_or_default();
+        let run_len = run.bytes().position(|b| !is_jwt_byte(b)).unwrap_or(run.len());
+        let jwt_len = run
+            .bytes()
+            .take(run_len)
+            .enumerate()
+            .filter(|&(_, b)| b == b'.')
+            .nth(2)
+            .map_or(run_len, |(third_dot, _)| third_dot);
+        let Some(candidate) = run.get(..jwt_len).filter(|c| looks_like_jwt(c)) else { continue };
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(text.get(copied..at).unwrap_or_default());
+        out.push_str(&format!("<redacted: {} characters>", candidate.len()));
+        copied = at + jwt_len;
+    }
+    let mut out = out?;
+    out.push_str(text.get(copied..).unwrap_or_default());
+    Some(out)
+}
+
+fn hide_in(text: &mut String) {
+    if let Some(clean) = without_jwts(text) {
+        *text = clean;
+    }
+}
+
+/// Replaces every JWT-shaped run in the text `result` shows: ids, messages, pointers, payload.
+pub fn hide_jwts(result: &mut CheckResult) {
+    let texts = result.customer_id.iter_mut().chain(result.transaction_id.iter_mut()).chain(result.payload.iter_mut());
+    texts.for_each(hide_in);
+    result.reasons.iter_mut().for_each(|reason| hide_in(&mut reason.message));
+    for finding in &mut result.findings {
+        hide_in(&mut finding.message);
+        hide_in(&mut finding.pointer);
+    }
 }
 
 /// What replaces a credential: its length, never its value.
@@ -57,6 +109,17 @@ mod tests {
         assert!(looks_like_jwt(JWT));
         assert!(!looks_like_jwt("67460a9995516d9a553aa95b"));
         assert!(!looks_like_jwt("eyJ.a b.c"));
+    }
+
+    #[test]
+    fn hides_jwt_shaped_runs_in_any_text() {
+        let text = format!("customerId is \"{JWT}\", and {JWT}.extra; eyJ-not-one");
+        assert_eq!(
+            without_jwts(&text).as_deref(),
+            Some("customerId is \"<redacted: 49 characters>\", and <redacted: 49 characters>.extra; eyJ-not-one")
+        );
+        assert_eq!(without_jwts("no secret here, eyJ alone"), None);
+        assert_eq!(without_jwts("/eyJhbGci.eyJzdWIi.").as_deref(), Some("/<redacted: 18 characters>"));
     }
 
     #[test]

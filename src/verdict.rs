@@ -112,6 +112,9 @@ pub struct CheckResult {
     /// Where transactionId's value stands, as (line, column).
     #[serde(skip)]
     pub transaction_at: Option<(u64, u64)>,
+    /// What the run's delivery tracking knows transactionId by (taken before redaction).
+    #[serde(skip)]
+    pub transaction_key: Option<crate::deliveries::Key>,
     pub error_code: Option<i64>,
     /// overallScore, when it is a number.
     pub overall_score: Option<f64>,
@@ -146,6 +149,7 @@ impl CheckResult {
             customer_id: None,
             transaction_id: None,
             transaction_at: None,
+            transaction_key: None,
             error_code: None,
             overall_score: None,
             recognition_confidence: None,

@@ -8,8 +8,8 @@
 //! removed afterwards; nothing outside the repository is read. docs/reliability.md lists these
 //! tests with the outcome each one pins down.
 //!
-//! Tests marked `#[ignore]` pin down product bugs that are not fixed yet; `cargo test --test
-//! hostile -- --ignored` runs them.
+//! Tests named "Regression" guard product bugs these tests once found (docs/reliability.md tells
+//! each one's story).
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -220,8 +220,8 @@ fn utf16_le_without_bom_is_refused_by_name() {
     assert_refused_encoding(&utf16(&sample("pass"), false, false), "UTF-16LE (no byte-order mark)");
 }
 
-/// Product bug (ignored until fixed): a log whose first bytes are NUL (as left by logrotate's
-/// copytruncate, or a crash that preallocated the file) is taken for UTF-32LE and skipped whole,
+/// Regression: a log whose first bytes are NUL (as left by logrotate's
+/// copytruncate, or a crash that preallocated the file) was taken for UTF-32LE and skipped whole,
 /// losing every payload in it.
 #[test]
 fn leading_nul_bytes_are_not_taken_for_utf32() {
@@ -341,8 +341,7 @@ fn with_raw_field(name: &str, field: &str, raw: &str) -> String {
 fn an_overall_score_of_1e999_is_out_of_range() {
     let dir = scratch();
     let path = write(dir.path(), "huge.json", with_raw_field("spoof", "overallScore", "1e999").as_bytes());
-    // Human output: `--format json` echoes the number as written, which strict JSON readers
-    // refuse (see the ignored test below).
+    // Human output quotes the number as written.
     let (stdout, _) = run(&mut check(&[arg(&path)]), 1);
     let findings: Vec<&str> = stdout.lines().filter(|l| l.trim_start().starts_with("error[")).collect();
     assert_eq!(findings.len(), 1, "{stdout}");
@@ -350,12 +349,10 @@ fn an_overall_score_of_1e999_is_out_of_range() {
     assert!(findings[0].contains("/overallScore: overallScore is 1e999"), "the number as written: {stdout}");
 }
 
-/// Product bug (ignored until fixed): a number beyond f64 in a payload (`1e999`) is echoed as
-/// written in the `payload` member of `--format json` and `ndjson`, and strict JSON readers
-/// (serde_json, Go's encoding/json) refuse the whole document: one hostile payload makes the
-/// report of a whole run unreadable.
+/// A number beyond f64 in a payload (`1e999`) is echoed in the `payload` member of `--format
+/// json` as a string of its text: written as a number, strict JSON readers (serde_json, Go's
+/// encoding/json) would refuse the whole report of the run.
 #[test]
-#[ignore = "product bug: 1e999 echoed in payload makes the JSON report unreadable by strict readers"]
 fn a_huge_number_in_a_payload_keeps_the_json_report_readable() {
     let dir = scratch();
     let text = format!("{}\n{}\n", with_raw_field("spoof", "overallScore", "1e999"), sample("pass"));
@@ -363,6 +360,7 @@ fn a_huge_number_in_a_payload_keeps_the_json_report_readable() {
     let (stdout, _) = run(&mut check(&["--format", "json", arg(&path)]), 1);
     let document: Value = serde_json::from_str(&stdout).expect("the JSON report parses");
     assert_eq!(document["results"].as_array().map(Vec::len), Some(2));
+    assert_eq!(document["results"][0]["payload"]["overallScore"], "1e999");
 }
 
 #[test]
@@ -446,7 +444,7 @@ fn terminal_escapes_in_payloads_are_escaped_in_human_table_and_github_output() {
     assert!(stdout.contains("\\u{1b}]0;pwned\\u{7}"), "the key is escaped too:\n{stdout}");
 }
 
-/// Product bug (ignored until fixed): the path of an input that cannot be read is written to
+/// Regression: the path of an input that cannot be read was written to
 /// standard error as it is, so a file name holding terminal escapes (found by walking a
 /// directory someone else can write to) drives the terminal.
 #[test]
@@ -483,11 +481,9 @@ fn a_jwt_in_token_never_appears_without_show_secrets() {
     assert!(stdout.contains(JWT));
 }
 
-/// Product bug (ignored until fixed): the README promises that "any string shaped like a JWT"
-/// never appears in any output, but a JWT-shaped customerId, transactionId, error or
-/// errorMessage, or a JWT-shaped key, is printed as it is.
+/// No string shaped like a JWT appears in any output without `--show-secrets`: not as
+/// customerId or transactionId, not quoted from error or errorMessage, not as a key.
 #[test]
-#[ignore = "product bug: JWT-shaped values outside token/interviewToken are printed"]
 fn a_jwt_shaped_string_anywhere_never_appears() {
     let dir = scratch();
     for field in ["customerId", "transactionId", "error", "errorMessage", "KEY"] {
@@ -644,12 +640,10 @@ fn ctrl_c_while_streaming_ndjson_stops_with_whole_lines_and_status_130() {
     }
 }
 
-/// Product bug (ignored until fixed): when a value runs across a chunk boundary and the chunk's
-/// own scan never agrees with the sequential one, the rest of the chunk is scanned again and
-/// each item found is located by walking from the start of the merged buffer. The cost is
-/// (items in the chunk) x (chunk size): about 1 MiB of `{"a{"` takes over 10 minutes in a debug
-/// build (about 20 s for 200 KB) and tens of seconds in a release build. The 100,000-deep object
-/// tower above is slow for the same reason.
+/// Regression: when a value runs across a chunk boundary and the chunk's own scan never agrees
+/// with the sequential one, the rest of the chunk is scanned again; each item found was located
+/// by walking from the start of the merged buffer, at a cost of (items in the chunk) x (chunk
+/// size): 200 KB of `{"a{"` took about 20 s in a debug build.
 #[test]
 fn input_that_never_resynchronises_is_checked_in_linear_time() {
     let dir = scratch();
@@ -662,9 +656,9 @@ fn input_that_never_resynchronises_is_checked_in_linear_time() {
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
 }
 
-/// Product bug (ignored until fixed): under `--lenient`, the same bytes give a different verdict
-/// when they arrive in two writes: a `/* */` comment cut by a read is a syntax error and the
-/// payload around it is lost (see tests/properties.rs,
+/// Regression: under `--lenient`, the same bytes gave a different verdict when they arrived in
+/// two writes: a `/* */` comment cut by a read was a syntax error and the payload around it was
+/// lost (see tests/properties.rs,
 /// `a_comment_cut_by_a_chunk_boundary_is_not_a_syntax_error`).
 #[test]
 fn a_comment_split_across_two_writes_is_still_a_comment() {
