@@ -12,7 +12,9 @@
 //! With one thread everything happens on the calling thread, chunk by chunk, so results follow
 //! input as it arrives on a slow pipe. With more, a reader thread feeds chunks to worker threads
 //! and the calling thread puts their results back in order; at most a fixed number of chunks is
-//! in flight, which bounds memory.
+//! in flight, which bounds memory. A chunk dense with findings (a broken value every few bytes)
+//! is handed on in pieces of a bounded number of results, and its worker waits for the pieces
+//! to be merged, so memory stays bounded by results too, not only by bytes.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -34,6 +36,12 @@ const FIRST_READ: usize = 1 << 16;
 
 /// Chunks in flight per worker thread.
 const CHUNKS_PER_WORKER: usize = 2;
+
+/// Results a worker gathers from a chunk before it hands that much of the chunk on as a piece.
+const RESULTS_PER_PIECE: usize = 2048;
+
+/// Bytes scanned between looks at how many results a piece holds.
+const SCAN_STEP: usize = 8 << 10;
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
@@ -79,9 +87,14 @@ struct Item {
     results: usize,
 }
 
-/// A chunk scanned on its own.
+/// A chunk, or a piece of one, scanned on its own.
 struct ChunkReport {
+    /// The chunk, or the piece of it that this report covers.
     chunk: Chunk,
+    /// The piece's place in its chunk, from 0.
+    piece: u32,
+    /// Whether this is the chunk's last piece.
+    last_piece: bool,
     items: Vec<Item>,
     /// Every item's results, in order.
     results: Vec<CheckResult>,
@@ -96,24 +109,48 @@ impl ChunkReport {
     }
 }
 
-/// Scans and assesses one chunk as if no value were open at its start.
-fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>) -> ChunkReport {
+/// Scans and assesses one chunk as if no value were open at its start, handing it to `hand_on`
+/// in pieces of about [`RESULTS_PER_PIECE`] results, each cut where the scan is outside any
+/// value; `hand_on` returns whether to go on.
+fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &mut dyn FnMut(ChunkReport) -> bool) {
     let assessor = Assessor::new(options, name.clone());
     let mut scanner = Scanner::new(options.scan);
-    let region = Region { defer_cut_values: true, ..Region::whole(chunk.at_eof) };
-    let scanned = scanner.scan_region(&chunk.data, region);
     let mut locator = Locator::new(&chunk.data, 0, chunk.base);
-    let mut items = Vec::with_capacity(scanned.found.len());
-    let mut results = Vec::with_capacity(scanned.found.len());
-    for found in &scanned.found {
-        locator = locator.rebased(found.start());
-        let before = results.len();
-        assessor.assess(found, &locator, &mut |result| results.push(result));
-        items.push(Item { start: found.start(), end: found.end(), results: results.len() - before });
+    let (mut piece, mut piece_start, mut piece_base) = (0, 0, chunk.base);
+    let (mut items, mut results) = (Vec::new(), Vec::new());
+    let mut pos = 0;
+    loop {
+        let region =
+            Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), defer_cut_values: true, at_eof: chunk.at_eof };
+        let scanned = scanner.scan_region(&chunk.data, region);
+        for found in &scanned.found {
+            locator = locator.rebased(found.start());
+            let before = results.len();
+            assessor.assess(found, &locator, &mut |result| results.push(result));
+            let (start, end) = (found.start() - piece_start, found.end() - piece_start);
+            items.push(Item { start, end, results: results.len() - before });
+        }
+        pos = scanned.consumed;
+        if !scanned.stopped || pos >= chunk.data.len() {
+            break;
+        }
+        if results.len() >= RESULTS_PER_PIECE {
+            let end = locator.locate(pos);
+            let data = chunk.data.get(piece_start..pos).unwrap_or_default().to_vec();
+            let cut = Chunk { index: chunk.index, data, base: piece_base, end, at_eof: false };
+            let (items, results) = (std::mem::take(&mut items), std::mem::take(&mut results));
+            let consumed = pos - piece_start;
+            if !hand_on(ChunkReport { chunk: cut, piece, last_piece: false, items, results, consumed }) {
+                return;
+            }
+            (piece, piece_start, piece_base) = (piece + 1, pos, end);
+        }
     }
-    let consumed = scanned.consumed;
-    drop(scanned);
-    ChunkReport { chunk, items, results, consumed }
+    let consumed = pos - piece_start;
+    let Chunk { index, data, end, at_eof, .. } = chunk;
+    let data = if piece_start == 0 { data } else { data.get(piece_start..).unwrap_or_default().to_vec() };
+    let rest = Chunk { index, data, base: piece_base, end, at_eof };
+    hand_on(ChunkReport { chunk: rest, piece, last_piece: true, items, results, consumed });
 }
 
 /// Puts chunk reports back together in input order.
@@ -301,8 +338,12 @@ pub fn check_stream(
     let mut merger = Merger::new(options, name.clone());
     if parallelism.threads <= 1 {
         while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
-            let results = merger.take(scan_chunk(chunk, options, &name));
-            on_batch(results).map_err(StreamError::Output)?;
+            let mut written = Ok(());
+            scan_chunk(chunk, options, &name, &mut |report| {
+                written = on_batch(merger.take(report));
+                written.is_ok()
+            });
+            written.map_err(StreamError::Output)?;
         }
         return Ok(());
     }
@@ -310,7 +351,13 @@ pub fn check_stream(
 }
 
 /// What the reader thread and the workers send the merging thread.
-type Report = (u64, Result<ChunkReport, InputError>);
+struct Envelope {
+    /// The chunk's index and the piece's place in it.
+    order: (u64, u32),
+    report: Result<ChunkReport, InputError>,
+    /// Dropped once the piece is merged, which tells its worker it may go on.
+    _merged: Option<SyncSender<()>>,
+}
 
 fn check_in_parallel<R: Read + Send>(
     mut chunks: ChunkReader<R>,
@@ -327,7 +374,7 @@ fn check_in_parallel<R: Read + Send>(
     }
     let (job_tx, job_rx) = sync_channel::<Chunk>(in_flight);
     let job_rx = Arc::new(Mutex::new(job_rx));
-    let (report_tx, report_rx) = std::sync::mpsc::channel::<Report>();
+    let (report_tx, report_rx) = std::sync::mpsc::channel::<Envelope>();
     let name = chunks.name.clone();
     std::thread::scope(move |scope| {
         let reader_reports = report_tx.clone();
@@ -352,7 +399,7 @@ fn read_chunks<R: Read>(
     chunks: &mut ChunkReader<R>,
     permits: &Receiver<()>,
     jobs: &SyncSender<Chunk>,
-    reports: &std::sync::mpsc::Sender<Report>,
+    reports: &std::sync::mpsc::Sender<Envelope>,
 ) {
     loop {
         if permits.recv().is_err() {
@@ -367,7 +414,7 @@ fn read_chunks<R: Read>(
             }
             Ok(None) => return,
             Err(error) => {
-                let _ = reports.send((index, Err(error)));
+                let _ = reports.send(Envelope { order: (index, 0), report: Err(error), _merged: None });
                 return;
             }
         }
@@ -377,7 +424,7 @@ fn read_chunks<R: Read>(
 /// A worker thread: scans chunks until there are no more.
 fn work(
     jobs: &Mutex<Receiver<Chunk>>,
-    reports: &std::sync::mpsc::Sender<Report>,
+    reports: &std::sync::mpsc::Sender<Envelope>,
     options: &AssessOptions,
     name: &Arc<str>,
 ) {
@@ -387,8 +434,23 @@ fn work(
             Err(_) => return,
         };
         let Ok(chunk) = next else { return };
-        let index = chunk.index;
-        if reports.send((index, Ok(scan_chunk(chunk, options, name)))).is_err() {
+        let mut hung_up = false;
+        // The previous piece's signal: waiting on it before going past the next piece keeps at
+        // most two pieces of this chunk waiting to be merged.
+        let mut previous: Option<Receiver<()>> = None;
+        scan_chunk(chunk, options, name, &mut |report| {
+            let (merged, on_merge) = sync_channel(1);
+            let (order, last_piece) = ((report.chunk.index, report.piece), report.last_piece);
+            let envelope = Envelope { order, report: Ok(report), _merged: (!last_piece).then_some(merged) };
+            hung_up = reports.send(envelope).is_err();
+            if let Some(previous) = previous.take() {
+                // Ends when the piece is merged, or the merge ended early; either way, go on.
+                let _ = previous.recv();
+            }
+            previous = (!last_piece).then_some(on_merge);
+            !hung_up
+        });
+        if hung_up {
             return;
         }
     }
@@ -397,22 +459,26 @@ fn work(
 /// The calling thread: puts reports back in order and hands their results on.
 fn merge_in_order(
     merger: &mut Merger<'_>,
-    reports: &Receiver<Report>,
+    reports: &Receiver<Envelope>,
     permits: &SyncSender<()>,
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
 ) -> Result<(), StreamError> {
-    let mut waiting: BTreeMap<u64, Result<ChunkReport, InputError>> = BTreeMap::new();
-    let mut next = 0;
-    for (index, report) in reports {
-        waiting.insert(index, report);
-        while let Some(report) = waiting.remove(&next) {
-            let report = report.map_err(StreamError::Input)?;
-            let last = report.chunk.at_eof;
+    let mut waiting: BTreeMap<(u64, u32), Envelope> = BTreeMap::new();
+    let mut next = (0, 0);
+    for envelope in reports {
+        waiting.insert(envelope.order, envelope);
+        while let Some(envelope) = waiting.remove(&next) {
+            let report = envelope.report.map_err(StreamError::Input)?;
+            let (last_piece, at_eof) = (report.last_piece, report.chunk.at_eof);
             on_batch(merger.take(report)).map_err(StreamError::Output)?;
-            next += 1;
-            if last {
+            if !last_piece {
+                next.1 += 1;
+                continue;
+            }
+            if at_eof {
                 return Ok(());
             }
+            next = (next.0 + 1, 0);
             // The reader may have ended already; a permit nobody takes is harmless.
             let _ = permits.try_send(());
         }
@@ -488,6 +554,33 @@ mod tests {
             let rules: Vec<_> = results.iter().map(|r| r.findings.first().map(|f| f.rule.id())).collect();
             assert_eq!(rules.first(), Some(&Some("too-large")), "chunk {chunk_bytes}");
             assert_eq!(results.len(), 2, "chunk {chunk_bytes}");
+        }
+    }
+
+    #[test]
+    fn a_chunk_dense_with_findings_is_handed_on_in_pieces_with_the_same_results() {
+        let options = AssessOptions::default();
+        let text = "{\"a{\"".repeat(10_000) + "\n" + MIXED;
+        let small_chunks =
+            check_bytes_with("t", text.as_bytes(), &options, Parallelism { threads: 1, chunk_bytes: 4000 });
+        assert_eq!(small_chunks.len(), 10_007);
+        let mut pieces = 0;
+        let chunk = Chunk {
+            index: 0,
+            data: text.clone().into_bytes(),
+            base: Position::START,
+            end: Position::START.advanced_over(text.as_bytes()),
+            at_eof: true,
+        };
+        scan_chunk(chunk, &options, &Arc::from("t"), &mut |report| {
+            assert!(report.results.len() < 2 * RESULTS_PER_PIECE);
+            pieces += 1;
+            true
+        });
+        assert!(pieces >= 3, "{pieces} pieces");
+        for threads in [1, 2, 3] {
+            let whole = check_bytes_with("t", text.as_bytes(), &options, Parallelism { threads, chunk_bytes: 1 << 20 });
+            assert_eq!(signature(&whole), signature(&small_chunks), "threads {threads}");
         }
     }
 }
