@@ -128,28 +128,22 @@ impl<'o> Assessor<'o> {
         depth: usize,
         emit: &mut dyn FnMut(CheckResult),
     ) {
-        let mut results = Vec::new();
-        let mut collect = |result| results.push(result);
-        match &self.options.select {
-            Some(path) if depth == 0 => {
-                for selected in select(node, path) {
-                    match &selected.value {
-                        Value::String(text) => {
-                            self.unwrap_text(&text.decoded(), locator.locate(selected.offset), depth + 1, &mut collect)
-                        }
-                        _ => self.search(selected, locator, depth, &mut collect),
-                    }
-                }
+        if leniencies.is_empty() {
+            // The common case: results go straight on, with nothing to add to the first.
+            let mut found = 0;
+            self.find_payloads(node, locator, depth, &mut |result| {
+                found += 1;
+                emit(result);
+            });
+            if found == 0 && !is_log_record(node) {
+                emit(self.not_a_payload(node, locator, depth));
             }
-            _ => self.search(node, locator, depth, &mut collect),
+            return;
         }
+        let mut results = Vec::new();
+        self.find_payloads(node, locator, depth, &mut |result| results.push(result));
         if results.is_empty() && !is_log_record(node) {
-            let message = if self.options.select.is_some() && depth == 0 {
-                "the --select JSONPath selects no webhook payload in this JSON value".to_owned()
-            } else {
-                "this JSON value holds no webhook payload (none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus at any depth)".to_owned()
-            };
-            results.push(self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message));
+            results.push(self.not_a_payload(node, locator, depth));
         }
         if let Some(first) = results.first_mut() {
             let mut sink = FindingSink::new(*locator);
@@ -165,6 +159,33 @@ impl<'o> Assessor<'o> {
             first.settle();
         }
         results.into_iter().for_each(emit);
+    }
+
+    /// Emits the payloads found in a top-level JSON value, where `--select` points or anywhere.
+    fn find_payloads(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+        match &self.options.select {
+            Some(path) if depth == 0 => {
+                for selected in select(node, path) {
+                    match &selected.value {
+                        Value::String(text) => {
+                            self.unwrap_text(&text.decoded(), locator.locate(selected.offset), depth + 1, emit)
+                        }
+                        _ => self.search(selected, locator, depth, emit),
+                    }
+                }
+            }
+            _ => self.search(node, locator, depth, emit),
+        }
+    }
+
+    /// The result for a JSON value that holds no payload.
+    fn not_a_payload(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize) -> CheckResult {
+        let message = if self.options.select.is_some() && depth == 0 {
+            "the --select JSONPath selects no webhook payload in this JSON value".to_owned()
+        } else {
+            "this JSON value holds no webhook payload (none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus at any depth)".to_owned()
+        };
+        self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message)
     }
 
     /// Visits `node` and everything below it that is not itself a payload.

@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::assess::{AssessOptions, Assessor};
 use crate::error::InputError;
+use crate::json::KnownText;
 use crate::input::unsupported_encoding;
 use crate::position::{Locator, Position};
 use crate::scan::{Region, Scanner};
@@ -119,10 +120,11 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
     let (mut piece, mut piece_start, mut piece_base) = (0, 0, chunk.base);
     let (mut items, mut results) = (Vec::new(), Vec::new());
     let mut pos = 0;
+    let mut known = KnownText::default();
     loop {
         let region =
             Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), defer_cut_values: true, at_eof: chunk.at_eof };
-        let scanned = scanner.scan_region(&chunk.data, region);
+        let scanned = scanner.scan_region_known(&chunk.data, region, &mut known);
         for found in &scanned.found {
             locator = locator.rebased(found.start());
             let before = results.len();

@@ -50,15 +50,15 @@ pub struct Member<'a> {
 /// between quotes to produce valid JSON.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct JsonStr<'a> {
-    /// Valid UTF-8: checked by the parser whenever a byte is not ASCII.
-    raw: &'a [u8],
+    /// Checked once, by the parser.
+    raw: &'a str,
     escaped: bool,
 }
 
 impl<'a> JsonStr<'a> {
     /// The string body exactly as written, without the quotes.
     pub fn raw(&self) -> &'a str {
-        std::str::from_utf8(self.raw).unwrap_or_default()
+        self.raw
     }
 
     /// The decoded string; borrows when the string holds no escape.
@@ -73,7 +73,7 @@ impl<'a> JsonStr<'a> {
 
     /// Whether the decoded string equals `text`, without allocating in the common case.
     pub fn is(&self, text: &str) -> bool {
-        if self.escaped { unescape(self.raw()) == text } else { self.raw == text.as_bytes() }
+        if self.escaped { unescape(self.raw) == text } else { self.raw == text }
     }
 }
 
@@ -305,10 +305,51 @@ pub struct Parsed<'a> {
 
 /// Parses one JSON value starting at `start` (white space before it is skipped).
 pub fn parse_value(input: &[u8], start: usize, options: Options) -> Result<Parsed<'_>, SyntaxError> {
-    let mut parser = Parser { input, pos: start, options, leniencies: Vec::new() };
+    parse_value_in(input, start, options, KnownText::default())
+}
+
+/// Like [`parse_value`], with a stretch of `input` already known to be valid UTF-8, whose strings
+/// and numbers need no check of their own.
+pub fn parse_value_in<'a>(
+    input: &'a [u8],
+    start: usize,
+    options: Options,
+    known: KnownText<'a>,
+) -> Result<Parsed<'a>, SyntaxError> {
+    let mut parser = Parser { input, pos: start, options, leniencies: Vec::new(), known };
     parser.skip_space()?;
     let node = parser.value(0)?;
     Ok(Parsed { node, end: parser.pos, leniencies: parser.leniencies })
+}
+
+/// A stretch of an input known to be valid UTF-8, found with one check instead of one per string.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KnownText<'a> {
+    /// Where `text` starts in the input.
+    at: usize,
+    text: &'a str,
+}
+
+impl<'a> KnownText<'a> {
+    /// The longest valid UTF-8 stretch of `input[from..to]` that starts at `from`.
+    pub fn check(input: &'a [u8], from: usize, to: usize) -> Self {
+        let bytes = input.get(from..to.min(input.len())).unwrap_or_default();
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => bytes.get(..error.valid_up_to()).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default(),
+        };
+        KnownText { at: from, text }
+    }
+
+    /// Whether `offset` lies in the known stretch.
+    pub fn covers(&self, offset: usize) -> bool {
+        offset >= self.at && offset - self.at < self.text.len()
+    }
+
+    /// The input's `from..to` as text, when it lies in the known stretch.
+    fn get(&self, from: usize, to: usize) -> Option<&'a str> {
+        self.text.get(from.checked_sub(self.at)?..to.checked_sub(self.at)?)
+    }
 }
 
 struct Parser<'a> {
@@ -316,6 +357,39 @@ struct Parser<'a> {
     pos: usize,
     options: Options,
     leniencies: Vec<Leniency>,
+    known: KnownText<'a>,
+}
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `word` is below `n` (`n` at most 128).
+fn has_byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(LOW_BITS * u64::from(n)) & !word & HIGH_BITS != 0
+}
+
+/// Whether any byte of `word` equals `b`.
+fn has_byte(word: u64, b: u8) -> bool {
+    has_byte_below(word ^ (LOW_BITS * u64::from(b)), 1)
+}
+
+/// Whether a string body ends or needs a closer look at `b`: a quote, a backslash, a control.
+fn is_string_special(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The offset of the first byte of `bytes` that [`is_string_special`], eight bytes at a time.
+fn string_special(bytes: &[u8]) -> Option<usize> {
+    let mut skipped = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
+        if has_byte(word, b'"') || has_byte(word, b'\\') || has_byte_below(word, 0x20) {
+            break;
+        }
+        skipped += 8;
+    }
+    let rest = bytes.get(skipped..)?;
+    rest.iter().position(|&b| is_string_special(b)).map(|i| i + skipped)
 }
 
 impl<'a> Parser<'a> {
@@ -550,9 +624,8 @@ impl<'a> Parser<'a> {
             // A leading zero followed by more digits, such as 0123.
             return self.fail(SyntaxKind::InvalidNumber);
         }
-        let text = self.input.get(start..self.pos).unwrap_or_default();
-        // Numbers are ASCII by construction.
-        Ok(std::str::from_utf8(text).unwrap_or_default())
+        // Numbers are ASCII by construction, so this cannot fail.
+        self.text(start, self.pos)
     }
 
     fn number_end_error<T>(&self) -> Result<T, SyntaxError> {
@@ -563,10 +636,9 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let start = self.pos;
         let mut escaped = false;
-        let mut ascii = true;
         loop {
             let rest = self.input.get(self.pos..).unwrap_or_default();
-            let Some(special) = rest.iter().position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b)) else {
+            let Some(special) = string_special(rest) else {
                 self.pos = self.input.len();
                 return self.fail(SyntaxKind::UnterminatedString);
             };
@@ -577,20 +649,24 @@ impl<'a> Parser<'a> {
                     escaped = true;
                     self.escape()?;
                 }
-                Some(0x80..) => {
-                    ascii = false;
-                    self.pos += 1;
-                }
                 _ => return self.fail(SyntaxKind::ControlCharacterInString),
             }
         }
-        let raw = self.input.get(start..self.pos).unwrap_or_default();
-        if !ascii && let Err(error) = std::str::from_utf8(raw) {
-            self.pos = start + error.valid_up_to();
-            return self.fail(SyntaxKind::InvalidUtf8);
-        }
+        let raw = self.text(start, self.pos)?;
         self.pos += 1;
         Ok(JsonStr { raw, escaped })
+    }
+
+    /// The input's `from..to` as text; an error at the first byte that is not UTF-8.
+    fn text(&mut self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
+        if let Some(text) = self.known.get(from, to) {
+            return Ok(text);
+        }
+        let bytes = self.input.get(from..to).unwrap_or_default();
+        std::str::from_utf8(bytes).map_err(|error| SyntaxError {
+            offset: from + error.valid_up_to(),
+            kind: SyntaxKind::InvalidUtf8,
+        })
     }
 
     fn escape(&mut self) -> Result<(), SyntaxError> {

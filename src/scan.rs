@@ -14,7 +14,7 @@
 //! [`ScanOptions::max_payload_bytes`] is reported as too large and skipped structurally without
 //! being held in memory.
 
-use crate::json::{self, Options, Parsed, SyntaxError};
+use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
 
 /// Scanner settings.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +98,10 @@ pub struct Scanner {
     skipping: Option<StructuralSkip>,
 }
 
+/// How far past a scan's stopping point its input is checked for UTF-8 in one go: the value
+/// running across that point, and the next region's values, are covered too.
+const KNOWN_AHEAD: usize = 64 << 10;
+
 /// Where scanning goes after a candidate.
 enum Step {
     /// On, from this offset.
@@ -130,6 +134,17 @@ impl Scanner {
 
     /// Scans `buf` as `region` says.
     pub fn scan_region<'a>(&mut self, buf: &'a [u8], region: Region) -> Scanned<'a> {
+        self.scan_region_known(buf, region, &mut KnownText::default())
+    }
+
+    /// Scans `buf` as `region` says, reusing and extending `known`, what is known to be valid
+    /// UTF-8 in `buf`; for a caller that scans one buffer region after region.
+    pub fn scan_region_known<'a>(
+        &mut self,
+        buf: &'a [u8],
+        region: Region,
+        known: &mut KnownText<'a>,
+    ) -> Scanned<'a> {
         let mut found = Vec::new();
         let mut pos = region.from;
         let done = |found, consumed, stopped| Scanned { found, consumed, stopped };
@@ -153,7 +168,11 @@ impl Scanner {
                 Candidate::None if buf.len() >= region.stop_at => return done(found, region.stop_at, true),
                 Candidate::None => return done(found, buf.len(), false),
             };
-            match self.candidate(buf, start, region, &mut found) {
+            if !known.covers(start) {
+                // Checked once for the values ahead: up to a little past where this scan stops.
+                *known = KnownText::check(buf, start, region.stop_at.max(start).saturating_add(KNOWN_AHEAD));
+            }
+            match self.candidate(buf, start, region, *known, &mut found) {
                 Step::Resume(at) => pos = at,
                 Step::Stop(consumed) => return done(found, consumed, false),
             }
@@ -168,10 +187,17 @@ impl Scanner {
     /// chunking, one that reaches past it is too large in any chunking. A too-large object is
     /// skipped structurally; a too-large array is entered, so the objects it holds are found one
     /// by one.
-    fn candidate<'a>(&mut self, buf: &'a [u8], start: usize, region: Region, found: &mut Vec<Found<'a>>) -> Step {
+    fn candidate<'a>(
+        &mut self,
+        buf: &'a [u8],
+        start: usize,
+        region: Region,
+        known: KnownText<'a>,
+        found: &mut Vec<Found<'a>>,
+    ) -> Step {
         let limit = self.options.max_payload_bytes;
         let is_object = buf.get(start) == Some(&b'{');
-        let parsed = json::parse_value(buf, start, Options { lenient: self.options.lenient });
+        let parsed = json::parse_value_in(buf, start, Options { lenient: self.options.lenient }, known);
         let reach = match &parsed {
             Ok(parsed) => parsed.end,
             Err(error) => error.offset,
