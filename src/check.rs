@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::assess::{AssessOptions, Assessor};
 use crate::error::InputError;
-use crate::json::KnownText;
 use crate::input::unsupported_encoding;
+use crate::json::KnownText;
 use crate::position::{Locator, Position};
 use crate::scan::{Region, Scanner};
 use crate::verdict::CheckResult;

@@ -51,11 +51,16 @@ impl Default for Deliveries {
     }
 }
 
+/// The value of a lowercase hexadecimal digit.
+fn hex_digit(b: u8) -> u8 {
+    if b.is_ascii_digit() { b - b'0' } else { b.wrapping_sub(b'a').wrapping_add(10) }
+}
+
 /// The key a transactionId is remembered by; computed where the result is assessed, before any
 /// redaction, so that two different JWT-shaped ids stay two transactions.
 pub fn key(transaction: &str) -> Key {
     let bits = if is_hex_id(transaction) {
-        u128::from_str_radix(transaction, 16).unwrap_or_default()
+        transaction.bytes().fold(0u128, |bits, b| bits << 4 | u128::from(hex_digit(b)))
     } else {
         let mut hasher = DefaultHasher::new();
         transaction.hash(&mut hasher);

@@ -5,6 +5,10 @@
 //! by its length, and messages never quote a credential. Any other text of a result that holds
 //! something shaped like a JWT (an id, a quoted value, a key) has it replaced the same way.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 use crate::contract::SECRET_KEYS;
 use crate::json::{Member, Node, Value, write_compact};
 use crate::verdict::CheckResult;
@@ -29,7 +33,8 @@ fn is_jwt_byte(b: u8) -> bool {
 pub fn without_jwts(text: &str) -> Option<String> {
     let mut out: Option<String> = None;
     let mut copied = 0;
-    for at in memchr::memmem::find_iter(text.as_bytes(), b"eyJ") {
+    static JWT_START: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"eyJ"));
+    for at in JWT_START.find_iter(text.as_bytes()) {
         if at < copied {
             continue;
         }

@@ -12,7 +12,7 @@ pub mod fields;
 use std::fmt::Write as _;
 
 use crate::contract::{AUTH_FIELDS, AuthField, Rule};
-use crate::json::Node;
+use crate::json::{Member, Node};
 use crate::position::Locator;
 use crate::verdict::Finding;
 
@@ -68,6 +68,11 @@ pub struct FindingSink<'l> {
 impl<'l> FindingSink<'l> {
     pub fn new(locator: Locator<'l>) -> Self {
         FindingSink { origin: locator, cursor: locator, findings: Vec::new() }
+    }
+
+    /// Where `member`'s key stands in the scanned buffer.
+    pub fn key_offset(&self, member: &Member<'_>) -> usize {
+        member.key_offset(self.origin.buf())
     }
 
     /// Records a finding of `rule` at byte `offset` of the scanned buffer.
