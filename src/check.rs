@@ -30,7 +30,7 @@ use crate::scan::{Region, Scanner};
 use crate::verdict::CheckResult;
 
 /// How many bytes are read at a time, and the size a chunk aims for.
-pub const READ_CHUNK: usize = 1 << 19;
+pub const READ_CHUNK: usize = 1 << 18;
 
 /// The size of the first read of a stream; small inputs need no more.
 const FIRST_READ: usize = 1 << 16;
@@ -164,23 +164,32 @@ struct Merger<'o> {
     pending: Vec<u8>,
     /// Where `pending` starts.
     pending_at: Position,
+    pool: Arc<BufferPool>,
 }
 
 impl<'o> Merger<'o> {
-    fn new(options: &'o AssessOptions, name: Arc<str>) -> Self {
+    fn new(options: &'o AssessOptions, name: Arc<str>, pool: Arc<BufferPool>) -> Self {
         Merger {
             assessor: Assessor::new(options, name),
             seam: Scanner::new(options.scan),
             pending: Vec::new(),
             pending_at: Position::START,
+            pool,
         }
     }
 
-    /// Takes the next chunk's report and returns the results it completes, in order.
-    fn take(&mut self, report: ChunkReport) -> Vec<CheckResult> {
+    /// Takes the next chunk's report and returns the results it completes, in order; the
+    /// chunk's buffer goes back to the pool.
+    fn take(&mut self, mut report: ChunkReport) -> Vec<CheckResult> {
+        let results = self.merge(&mut report);
+        self.pool.give(std::mem::take(&mut report.chunk.data));
+        results
+    }
+
+    fn merge(&mut self, report: &mut ChunkReport) -> Vec<CheckResult> {
         if self.pending.is_empty() && !self.seam.is_skipping() {
             self.keep_rest(&report.chunk, report.consumed);
-            return report.results;
+            return std::mem::take(&mut report.results);
         }
         let seam = self.pending.len();
         let mut buffer = std::mem::take(&mut self.pending);
@@ -195,7 +204,7 @@ impl<'o> Merger<'o> {
             let agreed = consumed - seam;
             let before_agreement: usize =
                 report.items.iter().filter(|item| item.start < agreed).map(|item| item.results).sum();
-            results.extend(report.results.into_iter().skip(before_agreement));
+            results.extend(std::mem::take(&mut report.results).into_iter().skip(before_agreement));
             self.keep_rest(&report.chunk, report.consumed);
             return results;
         }
@@ -236,6 +245,29 @@ impl<'o> Merger<'o> {
     }
 }
 
+/// Chunk buffers handed back once merged, so that reading reuses them rather than allocating
+/// (and faulting in) a fresh half megabyte per chunk.
+#[derive(Debug, Default)]
+struct BufferPool(Mutex<Vec<Vec<u8>>>);
+
+/// Buffers a pool keeps at most; more are freed.
+const POOLED_BUFFERS: usize = 8;
+
+impl BufferPool {
+    fn take(&self) -> Vec<u8> {
+        self.0.lock().ok().and_then(|mut buffers| buffers.pop()).unwrap_or_default()
+    }
+
+    fn give(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        if let Ok(mut buffers) = self.0.lock()
+            && buffers.len() < POOLED_BUFFERS
+        {
+            buffers.push(buffer);
+        }
+    }
+}
+
 /// Reads chunks from a stream: checks its encoding, skips a byte-order mark, cuts after the
 /// last line break, and tracks where each chunk starts.
 struct ChunkReader<R> {
@@ -245,7 +277,9 @@ struct ChunkReader<R> {
     /// it starts small and doubles, up to the chunk size, each time a read fills it.
     read_buf: Vec<u8>,
     chunk_bytes: usize,
+    /// What followed the last line break of the previous read, for the next chunk.
     carry: Vec<u8>,
+    pool: Arc<BufferPool>,
     next_at: Position,
     index: u64,
     started: bool,
@@ -253,13 +287,14 @@ struct ChunkReader<R> {
 }
 
 impl<R: Read> ChunkReader<R> {
-    fn new(reader: R, name: Arc<str>, chunk_bytes: usize) -> Self {
+    fn new(reader: R, name: Arc<str>, chunk_bytes: usize, pool: Arc<BufferPool>) -> Self {
         ChunkReader {
             reader,
             name,
             read_buf: vec![0; chunk_bytes.clamp(1, FIRST_READ)],
             chunk_bytes: chunk_bytes.max(1),
             carry: Vec::new(),
+            pool,
             next_at: Position::START,
             index: 0,
             started: false,
@@ -272,7 +307,9 @@ impl<R: Read> ChunkReader<R> {
         if self.ended {
             return Ok(None);
         }
-        let mut data = std::mem::take(&mut self.carry);
+        let mut data = self.pool.take();
+        data.reserve(self.carry.len() + self.read_buf.len());
+        data.append(&mut self.carry);
         let at_eof = loop {
             let at_eof = self.fill(&mut data)?;
             if self.started || at_eof {
@@ -288,7 +325,8 @@ impl<R: Read> ChunkReader<R> {
             self.check_start(&mut data)?;
         }
         if !at_eof && let Some(last) = memchr::memrchr(b'\n', &data) {
-            self.carry = data.split_off(last + 1);
+            self.carry.extend_from_slice(data.get(last + 1..).unwrap_or_default());
+            data.truncate(last + 1);
         }
         let base = self.next_at;
         let end = base.advanced_over(&data);
@@ -336,8 +374,9 @@ pub fn check_stream(
     parallelism: Parallelism,
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
 ) -> Result<(), StreamError> {
-    let mut chunks = ChunkReader::new(reader, name.clone(), parallelism.chunk_bytes);
-    let mut merger = Merger::new(options, name.clone());
+    let pool = Arc::new(BufferPool::default());
+    let mut chunks = ChunkReader::new(reader, name.clone(), parallelism.chunk_bytes, pool.clone());
+    let mut merger = Merger::new(options, name.clone(), pool);
     if parallelism.threads <= 1 {
         while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
             let mut written = Ok(());

@@ -10,6 +10,11 @@ use authhook::error::RunError;
 use authhook::{ExitStatus, Outcome, explain, interrupt, run_check, run_stats, samples};
 use clap::{CommandFactory, Parser};
 
+/// Parsing a capture allocates and frees a small tree per payload on several threads at once,
+/// which mimalloc serves several times faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
