@@ -118,7 +118,9 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
     let mut scanner = Scanner::new(options.scan);
     let mut locator = Locator::new(&chunk.data, 0, chunk.base);
     let (mut piece, mut piece_start, mut piece_base) = (0, 0, chunk.base);
-    let (mut items, mut results) = (Vec::new(), Vec::new());
+    // Room for a payload every few hundred bytes, so the vectors rarely grow (and copy).
+    let expected = (chunk.data.len() / 256).min(RESULTS_PER_PIECE);
+    let (mut items, mut results) = (Vec::with_capacity(expected), Vec::with_capacity(expected));
     let mut pos = 0;
     let mut known = KnownText::default();
     loop {
@@ -140,7 +142,10 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
             let end = locator.locate(pos);
             let data = chunk.data.get(piece_start..pos).unwrap_or_default().to_vec();
             let cut = Chunk { index: chunk.index, data, base: piece_base, end, at_eof: false };
-            let (items, results) = (std::mem::take(&mut items), std::mem::take(&mut results));
+            let (items, results) = (
+                std::mem::replace(&mut items, Vec::with_capacity(expected)),
+                std::mem::replace(&mut results, Vec::with_capacity(expected)),
+            );
             let consumed = pos - piece_start;
             if !hand_on(ChunkReport { chunk: cut, piece, last_piece: false, items, results, consumed }) {
                 return;

@@ -75,7 +75,7 @@ fn error_reason(view: &AuthView<'_, '_>, code: i64) -> Reason {
         );
         return Reason { code: ReasonCode::ApiException, message };
     };
-    let customer = view.text(AuthField::CustomerId).unwrap_or_else(|| "(absent)".to_owned());
+    let customer = view.text(AuthField::CustomerId).unwrap_or_else(|| "(absent)".into());
     let detail = match spec.reason {
         ReasonCode::UserBlacklisted => format!("customer {customer} is blacklisted"),
         ReasonCode::CustomerNotFound => format!("no enrolled customer has customerId {customer}"),

@@ -58,16 +58,16 @@ pub fn without_jwts(text: &str) -> Option<String> {
     Some(out)
 }
 
-fn hide_in(text: &mut String) {
-    if let Some(clean) = without_jwts(text) {
-        *text = clean;
+fn hide_in<T: AsRef<str> + From<String>>(text: &mut T) {
+    if let Some(clean) = without_jwts(text.as_ref()) {
+        *text = T::from(clean);
     }
 }
 
 /// Replaces every JWT-shaped run in the text `result` shows: ids, messages, pointers, payload.
 pub fn hide_jwts(result: &mut CheckResult) {
-    let texts = result.customer_id.iter_mut().chain(result.transaction_id.iter_mut()).chain(result.payload.iter_mut());
-    texts.for_each(hide_in);
+    result.customer_id.iter_mut().chain(result.transaction_id.iter_mut()).for_each(hide_in);
+    result.payload.iter_mut().for_each(hide_in);
     result.reasons.iter_mut().for_each(|reason| hide_in(&mut reason.message));
     for finding in &mut result.findings {
         hide_in(&mut finding.message);

@@ -140,7 +140,7 @@ impl Scanner {
     /// Scans `buf` as `region` says, reusing and extending `known`, what is known to be valid
     /// UTF-8 in `buf`; for a caller that scans one buffer region after region.
     pub fn scan_region_known<'a>(&mut self, buf: &'a [u8], region: Region, known: &mut KnownText<'a>) -> Scanned<'a> {
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(16);
         let mut pos = region.from;
         let done = |found, consumed, stopped| Scanned { found, consumed, stopped };
         if let Some(skip) = self.skipping.as_mut() {

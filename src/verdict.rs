@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::contract::{ReasonCode, Rule, Severity};
@@ -107,8 +108,9 @@ pub struct CheckResult {
     /// Most decisive first.
     pub reasons: Vec<Reason>,
     pub findings: Vec<Finding>,
-    pub customer_id: Option<String>,
-    pub transaction_id: Option<String>,
+    /// Held inline (no allocation) up to 24 bytes, which the documented ids are.
+    pub customer_id: Option<CompactString>,
+    pub transaction_id: Option<CompactString>,
     /// Where transactionId's value stands, as (line, column).
     #[serde(skip)]
     pub transaction_at: Option<(u64, u64)>,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use authhook::assess::AssessOptions;
 use authhook::check::{Parallelism, check_bytes, check_bytes_with};
-use authhook::json::{Node, Options, Value, number_value, parse_value};
+use authhook::json::{Node, Options, Value, parse_value};
 use authhook::samples::SAMPLES;
 use authhook::scan::{ScanOptions, Scanner};
 use authhook::verdict::CheckResult;
@@ -371,16 +371,5 @@ fn a_slash_cut_by_a_chunk_boundary_gets_the_same_message() {
     for chunk_bytes in [1, 2, 8] {
         let split = check_bytes_with("p", text, &options, Parallelism { threads: 1, chunk_bytes });
         assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}");
-    }
-}
-
-proptest! {
-    #![proptest_config(config(2048))]
-
-    /// Property 5: the quick reading of a number gives the standard library's value, bit for bit.
-    #[test]
-    fn numbers_read_as_the_standard_parser_reads_them(text in "-?(0|[1-9][0-9]{0,19})(\\.[0-9]{1,24})?([eE][-+]?[0-9]{1,3})?") {
-        let expected: f64 = text.parse().expect("a JSON number");
-        prop_assert_eq!(number_value(&text).to_bits(), expected.to_bits());
     }
 }

@@ -136,7 +136,7 @@ fn check_value(spec: &'static FieldSpec, member: &Member<'_>, path: &Path<'_>, s
 
 fn unit_interval(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut FindingSink<'_>) {
     let Value::Number(text) = node.value else { return };
-    let in_range = (0.0..=1.0).contains(&crate::json::number_value(text));
+    let in_range = text.parse::<f64>().is_ok_and(|v| (0.0..=1.0).contains(&v));
     if !in_range {
         sink.add(Rule::OutOfRange, path, node.offset, format!("{name} is {text}; it must be from 0 to 1"));
     }

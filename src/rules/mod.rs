@@ -131,8 +131,8 @@ impl<'n, 'a> AuthView<'n, 'a> {
         }
     }
 
-    pub fn text(&self, field: AuthField) -> Option<String> {
-        self.node(field).and_then(Node::as_str).map(|s| s.decoded().into_owned())
+    pub fn text(&self, field: AuthField) -> Option<compact_str::CompactString> {
+        self.node(field).and_then(Node::as_str).map(|s| compact_str::CompactString::from(s.decoded()))
     }
 
     /// errorCode as a whole number, also when written as `4005.0`; one beyond 64 bits is
