@@ -27,8 +27,9 @@ pub struct Node<'a> {
 pub enum Value<'a> {
     Null,
     Bool(bool),
-    /// A number exactly as written.
-    Number(&'a str),
+    /// A number exactly as written, and its value (infinite beyond `f64`), read once here
+    /// because rules, reasons and results all look at it.
+    Number(&'a str, f64),
     String(JsonStr<'a>),
     Array(Vec<Node<'a>>),
     /// Members in input order; a repeated key appears once per occurrence.
@@ -121,7 +122,7 @@ impl Value<'_> {
         match self {
             Value::Null => JsonType::Null,
             Value::Bool(_) => JsonType::Boolean,
-            Value::Number(_) => JsonType::Number,
+            Value::Number(..) => JsonType::Number,
             Value::String(_) => JsonType::String,
             Value::Array(_) => JsonType::Array,
             Value::Object(_) => JsonType::Object,
@@ -151,7 +152,7 @@ impl<'a> Node<'a> {
         match &self.value {
             Value::Null => 0u8.hash(hasher),
             Value::Bool(b) => (1u8, b).hash(hasher),
-            Value::Number(text) => (2u8, text).hash(hasher),
+            Value::Number(text, _) => (2u8, text).hash(hasher),
             Value::String(s) => (3u8, s.raw).hash(hasher),
             Value::Array(items) => {
                 (4u8, items.len()).hash(hasher);
@@ -176,7 +177,7 @@ impl<'a> Node<'a> {
         match &self.value {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
-            Value::Number(text) => serde_json::from_str(text).unwrap_or(Json::Null),
+            Value::Number(text, _) => serde_json::from_str(text).unwrap_or(Json::Null),
             Value::String(s) => Json::String(s.decoded().into_owned()),
             Value::Array(items) => Json::Array(items.iter().map(Node::to_serde).collect()),
             Value::Object(members) => {
@@ -202,7 +203,7 @@ impl<'a> Node<'a> {
     /// The number as `f64`; a number too large for `f64` is infinite.
     pub fn as_f64(&self) -> Option<f64> {
         match self.value {
-            Value::Number(text) => text.parse().ok(),
+            Value::Number(_, value) => Some(value),
             _ => None,
         }
     }
@@ -472,7 +473,10 @@ impl<'a> Parser<'a> {
             Some(b't') => self.literal(b"true", Value::Bool(true))?,
             Some(b'f') => self.literal(b"false", Value::Bool(false))?,
             Some(b'n') => self.literal(b"null", Value::Null)?,
-            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            Some(b'-' | b'0'..=b'9') => {
+                let text = self.number()?;
+                Value::Number(text, text.parse().unwrap_or(f64::NAN))
+            }
             Some(_) => return self.fail(SyntaxKind::ExpectedValue),
         };
         Ok(Node { offset, value })
@@ -771,7 +775,7 @@ pub fn write_compact(node: &Node<'_>, out: &mut String, replace: &dyn Fn(&Member
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(text) => push_number(out, text),
+        Value::Number(text, value) => push_number(out, text, *value),
         Value::String(s) => push_string(out, s),
         Value::Array(items) => {
             out.push('[');
@@ -803,9 +807,8 @@ pub fn write_compact(node: &Node<'_>, out: &mut String, replace: &dyn Fn(&Member
 
 /// Writes a number as written, unless no IEEE double holds it (`1e999`): strict readers refuse
 /// such a number and with it the whole document, so it is written as a string of its text.
-fn push_number(out: &mut String, text: &str) {
-    let may_overflow = text.len() > 300 || text.bytes().any(|b| b == b'e' || b == b'E');
-    if may_overflow && text.parse::<f64>().is_ok_and(f64::is_infinite) {
+fn push_number(out: &mut String, text: &str, value: f64) {
+    if value.is_infinite() {
         out.push('"');
         out.push_str(text);
         out.push('"');
@@ -877,7 +880,7 @@ mod tests {
         let parsed = parse(r#"{"a":4005.0,"a":1e999}"#).unwrap();
         let Value::Object(members) = &parsed.node.value else { panic!() };
         assert_eq!(members.len(), 2);
-        assert_eq!(members[0].value.value, Value::Number("4005.0"));
+        assert_eq!(members[0].value.value, Value::Number("4005.0", 4005.0));
         assert_eq!(parsed.node.get("a").unwrap().as_f64(), Some(f64::INFINITY));
     }
 

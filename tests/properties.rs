@@ -220,7 +220,7 @@ fn reserialize(node: &Node<'_>, rng: &mut Rng, out: &mut String) {
     match &node.value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(text) => out.push_str(text),
+        Value::Number(text, _) => out.push_str(text),
         Value::String(s) => {
             out.push('"');
             out.push_str(s.raw());

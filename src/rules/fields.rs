@@ -135,8 +135,8 @@ fn check_value(spec: &'static FieldSpec, member: &Member<'_>, path: &Path<'_>, s
 }
 
 fn unit_interval(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut FindingSink<'_>) {
-    let Value::Number(text) = node.value else { return };
-    let in_range = text.parse::<f64>().is_ok_and(|v| (0.0..=1.0).contains(&v));
+    let Value::Number(text, value) = node.value else { return };
+    let in_range = (0.0..=1.0).contains(&value);
     if !in_range {
         sink.add(Rule::OutOfRange, path, node.offset, format!("{name} is {text}; it must be from 0 to 1"));
     }
@@ -197,7 +197,7 @@ fn secret(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut FindingSink<'
 }
 
 fn integer(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut FindingSink<'_>) {
-    let Value::Number(text) = node.value else { return };
+    let Value::Number(text, _) = node.value else { return };
     if text.contains(['.', 'e', 'E']) {
         sink.add(Rule::WrongType, path, node.offset, format!("{name} must be a whole number, found {text}"));
     }

@@ -126,7 +126,7 @@ impl<'n, 'a> AuthView<'n, 'a> {
     /// A number as written in the payload.
     pub fn number_text(&self, field: AuthField) -> Option<&'a str> {
         match self.node(field)?.value {
-            crate::json::Value::Number(text) => Some(text),
+            crate::json::Value::Number(text, _) => Some(text),
             _ => None,
         }
     }
@@ -150,7 +150,7 @@ impl<'n, 'a> AuthView<'n, 'a> {
     /// recognitionConfidence.confidence as written, when it is a number.
     pub fn recognition_confidence_text(&self) -> Option<&'a str> {
         match self.node(AuthField::RecognitionConfidence)?.get("confidence")?.value {
-            crate::json::Value::Number(text) => Some(text),
+            crate::json::Value::Number(text, _) => Some(text),
             _ => None,
         }
     }
@@ -168,7 +168,7 @@ pub fn preview(node: &Node<'_>) -> String {
     use crate::json::Value;
     match &node.value {
         Value::String(s) => preview_text(&s.decoded()),
-        Value::Number(text) => text.chars().take(40).collect(),
+        Value::Number(text, _) => text.chars().take(40).collect(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_owned(),
         Value::Array(items) => format!("an array of {}", items.len()),
