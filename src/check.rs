@@ -73,7 +73,7 @@ impl Default for Parallelism {
 /// A piece of the input and where it starts.
 struct Chunk {
     index: u64,
-    data: Vec<u8>,
+    data: ChunkData,
     /// Where `data` starts, and where it ends.
     base: Position,
     end: Position,
@@ -140,7 +140,7 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
         }
         if results.len() >= RESULTS_PER_PIECE {
             let end = locator.locate(pos);
-            let data = chunk.data.get(piece_start..pos).unwrap_or_default().to_vec();
+            let data = chunk.data.get(piece_start..pos).unwrap_or_default().to_vec().into();
             let cut = Chunk { index: chunk.index, data, base: piece_base, end, at_eof: false };
             let (items, results) = (
                 std::mem::replace(&mut items, Vec::with_capacity(expected)),
@@ -155,7 +155,7 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
     }
     let consumed = pos - piece_start;
     let Chunk { index, data, end, at_eof, .. } = chunk;
-    let data = if piece_start == 0 { data } else { data.get(piece_start..).unwrap_or_default().to_vec() };
+    let data = if piece_start == 0 { data } else { data.get(piece_start..).unwrap_or_default().to_vec().into() };
     let rest = Chunk { index, data, base: piece_base, end, at_eof };
     hand_on(ChunkReport { chunk: rest, piece, last_piece: true, items, results, consumed });
 }
@@ -250,21 +250,69 @@ impl<'o> Merger<'o> {
     }
 }
 
-/// Chunk buffers handed back once merged, so that reading reuses them rather than allocating
-/// (and faulting in) a fresh half megabyte per chunk.
+/// A chunk's bytes: the first `len` bytes of a buffer that stays initialized as it goes round
+/// through the pool, so that input is read straight into it, with no zeroing and no copy.
 #[derive(Debug, Default)]
-struct BufferPool(Mutex<Vec<Vec<u8>>>);
+struct ChunkData {
+    buffer: Vec<u8>,
+    len: usize,
+}
+
+impl std::ops::Deref for ChunkData {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.buffer.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl From<Vec<u8>> for ChunkData {
+    fn from(buffer: Vec<u8>) -> Self {
+        ChunkData { len: buffer.len(), buffer }
+    }
+}
+
+impl ChunkData {
+    /// Room for `more` bytes after the data, zeroed only where the buffer grows.
+    fn spare(&mut self, more: usize) -> &mut [u8] {
+        let end = self.len + more;
+        if self.buffer.len() < end {
+            self.buffer.resize(end, 0);
+        }
+        self.buffer.get_mut(self.len..end).unwrap_or_default()
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.spare(bytes.len()).copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    fn drain_front(&mut self, count: usize) {
+        let count = count.min(self.len);
+        self.buffer.drain(..count);
+        self.len -= count;
+    }
+}
+
+/// Chunk buffers handed back once merged, so that reading reuses them rather than allocating
+/// (and faulting in) a fresh buffer per chunk.
+#[derive(Debug, Default)]
+struct BufferPool(Mutex<Vec<ChunkData>>);
 
 /// Buffers a pool keeps at most; more are freed.
 const POOLED_BUFFERS: usize = 8;
 
 impl BufferPool {
-    fn take(&self) -> Vec<u8> {
+    fn take(&self) -> ChunkData {
         self.0.lock().ok().and_then(|mut buffers| buffers.pop()).unwrap_or_default()
     }
 
-    fn give(&self, mut buffer: Vec<u8>) {
-        buffer.clear();
+    fn give(&self, mut buffer: ChunkData) {
+        buffer.truncate(0);
         if let Ok(mut buffers) = self.0.lock()
             && buffers.len() < POOLED_BUFFERS
         {
@@ -278,9 +326,9 @@ impl BufferPool {
 struct ChunkReader<R> {
     reader: R,
     name: Arc<str>,
-    /// Where reads land, zeroed once and reused, so that a read costs only the bytes it brings;
-    /// it starts small and doubles, up to the chunk size, each time a read fills it.
-    read_buf: Vec<u8>,
+    /// How much one read asks for: it starts small and doubles, up to the chunk size, each time
+    /// a read brings all it asked.
+    read_size: usize,
     chunk_bytes: usize,
     /// What followed the last line break of the previous read, for the next chunk.
     carry: Vec<u8>,
@@ -296,7 +344,7 @@ impl<R: Read> ChunkReader<R> {
         ChunkReader {
             reader,
             name,
-            read_buf: vec![0; chunk_bytes.clamp(1, FIRST_READ)],
+            read_size: chunk_bytes.clamp(1, FIRST_READ),
             chunk_bytes: chunk_bytes.max(1),
             carry: Vec::new(),
             pool,
@@ -313,8 +361,8 @@ impl<R: Read> ChunkReader<R> {
             return Ok(None);
         }
         let mut data = self.pool.take();
-        data.reserve(self.carry.len() + self.read_buf.len());
-        data.append(&mut self.carry);
+        data.extend_from_slice(&self.carry);
+        self.carry.clear();
         let at_eof = loop {
             let at_eof = self.fill(&mut data)?;
             if self.started || at_eof {
@@ -342,25 +390,25 @@ impl<R: Read> ChunkReader<R> {
         Ok(Some(Chunk { index, data, base, end, at_eof }))
     }
 
-    fn check_start(&mut self, data: &mut Vec<u8>) -> Result<(), InputError> {
+    fn check_start(&mut self, data: &mut ChunkData) -> Result<(), InputError> {
         if let Some((encoding, iconv)) = unsupported_encoding(data) {
             return Err(InputError::Encoding { path: self.name.to_string(), encoding, iconv });
         }
         if data.starts_with(UTF8_BOM) {
-            data.drain(..UTF8_BOM.len());
+            data.drain_front(UTF8_BOM.len());
             self.next_at.offset = UTF8_BOM.len() as u64;
         }
         Ok(())
     }
 
-    /// Reads once and appends what came to `data`; returns whether the input has ended.
-    fn fill(&mut self, data: &mut Vec<u8>) -> Result<bool, InputError> {
+    /// Reads once, straight after what `data` holds; returns whether the input has ended.
+    fn fill(&mut self, data: &mut ChunkData) -> Result<bool, InputError> {
         loop {
-            match self.reader.read(&mut self.read_buf) {
+            match self.reader.read(data.spare(self.read_size)) {
                 Ok(n) => {
-                    data.extend_from_slice(self.read_buf.get(..n).unwrap_or_default());
-                    if n == self.read_buf.len() && n < self.chunk_bytes {
-                        self.read_buf = vec![0; (n * 2).min(self.chunk_bytes)];
+                    data.len += n.min(self.read_size);
+                    if n >= self.read_size && self.read_size < self.chunk_bytes {
+                        self.read_size = (self.read_size * 2).min(self.chunk_bytes);
                     }
                     return Ok(n == 0);
                 }
@@ -613,7 +661,7 @@ mod tests {
         let mut pieces = 0;
         let chunk = Chunk {
             index: 0,
-            data: text.clone().into_bytes(),
+            data: text.clone().into_bytes().into(),
             base: Position::START,
             end: Position::START.advanced_over(text.as_bytes()),
             at_eof: true,
