@@ -23,8 +23,8 @@ impl Position {
     /// The position just after `bytes`, which start at `self`.
     pub fn advanced_over(self, bytes: &[u8]) -> Position {
         let offset = self.offset + bytes.len() as u64;
-        let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
-        match memchr::memrchr(b'\n', bytes) {
+        let (newlines, last) = line_breaks(bytes);
+        match last {
             Some(last) => Position {
                 offset,
                 line: self.line + newlines,
@@ -33,6 +33,28 @@ impl Position {
             None => Position { offset, line: self.line, column: self.column + count_chars(bytes) },
         }
     }
+}
+
+/// How many line breaks `bytes` holds, and where the last one is. Between payloads of a log
+/// there are few, which one pass of finding them tells; in pretty-printed JSON there are many,
+/// which counting and then finding the last from the end tells faster.
+fn line_breaks(bytes: &[u8]) -> (u64, Option<usize>) {
+    const FEW: u64 = 4;
+    let mut found = memchr::memchr_iter(b'\n', bytes);
+    let (mut count, mut last) = (0, None);
+    for at in found.by_ref() {
+        count += 1;
+        last = Some(at);
+        if count == FEW {
+            let rest = last.map_or(bytes, |at| bytes.get(at + 1..).unwrap_or_default());
+            let more = memchr::memchr_iter(b'\n', rest).count() as u64;
+            if more > 0 {
+                last = memchr::memrchr(b'\n', bytes);
+            }
+            return (count + more, last);
+        }
+    }
+    (count, last)
 }
 
 /// Counts UTF-8 characters; a byte that is not a continuation byte starts one.
@@ -94,6 +116,15 @@ impl<'a> Locator<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_line_breaks_and_finds_the_last_however_many_there_are() {
+        for breaks in 0..12 {
+            let text: String = (0..breaks).map(|i| format!("{}\n", "x".repeat(i * 7 % 5))).collect::<String>() + "tail";
+            let expected_last = text.rfind('\n');
+            assert_eq!(line_breaks(text.as_bytes()), (breaks as u64, expected_last), "{text:?}");
+        }
+    }
 
     #[test]
     fn counts_lines_and_characters() {
