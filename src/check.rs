@@ -117,47 +117,78 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
     let assessor = Assessor::new(options, name.clone());
     let mut scanner = Scanner::new(options.scan);
     let mut locator = Locator::new(&chunk.data, 0, chunk.base);
-    let (mut piece, mut piece_start, mut piece_base) = (0, 0, chunk.base);
-    // Room for a payload every few hundred bytes, so the vectors rarely grow (and copy).
-    let expected = (chunk.data.len() / 256).min(RESULTS_PER_PIECE);
-    let (mut items, mut results) = (Vec::with_capacity(expected), Vec::with_capacity(expected));
-    let mut pos = 0;
+    let mut piece = Piece::first(&chunk);
     let mut known = KnownText::default();
+    let mut pos = 0;
     loop {
         let region =
             Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), defer_cut_values: true, at_eof: chunk.at_eof };
         let scanned = scanner.scan_region_known(&chunk.data, region, &mut known);
         for found in &scanned.found {
             locator = locator.rebased(found.start());
-            let before = results.len();
-            assessor.assess(found, &locator, &mut |result| results.push(result));
-            let (start, end) = (found.start() - piece_start, found.end() - piece_start);
-            items.push(Item { start, end, results: results.len() - before });
+            let before = piece.results.len();
+            assessor.assess(found, &locator, &mut |result| piece.results.push(result));
+            piece.add_item(found.start(), found.end(), before);
         }
         pos = scanned.consumed;
         if !scanned.stopped || pos >= chunk.data.len() {
             break;
         }
-        if results.len() >= RESULTS_PER_PIECE {
-            let end = locator.locate(pos);
-            let data = chunk.data.get(piece_start..pos).unwrap_or_default().to_vec().into();
-            let cut = Chunk { index: chunk.index, data, base: piece_base, end, at_eof: false };
-            let (items, results) = (
-                std::mem::replace(&mut items, Vec::with_capacity(expected)),
-                std::mem::replace(&mut results, Vec::with_capacity(expected)),
-            );
-            let consumed = pos - piece_start;
-            if !hand_on(ChunkReport { chunk: cut, piece, last_piece: false, items, results, consumed }) {
-                return;
-            }
-            (piece, piece_start, piece_base) = (piece + 1, pos, end);
+        if piece.results.len() >= RESULTS_PER_PIECE && !hand_on(piece.cut(&chunk, pos, locator.locate(pos))) {
+            return;
         }
     }
-    let consumed = pos - piece_start;
-    let Chunk { index, data, end, at_eof, .. } = chunk;
-    let data = if piece_start == 0 { data } else { data.get(piece_start..).unwrap_or_default().to_vec().into() };
-    let rest = Chunk { index, data, base: piece_base, end, at_eof };
-    hand_on(ChunkReport { chunk: rest, piece, last_piece: true, items, results, consumed });
+    hand_on(piece.last(chunk, pos));
+}
+
+/// The piece of a chunk being gathered by [`scan_chunk`].
+struct Piece {
+    number: u32,
+    /// Where the piece starts in the chunk, and in the input.
+    start: usize,
+    base: Position,
+    items: Vec<Item>,
+    results: Vec<CheckResult>,
+    /// Room for a payload every few hundred bytes, so the vectors rarely grow (and copy).
+    expected: usize,
+}
+
+impl Piece {
+    fn first(chunk: &Chunk) -> Self {
+        let expected = (chunk.data.len() / 256).min(RESULTS_PER_PIECE);
+        let (items, results) = (Vec::with_capacity(expected), Vec::with_capacity(expected));
+        Piece { number: 0, start: 0, base: chunk.base, items, results, expected }
+    }
+
+    /// Records an item found at `start..end` of the chunk whose results begin at `first_result`.
+    fn add_item(&mut self, start: usize, end: usize, first_result: usize) {
+        let (start, end) = (start - self.start, end - self.start);
+        self.items.push(Item { start, end, results: self.results.len() - first_result });
+    }
+
+    /// Hands on the piece up to `pos`, which stands at `end`, and starts the next one there.
+    fn cut(&mut self, chunk: &Chunk, pos: usize, end: Position) -> ChunkReport {
+        let data = chunk.data.get(self.start..pos).unwrap_or_default().to_vec().into();
+        let report = ChunkReport {
+            chunk: Chunk { index: chunk.index, data, base: self.base, end, at_eof: false },
+            piece: self.number,
+            last_piece: false,
+            items: std::mem::replace(&mut self.items, Vec::with_capacity(self.expected)),
+            results: std::mem::replace(&mut self.results, Vec::with_capacity(self.expected)),
+            consumed: pos - self.start,
+        };
+        (self.number, self.start, self.base) = (self.number + 1, pos, end);
+        report
+    }
+
+    /// Hands on the rest of `chunk`, its scan done with up to `pos`.
+    fn last(self, chunk: Chunk, pos: usize) -> ChunkReport {
+        let Chunk { index, data, end, at_eof, .. } = chunk;
+        let data = if self.start == 0 { data } else { data.get(self.start..).unwrap_or_default().to_vec().into() };
+        let consumed = pos - self.start;
+        let chunk = Chunk { index, data, base: self.base, end, at_eof };
+        ChunkReport { chunk, piece: self.number, last_piece: true, items: self.items, results: self.results, consumed }
+    }
 }
 
 /// Puts chunk reports back together in input order.
