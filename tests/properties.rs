@@ -16,9 +16,10 @@ use std::path::{Path, PathBuf};
 use authhook::assess::AssessOptions;
 use authhook::check::{Parallelism, check_bytes, check_bytes_with};
 use authhook::json::{Node, Options, Value, parse_value};
+use authhook::report::{Format, Style};
 use authhook::samples::SAMPLES;
 use authhook::scan::{ScanOptions, Scanner};
-use authhook::verdict::CheckResult;
+use authhook::verdict::{CheckResult, Summary};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
@@ -371,5 +372,63 @@ fn a_slash_cut_by_a_chunk_boundary_gets_the_same_message() {
     for chunk_bytes in [1, 2, 8] {
         let split = check_bytes_with("p", text, &options, Parallelism { threads: 1, chunk_bytes });
         assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}");
+    }
+}
+
+/// A JWT's header and body as they stand in `PUNCTUATION`'s token; neither may be shown.
+const JWT_PARTS: [&str; 2] = ["eyJhbGciOiJIUzI1NiJ9.", "eyJzdWIiOiIxIn0"];
+
+/// Every output format, rendered into memory.
+fn render_all(results: &[CheckResult]) -> Vec<(Format, String)> {
+    let formats =
+        [Format::Human, Format::Json, Format::Ndjson, Format::Table, Format::Github, Format::Sarif, Format::Junit];
+    let mut summary = Summary::default();
+    results.iter().for_each(|result| summary.add(result));
+    formats
+        .into_iter()
+        .map(|format| {
+            let mut out = Vec::new();
+            let mut renderer = format.renderer(Style { color: false, quiet: false });
+            for result in results {
+                renderer.result(&mut out, result).expect("rendering into memory does not fail");
+            }
+            renderer.finish(&mut out, &summary, &[]).expect("rendering into memory does not fail");
+            (format, String::from_utf8_lossy(&out).into_owned())
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Property 5: a JWT anywhere in a payload (as a value of any field, inside longer text, as a
+    /// key) shows in no output format, in part or whole, unless secrets are asked for.
+    #[test]
+    fn no_output_shows_a_jwt(
+        sample in any::<Index>(),
+        field in prop::sample::select(&["customerId", "transactionId", "error", "errorMessage", "token", "note", "KEY"][..]),
+        before in prop::sample::select(&["", "Bearer ", "x", "token=", "a b c d e f g h i j k l m n o p q r s t "][..]),
+        after in prop::sample::select(&["", ".", " trailing", "x"][..]),
+        noise in fragments(),
+        with_payload: bool,
+    ) {
+        let mut value: serde_json::Value =
+            serde_json::from_str(SAMPLES[sample.index(SAMPLES.len())].json).expect("a sample parses");
+        let text = format!("{before}{}{after}", PUNCTUATION[PUNCTUATION.len() - 1]);
+        if field == "KEY" {
+            value[text.as_str()] = serde_json::Value::from(1);
+        } else {
+            value[field] = serde_json::Value::String(text);
+        }
+        let mut input = noise.clone();
+        input.push(b'\n');
+        input.extend_from_slice(serde_json::to_string(&value).expect("serializes").as_bytes());
+        input.push(b'\n');
+        let results = check_bytes("p", &input, &options(false, false, with_payload));
+        for (format, out) in render_all(&results) {
+            for part in JWT_PARTS {
+                prop_assert!(!out.contains(part), "{:?} shows {}:\n{}", format, part, out);
+            }
+        }
     }
 }

@@ -181,6 +181,9 @@ pub fn preview_text(text: &str) -> String {
     if crate::redact::looks_like_jwt(text) {
         return format!("a {}-character token", text.chars().count());
     }
+    // A token inside longer text is replaced before the cut, which could leave part of it.
+    let clean = crate::redact::without_jwts(text);
+    let text = clean.as_deref().unwrap_or(text);
     let mut cut: String = text.chars().take(40).collect();
     if cut.len() < text.len() {
         cut.push('…');
