@@ -266,7 +266,7 @@ rules! {
         "Something cut or altered the payload: a missing closing brace, a trailing comma, an unterminated string, invalid UTF-8, or nesting over 128 levels. Two of the vendor's published samples have such defects.",
         "Capture the request body byte for byte; a receiver that logs what it got should log the raw body, not a re-rendered one.";
     TooLarge = "too-large", Error,
-        "A JSON value is larger than --max-payload-bytes.",
+        "A JSON object runs past --max-payload-bytes (it ends, breaks off or is cut beyond that size).",
         "A real payload is well under a kilobyte; a value this large is a log artefact, several payloads glued together, or not a payload.",
         "Raise --max-payload-bytes if the value is genuine; otherwise look at what produced it. Scanning goes on after it.";
     MissingField = "missing-field", Error,
