@@ -4,7 +4,9 @@
 //! (to report line and column), every member of an object even when a key repeats (to report
 //! duplicate keys), numbers as written (to tell `4005` from `4005.0` and keep `1e999`), and the
 //! exact place and nature of a syntax error (to resume scanning right after it). Strings and
-//! numbers borrow from the input; only arrays and objects allocate.
+//! numbers borrow from the input; only arrays and objects allocate. A caller that parses many
+//! values from one buffer can check its UTF-8 once for a whole stretch ([`KnownText`]) instead
+//! of string by string.
 //!
 //! The parser is strict RFC 8259 JSON unless [`Options::lenient`] is set, in which case `//` and
 //! `/* */` comments and trailing commas are accepted and recorded as [`Leniency`] events.

@@ -10,9 +10,11 @@
 //!
 //! The scanner is incremental: it is fed a buffer and told whether more input follows. When a
 //! candidate runs past the end of the buffer it stops and says how much of the buffer it is done
-//! with, so the caller can keep the rest and append more input. A candidate larger than
-//! [`ScanOptions::max_payload_bytes`] is reported as too large and skipped structurally without
-//! being held in memory.
+//! with, so the caller can keep the rest and append more input. A candidate object whose parse
+//! reaches past [`ScanOptions::max_payload_bytes`] is reported as too large and skipped
+//! structurally without being held in memory; a candidate array that large is entered instead,
+//! so the objects it holds are found one by one. Either way the outcome does not depend on where
+//! the input is cut into buffers.
 
 use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
 
@@ -21,7 +23,8 @@ use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
 pub struct ScanOptions {
     /// Accept comments and trailing commas.
     pub lenient: bool,
-    /// Largest value, in bytes, that is parsed; larger ones are reported and skipped.
+    /// Largest value, in bytes, that is parsed; a larger object is reported and skipped, a
+    /// larger array entered.
     pub max_payload_bytes: usize,
 }
 
