@@ -482,6 +482,26 @@ fn a_payload_larger_than_a_read_chunk_is_one_too_large_result_for_any_thread_cou
     assert_eq!(outputs[0], outputs[1]);
 }
 
+#[test]
+fn a_json_array_export_larger_than_the_limit_yields_each_payload() {
+    // An export of many payloads as one JSON array is larger than --max-payload-bytes as a
+    // whole; it is entered, not skipped, so each payload is checked, on any thread count.
+    let names = ["pass", "spoof", "blacklisted", "customer-not-found"];
+    let payloads: Vec<Value> = (0..4_000).map(|i| sample(names[i % names.len()])).collect();
+    let input = serde_json::to_string_pretty(&Value::Array(payloads)).expect("serializes");
+    assert!(input.len() > 1 << 20, "larger than the default limit and several read chunks: {}", input.len());
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let (stdout, _) = run(check(&["--format", "ndjson", "-j", threads, "-"]).write_stdin(input.clone()), 0);
+        let results = parse_lines(&stdout);
+        assert_eq!(results.len(), 4_000, "-j {threads}");
+        assert!(results.iter().all(|r| !rules(r).contains(&"too-large")), "-j {threads}");
+        assert_eq!(results[1]["reasons"][0]["code"], "spoof-detected");
+        outputs.push(stdout);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
 // 7. Ordered output whatever the thread count.
 
 /// A synthetic capture and what it holds.
