@@ -13,12 +13,12 @@ use serde_json_path::{JsonPath, PathElement};
 
 use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule};
 use crate::deliveries;
-use crate::json::{Leniency, Member, Node, Value};
+use crate::json::{KnownText, Leniency, Member, Node, Value};
 use crate::position::Locator;
 use crate::reasons;
 use crate::redact;
 use crate::rules::{AuthView, FindingSink, Path, consistency, fields};
-use crate::scan::{Found, ScanOptions, Scanner};
+use crate::scan::{Found, Region, ScanOptions, Scanner};
 use crate::verdict::{CheckResult, Kind, Source, Status};
 
 /// Members that mark a JSON value as a log record wrapping text.
@@ -128,37 +128,19 @@ impl<'o> Assessor<'o> {
         depth: usize,
         emit: &mut dyn FnMut(CheckResult),
     ) {
-        if leniencies.is_empty() {
-            // The common case: results go straight on, with nothing to add to the first.
-            let mut found = 0;
-            self.find_payloads(node, locator, depth, &mut |result| {
-                found += 1;
-                emit(result);
-            });
-            if found == 0 && !is_log_record(node) {
-                emit(self.not_a_payload(node, locator, depth));
+        // What lenient parsing accepted is told on the value's first result.
+        let mut first = true;
+        self.find_payloads(node, locator, depth, &mut |mut result| {
+            if std::mem::take(&mut first) {
+                note_leniencies(&mut result, leniencies, locator);
             }
-            return;
+            emit(result);
+        });
+        if first && !is_log_record(node) {
+            let mut result = self.not_a_payload(node, locator, depth);
+            note_leniencies(&mut result, leniencies, locator);
+            emit(result);
         }
-        let mut results = Vec::new();
-        self.find_payloads(node, locator, depth, &mut |result| results.push(result));
-        if results.is_empty() && !is_log_record(node) {
-            results.push(self.not_a_payload(node, locator, depth));
-        }
-        if let Some(first) = results.first_mut() {
-            let mut sink = FindingSink::new(*locator);
-            for leniency in leniencies {
-                sink.add(
-                    Rule::LenientSyntax,
-                    &Path::Root,
-                    leniency.offset,
-                    format!("accepted {}", leniency.what.message()),
-                );
-            }
-            first.findings.append(&mut sink.findings);
-            first.settle();
-        }
-        results.into_iter().for_each(emit);
     }
 
     /// Emits the payloads found in a top-level JSON value, where `--select` points or anywhere.
@@ -214,7 +196,9 @@ impl<'o> Assessor<'o> {
         }
         let locator = Locator::fixed(text.as_bytes(), at);
         let mut scanner = Scanner::new(self.options.scan);
-        for found in scanner.scan(text.as_bytes(), true).found {
+        // The text is already UTF-8, which the scanner need not check again.
+        let scanned = scanner.scan_region_known(text.as_bytes(), Region::whole(true), &mut KnownText::from(text));
+        for found in scanned.found {
             self.assess_at_depth(&found, &locator, depth, emit);
         }
     }
@@ -282,6 +266,19 @@ impl<'o> Assessor<'o> {
     fn payload(&self, node: &Node<'_>) -> Option<String> {
         self.options.with_payload.then(|| redact::payload_json(node, self.options.show_secrets))
     }
+}
+
+/// Adds a `lenient-syntax` warning to `result` for each thing lenient parsing accepted.
+fn note_leniencies(result: &mut CheckResult, leniencies: &[Leniency], locator: &Locator<'_>) {
+    if leniencies.is_empty() {
+        return;
+    }
+    let mut sink = FindingSink::new(*locator);
+    for leniency in leniencies {
+        sink.add(Rule::LenientSyntax, &Path::Root, leniency.offset, format!("accepted {}", leniency.what.message()));
+    }
+    result.findings.append(&mut sink.findings);
+    result.settle();
 }
 
 /// The nodes below `node` that `path` selects.

@@ -348,9 +348,9 @@ impl<'a> KnownText<'a> {
         let bytes = input.get(from..to.min(input.len())).unwrap_or_default();
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
-            Err(error) => {
-                bytes.get(..error.valid_up_to()).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or_default()
-            }
+            // Rare (invalid bytes ahead): the valid prefix is checked again to borrow it as text,
+            // which `utf8_chunks` would avoid at the price of its much slower check of the rest.
+            Err(error) => std::str::from_utf8(bytes.get(..error.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
         };
         KnownText { at: from, text }
     }
@@ -363,6 +363,13 @@ impl<'a> KnownText<'a> {
     /// The input's `from..to` as text, when it lies in the known stretch.
     fn get(&self, from: usize, to: usize) -> Option<&'a str> {
         self.text.get(from.checked_sub(self.at)?..to.checked_sub(self.at)?)
+    }
+}
+
+impl<'a> From<&'a str> for KnownText<'a> {
+    /// All of `text`, which is a buffer in its own right.
+    fn from(text: &'a str) -> Self {
+        KnownText { at: 0, text }
     }
 }
 

@@ -40,18 +40,13 @@ impl Position {
 /// which counting and then finding the last from the end tells faster.
 fn line_breaks(bytes: &[u8]) -> (u64, Option<usize>) {
     const FEW: u64 = 4;
-    let mut found = memchr::memchr_iter(b'\n', bytes);
     let (mut count, mut last) = (0, None);
-    for at in found.by_ref() {
+    for at in memchr::memchr_iter(b'\n', bytes) {
         count += 1;
         last = Some(at);
         if count == FEW {
-            let rest = last.map_or(bytes, |at| bytes.get(at + 1..).unwrap_or_default());
-            let more = memchr::memchr_iter(b'\n', rest).count() as u64;
-            if more > 0 {
-                last = memchr::memrchr(b'\n', bytes);
-            }
-            return (count + more, last);
+            let more = memchr::memchr_iter(b'\n', bytes.get(at + 1..).unwrap_or_default()).count() as u64;
+            return (count + more, if more > 0 { memchr::memrchr(b'\n', bytes) } else { last });
         }
     }
     (count, last)

@@ -299,44 +299,37 @@ impl StructuralSkip {
 
     /// Consumes `bytes`; returns the offset just past the value's end once it is found.
     fn advance(&mut self, bytes: &[u8]) -> Option<usize> {
+        use SkipState::*;
         for (i, &b) in bytes.iter().enumerate() {
             self.state = match (self.state, b) {
-                (SkipState::String, b'\\') => SkipState::StringEscape,
-                (SkipState::String, b'"') => SkipState::Code,
-                (SkipState::String, _) => SkipState::String,
-                (SkipState::StringEscape, _) => SkipState::String,
-                (SkipState::Slash, b'/') => SkipState::LineComment,
-                (SkipState::Slash, b'*') => SkipState::BlockComment,
-                (SkipState::LineComment, b'\n') => SkipState::Code,
-                (SkipState::LineComment, _) => SkipState::LineComment,
-                (SkipState::BlockComment | SkipState::BlockCommentStar, b'*') => SkipState::BlockCommentStar,
-                (SkipState::BlockCommentStar, b'/') => SkipState::Code,
-                (SkipState::BlockComment | SkipState::BlockCommentStar, _) => SkipState::BlockComment,
-                (SkipState::Code | SkipState::Slash, _) => {
-                    if self.code(b) {
+                (String, b'\\') => StringEscape,
+                (String, b'"') => Code,
+                (String | StringEscape, _) => String,
+                (LineComment, b'\n') => Code,
+                (LineComment, _) => LineComment,
+                (BlockComment | BlockCommentStar, b'*') => BlockCommentStar,
+                (BlockCommentStar, b'/') => Code,
+                (BlockComment | BlockCommentStar, _) => BlockComment,
+                (Slash, b'/') => LineComment,
+                (Slash, b'*') => BlockComment,
+                // Outside strings and comments (a lone `/` is nothing).
+                (Code | Slash, b'"') => String,
+                (Code, b'/') if self.lenient => Slash,
+                (Code | Slash, b'{' | b'[') => {
+                    self.depth += 1;
+                    Code
+                }
+                (Code | Slash, b'}' | b']') => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
                         return Some(i + 1);
                     }
-                    self.state
+                    Code
                 }
+                (Code | Slash, _) => Code,
             };
         }
         None
-    }
-
-    /// Takes one byte outside strings and comments; returns whether it closes the value.
-    fn code(&mut self, b: u8) -> bool {
-        self.state = SkipState::Code;
-        match b {
-            b'"' => self.state = SkipState::String,
-            b'/' if self.lenient => self.state = SkipState::Slash,
-            b'{' | b'[' => self.depth += 1,
-            b'}' | b']' => {
-                self.depth = self.depth.saturating_sub(1);
-                return self.depth == 0;
-            }
-            _ => {}
-        }
-        false
     }
 }
 
