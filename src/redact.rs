@@ -64,10 +64,10 @@ fn hide_in<T: AsRef<str> + From<String>>(text: &mut T) {
     }
 }
 
-/// Replaces every JWT-shaped run in the text `result` shows: ids, messages, pointers, payload.
+/// Replaces every JWT-shaped run in the text `result` shows: ids, messages and pointers (its
+/// payload is written without them by [`payload_json`]).
 pub fn hide_jwts(result: &mut CheckResult) {
     result.customer_id.iter_mut().chain(result.transaction_id.iter_mut()).for_each(hide_in);
-    result.payload.iter_mut().for_each(hide_in);
     result.reasons.iter_mut().for_each(|reason| hide_in(&mut reason.message));
     for finding in &mut result.findings {
         hide_in(&mut finding.message);
@@ -75,31 +75,29 @@ pub fn hide_jwts(result: &mut CheckResult) {
     }
 }
 
-/// What replaces a credential: its length, never its value.
+/// What replaces a credential (`token`, `interviewToken`): its length, never its value.
 fn redaction(member: &Member<'_>) -> Option<String> {
-    let secret_key = || SECRET_KEYS.iter().any(|key| member.key.is(key));
+    if !SECRET_KEYS.iter().any(|key| member.key.is(key)) {
+        return None;
+    }
     match &member.value.value {
         Value::String(s) if s.raw().is_empty() => None,
-        Value::String(s) if s.raw().starts_with("eyJ") || s.has_escapes() || secret_key() => {
-            let text = s.decoded();
-            (secret_key() || looks_like_jwt(&text))
-                .then(|| format!("\"<redacted: {} characters>\"", text.chars().count()))
-        }
-        Value::String(_) | Value::Null => None,
-        _ if secret_key() => Some("\"<redacted>\"".to_owned()),
-        _ => None,
+        Value::String(s) => Some(format!("\"<redacted: {} characters>\"", s.decoded().chars().count())),
+        Value::Null => None,
+        _ => Some("\"<redacted>\"".to_owned()),
     }
 }
 
-/// The payload as compact JSON; credentials are replaced by their length unless `show_secrets`.
+/// The payload as compact JSON; unless `show_secrets`, credentials are replaced by their length,
+/// and so is anything else shaped like a JWT, value or key.
 pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
     let mut out = String::new();
     if show_secrets {
         write_compact(node, &mut out, &|_| None);
-    } else {
-        write_compact(node, &mut out, &redaction);
+        return out;
     }
-    out
+    write_compact(node, &mut out, &redaction);
+    without_jwts(&out).unwrap_or(out)
 }
 
 #[cfg(test)]
