@@ -2,22 +2,21 @@
 //!
 //! The vendor retries a webhook up to five times when the receiver does not answer 200 (JSON)
 //! or 204, so a transaction can appear several times in one capture. The first delivery of each
-//! transactionId is remembered, in about 46 bytes, for the whole run: a later one with the
+//! transactionId is remembered, in about 48 bytes, for the whole run: a later one with the
 //! same content gets a `duplicate-delivery` note, one with different content a
 //! `conflicting-delivery` error, each naming where the first was seen.
 //!
-//! The 46 bytes: an entry is 28 bytes (and a control byte) in a hash table that doubles when
+//! Why about 48: an entry is 28 bytes (and a control byte) in a hash table that doubles when
 //! seven eighths full, so it is between 44% and 88% full. Were every table the same size, they
 //! would all double at once and spend 66 bytes an entry just after; instead transactions are
 //! spread over the tables unevenly, table `i` getting a share proportional to `2^(i/256)`, so
-//! their sizes, and the moments they double, are spread out evenly and the tables stay 63% full
-//! on average at any size.
-
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+//! their sizes, and the moments they double, are spread out evenly: by calculation the tables
+//! are 63% full on average at any size, 46 bytes an entry. Measured, peak memory grows by about
+//! 48 bytes per transaction between 442,674 and 2,265,874 of them.
 
 use std::collections::hash_map::Entry;
-use std::sync::LazyLock;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
@@ -102,16 +101,11 @@ impl Default for Deliveries {
     }
 }
 
-/// The value of a lowercase hexadecimal digit.
-fn hex_digit(b: u8) -> u8 {
-    if b.is_ascii_digit() { b - b'0' } else { b.wrapping_sub(b'a').wrapping_add(10) }
-}
-
 /// The key a transactionId is remembered by; computed where the result is assessed, before any
 /// redaction, so that two different JWT-shaped ids stay two transactions.
 pub fn key(transaction: &str) -> Key {
     let bits = if is_hex_id(transaction) {
-        transaction.bytes().fold(0u128, |bits, b| bits << 4 | u128::from(hex_digit(b)))
+        u128::from_str_radix(transaction, 16).unwrap_or_default()
     } else {
         let mut hasher = DefaultHasher::new();
         transaction.hash(&mut hasher);
