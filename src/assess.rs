@@ -238,7 +238,7 @@ impl<'o> Assessor<'o> {
             overall_score: view.number(AuthField::OverallScore),
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
-            content_hash: view.has(AuthField::TransactionId).then(|| node.content_hash()),
+            content_hash: view.has(AuthField::TransactionId).then(|| crate::fingerprint::of(node)),
             rendered: None,
             payload: self.payload(node),
         };

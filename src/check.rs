@@ -25,6 +25,7 @@ use crate::assess::{AssessOptions, Assessor};
 use crate::error::InputError;
 use crate::input::unsupported_encoding;
 use crate::json::KnownText;
+use crate::limits::CHUNKS_IN_FLIGHT;
 use crate::position::{Locator, Position};
 use crate::scan::{Region, Scanner};
 use crate::verdict::CheckResult;
@@ -35,7 +36,7 @@ pub const READ_CHUNK: usize = 1 << 18;
 /// The size of the first read of a stream; small inputs need no more.
 const FIRST_READ: usize = 1 << 16;
 
-/// Chunks in flight per worker thread.
+/// Chunks in flight per worker thread, up to [`CHUNKS_IN_FLIGHT`] in all.
 const CHUNKS_PER_WORKER: usize = 2;
 
 /// Results a worker gathers from a chunk before it hands that much of the chunk on as a piece.
@@ -53,6 +54,8 @@ pub enum StreamError {
     Input(InputError),
     /// The consumer of results failed (writing the report).
     Output(io::Error),
+    /// The threads a parallel check needs could not be started.
+    Threads(io::Error),
 }
 
 /// How a stream is cut and spread over threads.
@@ -491,7 +494,10 @@ fn check_in_parallel<R: Read + Send>(
     threads: usize,
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
 ) -> Result<(), StreamError> {
-    let in_flight = threads * CHUNKS_PER_WORKER;
+    // The bytes and results in flight are bounded in total, not per thread: more workers than
+    // chunks in flight would only wait.
+    let in_flight = (threads * CHUNKS_PER_WORKER).min(CHUNKS_IN_FLIGHT);
+    let threads = threads.min(in_flight);
     let (permit_tx, permit_rx) = sync_channel::<()>(in_flight);
     for _ in 0..in_flight {
         // The channel has room for every permit.
@@ -502,14 +508,25 @@ fn check_in_parallel<R: Read + Send>(
     let (report_tx, report_rx) = std::sync::mpsc::channel::<Envelope>();
     let name = chunks.name.clone();
     std::thread::scope(move |scope| {
-        let reader_reports = report_tx.clone();
-        scope.spawn(move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports));
+        // A thread that cannot be started (a memory or process limit) leaves fewer workers;
+        // with none at all, the run cannot go on.
+        let mut workers = 0;
         for _ in 0..threads {
             let jobs = Arc::clone(&job_rx);
             let reports = report_tx.clone();
             let name = name.clone();
-            scope.spawn(move || work(&jobs, &reports, options, &name));
+            match std::thread::Builder::new().spawn_scoped(scope, move || work(&jobs, &reports, options, &name)) {
+                Ok(_) => workers += 1,
+                Err(_) => break,
+            }
         }
+        if workers == 0 {
+            return Err(StreamError::Threads(io::Error::other("no worker thread could be started")));
+        }
+        let reader_reports = report_tx.clone();
+        std::thread::Builder::new()
+            .spawn_scoped(scope, move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports))
+            .map_err(StreamError::Threads)?;
         drop(report_tx);
         let outcome = merge_in_order(&mut merger, &report_rx, &permit_tx, on_batch);
         // Hang up, so the reader and the workers stop even when the merge ended early.

@@ -113,11 +113,11 @@ pub struct InputArgs {
     pub lenient: bool,
 
     /// Worker threads (default: one per core). Output is the same, in input order, for any count.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(crate::limits::as_i64(&crate::limits::THREADS)))]
     pub threads: Option<u16>,
 
     /// Largest JSON value parsed, in bytes (default 1048576); a larger one is a too-large error and is skipped.
-    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(64..=(1u64 << 32)))]
+    #[arg(long, value_name = "BYTES", value_parser = payload_bytes)]
     pub max_payload_bytes: Option<u64>,
 
     /// When to colour output (default auto: only a terminal, honouring NO_COLOR and CLICOLOR_FORCE).
@@ -139,6 +139,12 @@ pub struct InputArgs {
     /// Read settings from this file instead of the authhook.toml found in the working directory or a parent.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// A --max-payload-bytes value within its limits.
+fn payload_bytes(text: &str) -> Result<u64, String> {
+    let value: u64 = text.parse().map_err(|_| format!("{text:?} is not a whole number of bytes"))?;
+    crate::limits::check("--max-payload-bytes", value, &crate::limits::MAX_PAYLOAD_BYTES)
 }
 
 /// A rule id, or the error that names the closest one.

@@ -20,9 +20,6 @@ use crate::report::{Format, Prerender, Style};
 use crate::scan::ScanOptions;
 use crate::verdict::Status;
 
-/// The default of --max-payload-bytes.
-pub const DEFAULT_MAX_PAYLOAD_BYTES: u64 = 1 << 20;
-
 /// The environment variable that fixes today's date (YYYY-MM-DD) for the deprecation notice.
 pub const TODAY_VARIABLE: &str = "AUTHHOOK_TODAY";
 
@@ -43,6 +40,8 @@ pub struct InputConfig {
     pub policy: Policy,
     /// How each result is rendered on its own, for formats that can.
     pub prerender: Option<Prerender>,
+    /// The file the report is written to, which a directory walk passes over.
+    pub report_file: Option<Arc<same_file::Handle>>,
 }
 
 /// Everything a `check` run needs to know.
@@ -129,7 +128,7 @@ impl InputConfig {
             None => None,
         };
         let max_payload_bytes =
-            args.max_payload_bytes.or(settings.max_payload_bytes).unwrap_or(DEFAULT_MAX_PAYLOAD_BYTES);
+            args.max_payload_bytes.or(settings.max_payload_bytes).unwrap_or(crate::limits::DEFAULT_MAX_PAYLOAD_BYTES);
         let scan = ScanOptions {
             lenient: args.lenient || settings.lenient == Some(true),
             max_payload_bytes: usize::try_from(max_payload_bytes).unwrap_or(usize::MAX),
@@ -148,6 +147,7 @@ impl InputConfig {
             color: use_color(color, std::io::stdout().is_terminal()),
             policy,
             prerender: None,
+            report_file: None,
         })
     }
 }

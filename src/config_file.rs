@@ -33,7 +33,7 @@ struct Raw {
     quiet: Option<bool>,
     lenient: Option<bool>,
     select: Option<String>,
-    threads: Option<Spanned<u16>>,
+    threads: Option<Spanned<u64>>,
     max_payload_bytes: Option<Spanned<u64>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
@@ -92,16 +92,14 @@ pub fn load(
     };
     let format = check(&raw.format, "format", valid_format)?;
     let color = check(&raw.color, "color", valid_color)?;
-    let threads = match raw.threads {
-        Some(t) if *t.get_ref() == 0 => return Err(invalid(Some(t.span()), "threads must be at least 1".to_owned())),
-        t => t.map(Spanned::into_inner),
+    let within = |what: &str, value: Option<Spanned<u64>>, range: &std::ops::RangeInclusive<u64>| match value {
+        Some(v) => crate::limits::check(what, *v.get_ref(), range).map(Some).map_err(|m| invalid(Some(v.span()), m)),
+        None => Ok(None),
     };
-    let max_payload_bytes = match raw.max_payload_bytes {
-        Some(m) if *m.get_ref() < 64 => {
-            return Err(invalid(Some(m.span()), "max-payload-bytes must be at least 64".to_owned()));
-        }
-        m => m.map(Spanned::into_inner),
-    };
+    let threads_range = crate::limits::THREADS;
+    let threads_range = u64::from(*threads_range.start())..=u64::from(*threads_range.end());
+    let threads = within("threads", raw.threads, &threads_range)?.and_then(|t| u16::try_from(t).ok());
+    let max_payload_bytes = within("max-payload-bytes", raw.max_payload_bytes, &crate::limits::MAX_PAYLOAD_BYTES)?;
     let mut rules = BTreeMap::new();
     for (id, level) in &raw.rules {
         let rule = Rule::from_id(id.get_ref()).ok_or_else(|| invalid(Some(id.span()), unknown_rule(id.get_ref())))?;

@@ -2,17 +2,17 @@
 //!
 //! The vendor retries a webhook up to five times when the receiver does not answer 200 (JSON)
 //! or 204, so a transaction can appear several times in one capture. The first delivery of each
-//! transactionId is remembered, in about 48 bytes, for the whole run: a later one with the
-//! same content gets a `duplicate-delivery` note, one with different content a
-//! `conflicting-delivery` error, each naming where the first was seen.
+//! transactionId is remembered, in about 65 bytes, for the whole run: a later one with the
+//! same content and status gets a `duplicate-delivery` note, one with different content or a
+//! different status a `conflicting-delivery` error, each naming where the first was seen.
+//! Content is compared by its [`fingerprint`](crate::fingerprint), which nobody can collide.
 //!
-//! Why about 48: an entry is 28 bytes (and a control byte) in a hash table that doubles when
+//! Why about 65: an entry is 40 bytes (and a control byte) in a hash table that doubles when
 //! seven eighths full, so it is between 44% and 88% full. Were every table the same size, they
-//! would all double at once and spend 66 bytes an entry just after; instead transactions are
+//! would all double at once and spend 93 bytes an entry just after; instead transactions are
 //! spread over the tables unevenly, table `i` getting a share proportional to `2^(i/256)`, so
 //! their sizes, and the moments they double, are spread out evenly: by calculation the tables
-//! are 63% full on average at any size, 46 bytes an entry. Measured, peak memory grows by 48 to
-//! 50 bytes per transaction between 442,674 and 2,265,874 of them (two runs).
+//! are 63% full on average at any size, 65 bytes an entry.
 
 use std::collections::hash_map::Entry;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -21,14 +21,15 @@ use std::sync::{Arc, LazyLock};
 use rustc_hash::FxHashMap;
 
 use crate::contract::Rule;
+use crate::fingerprint::Fingerprint;
 use crate::rules::fields::is_hex_id;
 use crate::verdict::{CheckResult, Finding, Status};
 
-/// Where and how a transaction was first delivered, packed in 16 bytes.
+/// Where and how a transaction was first delivered, packed in 28 bytes.
 #[derive(Debug, Clone, Copy)]
 struct FirstDelivery {
-    /// A 32-bit hash of the content; two different deliveries collide once in four billion.
-    content: u32,
+    /// The content's keyed 128-bit fingerprint, which nobody can make collide.
+    content: Fingerprint,
     /// Line and column, saturated at `u32::MAX`.
     line: u32,
     column: u32,
@@ -129,7 +130,6 @@ impl Deliveries {
         else {
             return false;
         };
-        let content = content as u32;
         let path = self.path_index(&result.source.path);
         let Some(map) = self.shards.get_mut(shard_of(&key)) else { return false };
         let first = match map.entry(key) {
@@ -147,7 +147,8 @@ impl Deliveries {
         let path = self.paths.get(first.path()).map_or("?", |p| p.as_ref());
         let at = format!("{path}:{}:{}", first.line, first.column);
         let transaction = crate::rules::preview_text(transaction);
-        let (rule, message) = if first.content == content {
+        // A retry repeats its content, status and all; a different status is never a retry.
+        let (rule, message) = if first.content == content && first.status() == result.status {
             self.duplicates += 1;
             (
                 Rule::DuplicateDelivery,
@@ -204,11 +205,15 @@ mod tests {
     #[test]
     fn a_first_delivery_keeps_its_path_and_status() {
         for (path, status) in [(0, None), (7, Some(Status::Pass)), (u32::MAX, Some(Status::Fail))] {
-            let first =
-                FirstDelivery { content: 0, line: 1, column: 1, path_and_status: FirstDelivery::pack(path, status) };
+            let first = FirstDelivery {
+                content: [0; 4],
+                line: 1,
+                column: 1,
+                path_and_status: FirstDelivery::pack(path, status),
+            };
             assert_eq!(first.status(), status);
             assert_eq!(first.path(), path.min(u32::MAX >> 2) as usize);
         }
-        assert_eq!(std::mem::size_of::<(Key, FirstDelivery)>(), 28);
+        assert_eq!(std::mem::size_of::<(Key, FirstDelivery)>(), 40);
     }
 }

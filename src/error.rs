@@ -21,11 +21,19 @@ pub enum InputError {
 pub enum RunError {
     #[error("cannot write the report: {0}")]
     Output(#[source] io::Error),
+    #[error("cannot start the worker threads ({0}); ask for fewer with -j")]
+    Threads(#[source] io::Error),
     #[error("interrupted")]
     Interrupted,
-    #[error("cannot create {path}: {source}")]
+    #[error("cannot create {}: {source}", path.display())]
     OutputFile { path: PathBuf, source: io::Error },
-    #[error("cannot write the report to {path}: {source}")]
+    #[error(
+        "the report file {} is also an input ({}); writing it would destroy that input: name another file with -o",
+        path.display(),
+        input.display()
+    )]
+    OutputIsInput { path: PathBuf, input: PathBuf },
+    #[error("cannot write the report to {}: {source}", path.display())]
     OutputWrite { path: PathBuf, source: io::Error },
 }
 

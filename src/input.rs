@@ -8,7 +8,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 
-use flate2::read::MultiGzDecoder;
+use flate2::bufread::GzDecoder;
+use same_file::Handle;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,11 +24,15 @@ pub enum Input {
 }
 
 impl Input {
-    /// The name used in results: the path as given, or `-`.
+    /// The name used in results: the path as given, or `-`; a JWT-shaped part of a file name is
+    /// replaced by its length, as it is everywhere else.
     pub fn name(&self) -> Arc<str> {
         match self {
             Input::Stdin => Arc::from("-"),
-            Input::File(path) => Arc::from(path.to_string_lossy().as_ref()),
+            Input::File(path) => {
+                let name = path.to_string_lossy();
+                Arc::from(crate::redact::without_jwts(&name).as_deref().unwrap_or(&name))
+            }
         }
     }
 
@@ -42,15 +47,16 @@ impl Input {
     }
 }
 
-/// Expands the paths given into inputs, reporting those that cannot be used.
-pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
+/// Expands the paths given into inputs, reporting those that cannot be used. `report`, the file
+/// the report is being written to, is never an input: a directory walk passes over it.
+pub fn expand(paths: &[PathBuf], report: Option<&Handle>) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut inputs, &mut problems);
+            walk(path, report, &mut inputs, &mut problems);
         } else {
             inputs.push(Input::File(path.clone()));
         }
@@ -58,9 +64,24 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     (inputs, problems)
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<InputError>) {
+/// The first of `paths` (`-` and none meaning standard input) that is the same file as
+/// `report`, compared by identity (device and inode), not by name.
+pub fn named_input_that_is(paths: &[PathBuf], report: &Handle) -> Option<PathBuf> {
+    let stdin_is_report = || Handle::stdin().is_ok_and(|stdin| &stdin == report);
+    if paths.is_empty() {
+        return stdin_is_report().then(|| PathBuf::from("-"));
+    }
+    paths.iter().find(|path| if path.as_os_str() == "-" { stdin_is_report() } else { is_same(path, report) }).cloned()
+}
+
+fn is_same(path: &Path, report: &Handle) -> bool {
+    Handle::from_path(path).is_ok_and(|handle| &handle == report)
+}
+
+fn walk(dir: &Path, report: Option<&Handle>, inputs: &mut Vec<Input>, problems: &mut Vec<InputError>) {
     for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
         match entry {
+            Ok(entry) if entry.file_type().is_file() && report.is_some_and(|r| is_same(entry.path(), r)) => {}
             Ok(entry) if entry.file_type().is_file() => inputs.push(Input::File(entry.into_path())),
             Ok(entry) if entry.file_type().is_dir() => {}
             Ok(entry) => problems.push(InputError::NotRegular { path: entry.path().display().to_string() }),
@@ -87,7 +108,56 @@ pub fn decompressed(
 ) -> Result<Box<dyn Read + Send>, InputError> {
     let mut buffered = BufReader::with_capacity(1 << 16, progress.counting(reader));
     let head = buffered.fill_buf().map_err(|source| InputError::Unreadable { path: name.to_owned(), source })?;
-    if head.starts_with(GZIP_MAGIC) { Ok(Box::new(MultiGzDecoder::new(buffered))) } else { Ok(Box::new(buffered)) }
+    if head.starts_with(GZIP_MAGIC) { Ok(Box::new(GzipMembers::new(buffered))) } else { Ok(Box::new(buffered)) }
+}
+
+/// Every member of a gzip stream, one after the other, as `gzip -d` reads them: zero bytes after
+/// the last member (padding that tape and block devices add) end the stream, as they do for it.
+struct GzipMembers<R: BufRead> {
+    member: Option<GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzipMembers<R> {
+    fn new(reader: R) -> Self {
+        GzipMembers { member: Some(GzDecoder::new(reader)) }
+    }
+
+    /// After a member: the next one, or `None` at the end of the stream or of its padding.
+    fn next_member(mut reader: R) -> io::Result<Option<GzDecoder<R>>> {
+        loop {
+            let head = reader.fill_buf()?;
+            if head.is_empty() {
+                return Ok(None);
+            }
+            let zeros = head.iter().take_while(|&&b| b == 0).count();
+            if zeros == 0 && head.first() == GZIP_MAGIC.first() {
+                return Ok(Some(GzDecoder::new(reader)));
+            }
+            if zeros == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the data after the last gzip member is not gzip",
+                ));
+            }
+            reader.consume(zeros);
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while let Some(member) = self.member.as_mut() {
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            self.member = match self.member.take() {
+                Some(done) => Self::next_member(done.into_inner())?,
+                None => None,
+            };
+        }
+        Ok(0)
+    }
 }
 
 /// A printable ASCII byte or white space: what the first characters of a text are made of.

@@ -141,37 +141,6 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// A hash of the value's content: the same for the same members and items whatever the
-    /// white space and the order of object members (a log pipeline may re-serialize a payload).
-    pub fn content_hash(&self) -> u64 {
-        let mut hasher = rustc_hash::FxHasher::default();
-        self.hash_into(&mut hasher);
-        std::hash::Hasher::finish(&hasher)
-    }
-
-    fn hash_into(&self, hasher: &mut rustc_hash::FxHasher) {
-        use std::hash::Hash;
-        match &self.value {
-            Value::Null => 0u8.hash(hasher),
-            Value::Bool(b) => (1u8, b).hash(hasher),
-            Value::Number(text, _) => (2u8, text).hash(hasher),
-            Value::String(s) => (3u8, s.raw).hash(hasher),
-            Value::Array(items) => {
-                (4u8, items.len()).hash(hasher);
-                items.iter().for_each(|item| item.hash_into(hasher));
-            }
-            Value::Object(members) => {
-                let unordered = members.iter().fold(0u64, |sum, member| {
-                    let mut one = rustc_hash::FxHasher::default();
-                    member.key.raw.hash(&mut one);
-                    member.value.hash_into(&mut one);
-                    sum.wrapping_add(avalanche(std::hash::Hasher::finish(&one)))
-                });
-                (5u8, members.len(), unordered).hash(hasher);
-            }
-        }
-    }
-
     /// The value as a `serde_json::Value`; where a key repeats, the last one stays, and a number
     /// beyond `f64` becomes null.
     pub fn to_serde(&self) -> serde_json::Value {
@@ -768,14 +737,6 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
     chars.by_ref().take(4).fold(0, |acc, c| acc * 16 + c.to_digit(16).unwrap_or(0))
 }
 
-/// Spreads every bit of `x` over the whole word (the SplitMix64 finalizer), so that summing
-/// member hashes cannot cancel out differences a fast hash leaves in few bits.
-fn avalanche(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
 /// Writes `node` back as compact JSON, letting `replace` substitute the value of any member.
 ///
 /// `replace` gets each member's key and value and returns replacement JSON text, if any.
@@ -954,14 +915,6 @@ mod tests {
             [LeniencyKind::Comment, LeniencyKind::TrailingComma, LeniencyKind::Comment, LeniencyKind::TrailingComma]
         );
         assert_eq!(error_of("{\"a\":1 // x\n}").kind, SyntaxKind::Comment);
-    }
-
-    #[test]
-    fn content_hash_ignores_member_order_and_white_space_only() {
-        let hash = |text: &str| parse(text).unwrap().node.content_hash();
-        assert_eq!(hash(r#"{"a":1,"b":[true]}"#), hash(r#"{ "b" : [ true ], "a" : 1 }"#));
-        assert_ne!(hash(r#"{"m":false,"l":true}"#), hash(r#"{"m":true,"l":false}"#));
-        assert_ne!(hash(r#"{"a":[1,2]}"#), hash(r#"{"a":[2,1]}"#));
     }
 
     #[test]

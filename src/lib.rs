@@ -15,9 +15,11 @@ pub mod deliveries;
 pub mod deprecation;
 pub mod error;
 pub mod explain;
+pub mod fingerprint;
 pub mod input;
 pub mod interrupt;
 pub mod json;
+pub mod limits;
 pub mod policy;
 pub mod position;
 pub mod progress;
@@ -104,10 +106,10 @@ pub fn scan_inputs(
     on_batch: &mut dyn FnMut(Vec<verdict::CheckResult>) -> std::io::Result<()>,
 ) -> Result<InputOutcome, RunError> {
     let paths = if input.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { input.paths.clone() };
-    let (inputs, walk_problems) = input::expand(&paths);
+    let (inputs, walk_problems) = input::expand(&paths, input.report_file.as_deref());
     let mut outcome = InputOutcome::default();
     for problem in walk_problems {
-        report_problem(problems, &problem)?;
+        report::tell_problem(problems, &problem.to_string());
         outcome.input_problems += 1;
     }
     let progress = progress::Progress::new(input.progress, &inputs);
@@ -117,7 +119,7 @@ pub fn scan_inputs(
         let reader = match source.open().and_then(|reader| input::decompressed(reader, &source.name(), &progress)) {
             Ok(reader) => reader,
             Err(problem) => {
-                report_problem(problems, &problem)?;
+                report::tell_problem(problems, &problem.to_string());
                 outcome.input_problems += 1;
                 continue;
             }
@@ -137,13 +139,14 @@ pub fn scan_inputs(
         match check_stream(source.name(), reader, &assess, input.parallelism, &mut mark_and_pass) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
-                report_problem(problems, &problem)?;
+                report::tell_problem(problems, &problem.to_string());
                 outcome.input_problems += 1;
             }
             Err(StreamError::Output(error)) if error.kind() == std::io::ErrorKind::Interrupted => {
                 return Err(RunError::Interrupted);
             }
             Err(StreamError::Output(error)) => return Err(RunError::Output(error)),
+            Err(StreamError::Threads(error)) => return Err(RunError::Threads(error)),
         }
     }
     progress.finish();
@@ -173,7 +176,7 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
     renderer.finish(out, &outcome.summary, &notices).map_err(RunError::Output)?;
     out.flush().map_err(RunError::Output)?;
     if let Some(message) = outcome.nothing_found_message() {
-        writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
+        report::tell_problem(problems, &message);
     }
     Ok(outcome)
 }
@@ -185,9 +188,16 @@ fn run_check_to_file(
     out: &mut dyn Write,
     problems: &mut dyn Write,
 ) -> Result<Outcome, RunError> {
+    if let Ok(existing) = same_file::Handle::from_path(path)
+        && let Some(input) = input::named_input_that_is(&config.input.paths, &existing)
+    {
+        return Err(RunError::OutputIsInput { path: path.to_owned(), input });
+    }
     let file = std::fs::File::create(path).map_err(|source| RunError::OutputFile { path: path.to_owned(), source })?;
+    let handle = file.try_clone().and_then(same_file::Handle::from_file).ok().map(std::sync::Arc::new);
     let mut report = ReportFile { file: std::io::BufWriter::with_capacity(64 * 1024, file), failed: false };
-    let to_file = CheckConfig { output: None, ..config.clone() };
+    let mut to_file = CheckConfig { output: None, ..config.clone() };
+    to_file.input.report_file = handle;
     let outcome = match run_check(&to_file, &mut report, problems) {
         Err(RunError::Output(source)) if report.failed => {
             return Err(RunError::OutputWrite { path: path.to_owned(), source });
@@ -236,7 +246,7 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
     out.flush().map_err(RunError::Output)?;
     let outcome = Outcome { summary, input_problems: inputs.input_problems };
     if let Some(message) = outcome.nothing_found_message() {
-        writeln!(problems, "authhook: {message}").map_err(RunError::Output)?;
+        report::tell_problem(problems, &message);
     }
     Ok(outcome)
 }
@@ -264,9 +274,4 @@ fn prerender(input: &InputConfig, result: &mut verdict::CheckResult) {
 fn render_one(render: report::Prerender, result: &verdict::CheckResult) -> Option<Vec<u8>> {
     let mut bytes = Vec::with_capacity(1024);
     render(result, &mut bytes).ok().map(|()| bytes)
-}
-
-fn report_problem(problems: &mut dyn Write, problem: &error::InputError) -> Result<(), RunError> {
-    let text = problem.to_string();
-    writeln!(problems, "authhook: {}", report::escape_for_terminal(&text)).map_err(RunError::Output)
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use authhook::cli::{CheckArgs, Cli, Command, InputArgs, StatsArgs};
 use authhook::config::{CheckConfig, ConfigError, StatsConfig};
 use authhook::error::RunError;
+use authhook::report::tell_problem;
 use authhook::{ExitStatus, Outcome, explain, interrupt, run_check, run_stats, samples};
 use clap::{CommandFactory, Parser};
 
@@ -16,7 +17,10 @@ use clap::{CommandFactory, Parser};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return command_line_error(&error),
+    };
     let status = match cli.command {
         Some(Command::Check(args)) => check(&args),
         None => check(&cli.check),
@@ -30,11 +34,29 @@ fn main() -> ExitCode {
     ExitCode::from(status as u8)
 }
 
+/// Tells a problem on standard error, made safe for a terminal; a closed standard error is no
+/// reason to stop or to panic.
+fn say(message: &str) {
+    tell_problem(&mut io::stderr(), message);
+}
+
+/// Help and version go to standard output as clap has them; a mistake goes to standard error
+/// with anything it quotes from the command line made safe for a terminal.
+fn command_line_error(error: &clap::Error) -> ExitCode {
+    let text = error.render().to_string();
+    if error.use_stderr() {
+        let _ = write!(io::stderr(), "{}", authhook::report::safe_for_terminal(&text));
+        return ExitCode::from(ExitStatus::Trouble as u8);
+    }
+    print_text(&text);
+    ExitCode::from(ExitStatus::Valid as u8)
+}
+
 /// Refuses to wait on a terminal when no input was named.
 fn no_input_hint(input: &InputArgs) -> Option<ExitStatus> {
     if input.paths.is_empty() && io::stdin().is_terminal() {
-        eprintln!(
-            "authhook: no input: pipe a payload in (authhook sample pass | authhook) or name files (authhook check samples/); see authhook --help"
+        say(
+            "no input: pipe a payload in (authhook sample pass | authhook) or name files (authhook check samples/); see authhook --help",
         );
         return Some(ExitStatus::Trouble);
     }
@@ -63,15 +85,17 @@ fn run_on_inputs<C>(
         Err(error) => return usage_error(&error),
     };
     interrupt::install();
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    match run(&config, &mut out, &mut io::stderr().lock()) {
+    // No stream is locked for the run: the progress bar draws on standard error from the
+    // thread that reads, and each write takes the lock only for itself.
+    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout());
+    match run(&config, &mut out, &mut io::stderr()) {
         Ok(outcome) => outcome.exit_status(),
         Err(error) => failure(&error),
     }
 }
 
 fn usage_error(error: &dyn std::fmt::Display) -> ExitStatus {
-    eprintln!("authhook: {error}");
+    say(&error.to_string());
     ExitStatus::Trouble
 }
 
@@ -80,7 +104,7 @@ fn failure(error: &RunError) -> ExitStatus {
     if error.is_broken_pipe() {
         return ExitStatus::Valid;
     }
-    eprintln!("authhook: {error}");
+    say(&error.to_string());
     match error {
         RunError::Interrupted => ExitStatus::Interrupted,
         _ => ExitStatus::Trouble,
@@ -96,7 +120,7 @@ fn explain_topic(topic: Option<&str>) -> ExitStatus {
                 let hint = explain::closest(name, &explain::topic_names())
                     .map(|c| format!("; did you mean {c:?}?"))
                     .unwrap_or_default();
-                eprintln!("authhook: unknown topic {name:?}{hint} (authhook explain lists every topic)");
+                say(&format!("unknown topic {name:?}{hint} (authhook explain lists every topic)"));
                 return ExitStatus::Trouble;
             }
         },
@@ -111,7 +135,7 @@ fn sample(name: Option<&str>, all: bool) -> ExitStatus {
             Some(sample) => sample.json.to_owned(),
             None => {
                 let names: Vec<&str> = samples::SAMPLES.iter().map(|s| s.name).collect();
-                eprintln!("authhook: no sample named {name:?}; the samples are: {}", names.join(", "));
+                say(&format!("no sample named {name:?}; the samples are: {}", names.join(", ")));
                 return ExitStatus::Trouble;
             }
         },

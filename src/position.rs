@@ -1,7 +1,8 @@
 //! Where things are in an input: byte offset, 1-based line, and 1-based column in characters.
 //!
 //! Positions are computed lazily by walking forward from a known position, so the scanner only
-//! pays for line counting between the payloads it reports.
+//! pays for line counting between the payloads it reports. A line ends with LF, CRLF, or a CR
+//! alone (as old Mac files and some terminals' captures have it).
 
 use serde::Serialize;
 
@@ -14,25 +15,49 @@ pub struct Position {
     pub line: u64,
     /// 1-based column, counted in characters.
     pub column: u64,
+    /// The byte before this point is a CR, so an LF here ends no further line (CRLF).
+    #[serde(skip)]
+    pub after_cr: bool,
 }
 
 impl Position {
     /// The first byte of an input.
-    pub const START: Position = Position { offset: 0, line: 1, column: 1 };
+    pub const START: Position = Position { offset: 0, line: 1, column: 1, after_cr: false };
 
     /// The position just after `bytes`, which start at `self`.
     pub fn advanced_over(self, bytes: &[u8]) -> Position {
         let offset = self.offset + bytes.len() as u64;
-        let (newlines, last) = line_breaks(bytes);
+        let after_cr = bytes.last().map_or(self.after_cr, |&b| b == b'\r');
+        let (newlines, last) = if memchr::memchr(b'\r', bytes).is_some() || self.after_cr {
+            line_breaks_with_cr(bytes, self.after_cr)
+        } else {
+            line_breaks(bytes)
+        };
         match last {
             Some(last) => Position {
                 offset,
                 line: self.line + newlines,
                 column: 1 + count_chars(bytes.get(last + 1..).unwrap_or_default()),
+                after_cr,
             },
-            None => Position { offset, line: self.line, column: self.column + count_chars(bytes) },
+            None => Position { offset, line: self.line, column: self.column + count_chars(bytes), after_cr },
         }
     }
+}
+
+/// [`line_breaks`] for text that holds CRs: a CR ends a line, and so does an LF that does not
+/// follow one (`after_cr` says whether the byte before `bytes` is a CR). The last break is where
+/// the next line starts after, so the LF of a CRLF.
+fn line_breaks_with_cr(bytes: &[u8], after_cr: bool) -> (u64, Option<usize>) {
+    let (mut count, mut last) = (0, None);
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let follows_cr = if at == 0 { after_cr } else { bytes.get(at - 1) == Some(&b'\r') };
+        if bytes.get(at) == Some(&b'\r') || !follows_cr {
+            count += 1;
+        }
+        last = Some(at);
+    }
+    (count, last)
 }
 
 /// How many line breaks `bytes` holds, and where the last one is. Between payloads of a log
@@ -124,16 +149,29 @@ mod tests {
     #[test]
     fn counts_lines_and_characters() {
         let p = Position::START.advanced_over("ab\r\né{".as_bytes());
-        assert_eq!(p, Position { offset: 7, line: 2, column: 3 });
+        assert_eq!((p.offset, p.line, p.column), (7, 2, 3));
         let q = p.advanced_over("xy".as_bytes());
-        assert_eq!(q, Position { offset: 9, line: 2, column: 5 });
+        assert_eq!((q.offset, q.line, q.column), (9, 2, 5));
+    }
+
+    #[test]
+    fn a_cr_alone_ends_a_line_and_a_crlf_cut_in_two_ends_one() {
+        let p = Position::START.advanced_over(b"a\rbc\rd");
+        assert_eq!((p.line, p.column), (3, 2));
+        let whole = Position::START.advanced_over(b"ab\r\ncd\r\n\re");
+        for cut in 0..=10 {
+            let text = b"ab\r\ncd\r\n\re";
+            let split = Position::START.advanced_over(&text[..cut]).advanced_over(&text[cut..]);
+            assert_eq!((split.line, split.column), (whole.line, whole.column), "cut at {cut}");
+        }
+        assert_eq!((whole.line, whole.column), (4, 2));
     }
 
     #[test]
     fn locates_from_an_anchor() {
         let text = b"one\ntwo {x}\n";
-        let locator = Locator::new(text, 4, Position { offset: 4, line: 2, column: 1 });
-        assert_eq!(locator.locate(8), Position { offset: 8, line: 2, column: 5 });
+        let locator = Locator::new(text, 4, Position { offset: 4, line: 2, column: 1, after_cr: false });
+        assert_eq!(locator.locate(8), Position { offset: 8, line: 2, column: 5, after_cr: false });
         assert_eq!(locator.rebased(8).locate(12).line, 3);
         assert_eq!(Locator::fixed(text, Position::START).locate(11), Position::START);
     }

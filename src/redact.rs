@@ -29,7 +29,22 @@ fn is_jwt_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
 }
 
+/// The shortest header a JWT can have: `{"alg":"none"}` is 19 characters in base64url, so a
+/// shorter `eyJ` part (as in a host name such as `keyJ.example.com`) is no header.
+const MIN_HEADER: usize = 8;
+
+/// Whether `run`, a stretch of base64url and dots starting at `eyJ`, holds a token: a header
+/// part long enough, then at least two more dots (a detached signature's payload is empty).
+fn holds_token(run: &str) -> bool {
+    let mut dots = run.bytes().enumerate().filter(|&(_, b)| b == b'.').map(|(i, _)| i);
+    matches!((dots.next(), dots.next()), (Some(first), Some(_)) if first >= MIN_HEADER)
+}
+
 /// `text` with every JWT-shaped run replaced by its length; `None` when it holds none.
+///
+/// A run is everything from an `eyJ` to the first byte that can be neither base64url nor a dot,
+/// so text glued to a token (another token, a prefix that makes it look like something else, a
+/// detached signature) goes with it: no part of a token is ever left showing.
 pub fn without_jwts(text: &str) -> Option<String> {
     let mut out: Option<String> = None;
     let mut copied = 0;
@@ -38,20 +53,15 @@ pub fn without_jwts(text: &str) -> Option<String> {
         if at < copied {
             continue;
         }
-        let run = text.get(at..).unwrap_or_default();
-        let run_len = run.bytes().position(|b| !is_jwt_byte(b)).unwrap_or(run.len());
-        let jwt_len = run
-            .bytes()
-            .take(run_len)
-            .enumerate()
-            .filter(|&(_, b)| b == b'.')
-            .nth(2)
-            .map_or(run_len, |(third_dot, _)| third_dot);
-        let Some(candidate) = run.get(..jwt_len).filter(|c| looks_like_jwt(c)) else { continue };
+        let rest = text.get(at..).unwrap_or_default();
+        let run = rest.get(..rest.bytes().position(|b| !is_jwt_byte(b)).unwrap_or(rest.len())).unwrap_or_default();
+        if !holds_token(run) {
+            continue;
+        }
         let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
         out.push_str(text.get(copied..at).unwrap_or_default());
-        out.push_str(&format!("<redacted: {} characters>", candidate.len()));
-        copied = at + jwt_len;
+        out.push_str(&format!("<redacted: {} characters>", run.len()));
+        copied = at + run.len();
     }
     let mut out = out?;
     out.push_str(text.get(copied..).unwrap_or_default());
@@ -119,8 +129,14 @@ mod tests {
         let text = format!("customerId is \"{JWT}\", and {JWT}.extra; eyJ-not-one");
         assert_eq!(
             without_jwts(&text).as_deref(),
-            Some("customerId is \"<redacted: 49 characters>\", and <redacted: 49 characters>.extra; eyJ-not-one")
+            Some("customerId is \"<redacted: 49 characters>\", and <redacted: 55 characters>; eyJ-not-one")
         );
+        let glued = format!("eyJ0.eyJ0.{JWT} and {JWT}{JWT} and eyJhbGciOiJIUzI1NiJ9..c2lnbmF0dXJl");
+        let clean = without_jwts(&glued).unwrap_or_default();
+        for part in JWT.split('.') {
+            assert!(!clean.contains(part), "{part} shows in {clean}");
+        }
+        assert_eq!(without_jwts("keyJ.example.com and eyJhbGci.only"), None);
         assert_eq!(without_jwts("no secret here, eyJ alone"), None);
         assert_eq!(without_jwts("/eyJhbGci.eyJzdWIi.").as_deref(), Some("/<redacted: 18 characters>"));
     }

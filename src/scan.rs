@@ -30,7 +30,10 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { lenient: false, max_payload_bytes: 1 << 20 }
+        ScanOptions {
+            lenient: false,
+            max_payload_bytes: usize::try_from(crate::limits::DEFAULT_MAX_PAYLOAD_BYTES).unwrap_or(usize::MAX),
+        }
     }
 }
 

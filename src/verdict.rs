@@ -124,10 +124,10 @@ pub struct CheckResult {
     pub recognition_confidence: Option<f64>,
     /// spoofConfidence, when it is a number.
     pub spoof_confidence: Option<f64>,
-    /// A hash of the payload's content (keys, values and their order, not white space), to tell
-    /// a repeated delivery from a conflicting one; `None` for what is not an authentication.
+    /// The payload's content fingerprint, to tell a repeated delivery from a conflicting one;
+    /// `None` for what is not an authentication or has no transactionId.
     #[serde(skip)]
-    pub content_hash: Option<u64>,
+    pub content_hash: Option<crate::fingerprint::Fingerprint>,
     /// The result already rendered, by a format that renders each result on its own.
     #[serde(skip)]
     pub rendered: Option<Vec<u8>>,

@@ -800,6 +800,13 @@ fn generate(seed: u64, n: usize) -> Vec<Block> {
     blocks
 }
 
+/// Line breaks as README counts them: LF, CRLF, and a CR alone. Blocks end with LF, so no CRLF
+/// is split between two.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let lone_crs = bytes.windows(2).filter(|pair| pair[0] == b'\r' && pair[1] != b'\n').count();
+    (bytes.iter().filter(|&&b| b == b'\n').count() + lone_crs) as u64
+}
+
 /// The blocks as one file: its bytes and the 1-based line of each result it must give.
 fn assemble(blocks: &[Block]) -> (Vec<u8>, Vec<u64>) {
     let mut bytes = Vec::new();
@@ -807,7 +814,7 @@ fn assemble(blocks: &[Block]) -> (Vec<u8>, Vec<u64>) {
     let mut line = 1;
     for block in blocks {
         lines.extend(block.results.iter().map(|r| line + r));
-        line += block.bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        line += line_breaks(&block.bytes);
         bytes.extend_from_slice(&block.bytes);
     }
     (bytes, lines)

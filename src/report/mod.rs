@@ -117,6 +117,19 @@ pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text about the run (a path, an argument, a message quoting either) made safe for standard
+/// error: JWT-shaped runs replaced by their length, then escaped for a terminal.
+pub fn safe_for_terminal(text: &str) -> String {
+    let unsecret = crate::redact::without_jwts(text);
+    escape_for_terminal(unsecret.as_deref().unwrap_or(text)).into_owned()
+}
+
+/// Writes `authhook: MESSAGE` to `problems`, made safe for a terminal. A failure to write it is
+/// ignored: telling of a problem must not stop the run nor change its verdict.
+pub fn tell_problem(problems: &mut dyn Write, message: &str) {
+    let _ = writeln!(problems, "authhook: {}", safe_for_terminal(message)).and_then(|()| problems.flush());
+}
+
 fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
