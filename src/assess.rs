@@ -13,7 +13,8 @@ use serde_json_path::{JsonPath, PathElement};
 
 use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule};
 use crate::deliveries;
-use crate::json::{KnownText, Leniency, Member, Node, Value};
+use crate::json::{JsonStr, KnownText, Leniency, Member, Node, Value};
+use crate::limits::MAX_UNWRAP_DEPTH;
 use crate::position::Locator;
 use crate::reasons;
 use crate::redact;
@@ -23,9 +24,6 @@ use crate::verdict::{CheckResult, Kind, Source, Status};
 
 /// Members that mark a JSON value as a log record wrapping text.
 const LOG_RECORD_KEYS: &[&str] = &["log", "message", "msg", "body", "MESSAGE", "@message"];
-
-/// How deep strings holding JSON are unwrapped.
-const MAX_UNWRAP_DEPTH: usize = 4;
 
 /// Settings for turning found values into results.
 #[derive(Debug, Clone, Default)]
@@ -87,7 +85,17 @@ impl<'o> Assessor<'o> {
     ) {
         let locator = locator.rebased(found.start());
         match found {
-            Found::Value { parsed, .. } => self.value(&parsed.node, &parsed.leniencies, &locator, depth, emit),
+            Found::Value { parsed, shadowed: false, .. } => {
+                self.value(&parsed.node, &parsed.leniencies, &locator, depth, emit)
+            }
+            // Within a broken value only payloads count, not the broken value's own fragments.
+            Found::Value { parsed, shadowed: true, .. } => {
+                self.find_payloads(&parsed.node, &locator, depth, &mut |r| {
+                    if r.kind != Kind::Unknown {
+                        emit(r);
+                    }
+                })
+            }
             Found::Syntax { start, error, .. } => {
                 let message = error.kind.message().to_owned();
                 emit(self.unreadable(&locator, *start, Rule::Syntax, error.offset, message));
@@ -177,21 +185,32 @@ impl<'o> Assessor<'o> {
             Value::Object(members) if has_any(members, &[ONBOARDING_MARKER]) => emit(self.onboarding(node, locator)),
             Value::Object(members) => members.iter().for_each(|m| self.search(&m.value, locator, depth, emit)),
             Value::Array(items) => items.iter().for_each(|item| self.search(item, locator, depth, emit)),
-            Value::String(text) if depth < MAX_UNWRAP_DEPTH && text.raw().contains('{') => {
+            Value::String(text) if depth < MAX_UNWRAP_DEPTH && may_hold_json(text) => {
                 self.unwrap_text(&text.decoded(), locator.locate(node.offset), depth + 1, emit);
             }
+            Value::String(text) if may_hold_json(text) => emit(self.too_deep(node.offset, locator)),
             _ => {}
         }
+    }
+
+    /// The result for a string holding JSON text below the deepest level that is unwrapped.
+    fn too_deep(&self, offset: usize, locator: &Locator<'_>) -> CheckResult {
+        let message = format!(
+            "this string holds JSON text nested in strings more than {MAX_UNWRAP_DEPTH} levels deep, which is not searched for payloads"
+        );
+        self.unreadable(locator, offset, Rule::UnwrapDepth, offset, message)
     }
 
     /// Scans text that was held in a JSON string; everything found is placed at the string.
     fn unwrap_text(&self, text: &str, at: crate::position::Position, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
         // A string that is itself a JSON string literal was encoded twice: decode it once more.
         if text.trim_start().starts_with('"')
-            && depth < MAX_UNWRAP_DEPTH
             && let Ok(parsed) = crate::json::parse_value(text.as_bytes(), 0, crate::json::Options::default())
             && let Value::String(inner) = parsed.node.value
         {
+            if depth >= MAX_UNWRAP_DEPTH {
+                return emit(self.too_deep(0, &Locator::fixed(text.as_bytes(), at)));
+            }
             return self.unwrap_text(&inner.decoded(), at, depth + 1, emit);
         }
         let locator = Locator::fixed(text.as_bytes(), at);
@@ -281,21 +300,75 @@ fn note_leniencies(result: &mut CheckResult, leniencies: &[Leniency], locator: &
     result.settle();
 }
 
-/// The nodes below `node` that `path` selects.
+/// One step of a selected location: a member name or an array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Step<'p> {
+    Name(&'p str),
+    Index(usize),
+}
+
+/// The nodes below `node` that `path` selects, outermost only: a node inside another selected
+/// node is found by searching that one, so selecting both would report its payloads twice.
 fn select<'n, 'a>(node: &'n Node<'a>, path: &JsonPath) -> Vec<&'n Node<'a>> {
     let value = node.to_serde();
-    path.query_located(&value)
+    let located = path.query_located(&value);
+    let mut locations: Vec<Vec<Step<'_>>> = located
         .iter()
-        .filter_map(|located| {
-            located.location().iter().try_fold(node, |at, step| match step {
-                PathElement::Name(name) => at.get(name),
-                PathElement::Index(index) => match &at.value {
-                    Value::Array(items) => items.get(*index),
-                    _ => None,
-                },
-            })
+        .map(|found| {
+            found
+                .location()
+                .iter()
+                .map(|step| match step {
+                    PathElement::Name(name) => Step::Name(name),
+                    PathElement::Index(index) => Step::Index(*index),
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    // Sorted, a location's descendants follow it at once; each is dropped for its ancestor.
+    locations.sort_unstable();
+    locations.dedup();
+    let mut outermost: Vec<Vec<Step<'_>>> = Vec::with_capacity(locations.len());
+    for location in locations {
+        if outermost.last().is_none_or(|kept| !location.starts_with(kept)) {
+            outermost.push(location);
+        }
+    }
+    let mut members = MemberIndex::default();
+    outermost.iter().filter_map(|location| members.resolve(node, location)).collect()
+}
+
+/// Objects' members by name, built the first time a large object is stepped into, so that
+/// resolving many locations in one object (`$.*` over 100,000 members) takes linear time.
+#[derive(Default)]
+struct MemberIndex<'n, 'a> {
+    objects: rustc_hash::FxHashMap<*const Node<'a>, rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, &'n Node<'a>>>,
+}
+
+/// Objects with fewer members are searched member by member.
+const INDEXED_MEMBERS: usize = 16;
+
+impl<'n, 'a> MemberIndex<'n, 'a> {
+    fn resolve(&mut self, root: &'n Node<'a>, location: &[Step<'_>]) -> Option<&'n Node<'a>> {
+        location.iter().try_fold(root, |at, step| match (step, &at.value) {
+            (Step::Name(name), Value::Object(members)) if members.len() > INDEXED_MEMBERS => {
+                self.objects.entry(at).or_insert_with(|| index(members)).get(*name).copied()
+            }
+            (Step::Name(name), _) => at.get(name),
+            (Step::Index(index), Value::Array(items)) => items.get(*index),
+            (Step::Index(_), _) => None,
+        })
+    }
+}
+
+/// An object's members by decoded name; where a name repeats, the last wins, as in [`Node::get`].
+fn index<'n, 'a>(members: &'n [Member<'a>]) -> rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, &'n Node<'a>> {
+    members.iter().map(|member| (member.key.decoded(), &member.value)).collect()
+}
+
+/// Whether a string may hold JSON text: it has a brace, written as it is or escaped (`\u007b`).
+fn may_hold_json(text: &JsonStr<'_>) -> bool {
+    text.raw().contains('{') || (text.has_escapes() && text.decoded().contains('{'))
 }
 
 fn has_any(members: &[Member<'_>], keys: &[&str]) -> bool {

@@ -27,7 +27,7 @@ use crate::input::unsupported_encoding;
 use crate::json::KnownText;
 use crate::limits::CHUNKS_IN_FLIGHT;
 use crate::position::{Locator, Position};
-use crate::scan::{Region, Scanner};
+use crate::scan::{CarriedShadow, Region, Scanner};
 use crate::verdict::CheckResult;
 
 /// How many bytes are read at a time, and the size a chunk aims for.
@@ -104,6 +104,8 @@ struct ChunkReport {
     results: Vec<CheckResult>,
     /// Bytes of the chunk the scan is done with; a value cut by the chunk's end starts here.
     consumed: usize,
+    /// A broken value's shadow that runs on past `consumed`.
+    shadow: CarriedShadow,
 }
 
 impl ChunkReport {
@@ -124,8 +126,7 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
     let mut known = KnownText::default();
     let mut pos = 0;
     loop {
-        let region =
-            Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), defer_cut_values: true, at_eof: chunk.at_eof };
+        let region = Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), at_eof: chunk.at_eof };
         let scanned = scanner.scan_region_known(&chunk.data, region, &mut known);
         for found in &scanned.found {
             locator = locator.rebased(found.start());
@@ -141,7 +142,7 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
             return;
         }
     }
-    hand_on(piece.last(chunk, pos));
+    hand_on(piece.last(chunk, pos, scanner.carried_shadow()));
 }
 
 /// The piece of a chunk being gathered by [`scan_chunk`].
@@ -179,18 +180,20 @@ impl Piece {
             items: std::mem::replace(&mut self.items, Vec::with_capacity(self.expected)),
             results: std::mem::replace(&mut self.results, Vec::with_capacity(self.expected)),
             consumed: pos - self.start,
+            shadow: CarriedShadow::default(),
         };
         (self.number, self.start, self.base) = (self.number + 1, pos, end);
         report
     }
 
-    /// Hands on the rest of `chunk`, its scan done with up to `pos`.
-    fn last(self, chunk: Chunk, pos: usize) -> ChunkReport {
+    /// Hands on the rest of `chunk`, its scan done with up to `pos` and ending in `shadow`.
+    fn last(self, chunk: Chunk, pos: usize, shadow: CarriedShadow) -> ChunkReport {
         let Chunk { index, data, end, at_eof, .. } = chunk;
         let data = if self.start == 0 { data } else { data.get(self.start..).unwrap_or_default().to_vec().into() };
         let consumed = pos - self.start;
         let chunk = Chunk { index, data, base: self.base, end, at_eof };
-        ChunkReport { chunk, piece: self.number, last_piece: true, items: self.items, results: self.results, consumed }
+        let (piece, items, results) = (self.number, self.items, self.results);
+        ChunkReport { chunk, piece, last_piece: true, items, results, consumed, shadow }
     }
 }
 
@@ -226,8 +229,8 @@ impl<'o> Merger<'o> {
     }
 
     fn merge(&mut self, report: &mut ChunkReport) -> Vec<CheckResult> {
-        if self.pending.is_empty() && !self.seam.is_skipping() {
-            self.keep_rest(&report.chunk, report.consumed);
+        if self.pending.is_empty() && !self.seam.is_shadowing() {
+            self.keep_rest(report);
             return std::mem::take(&mut report.results);
         }
         let seam = self.pending.len();
@@ -244,7 +247,7 @@ impl<'o> Merger<'o> {
             let before_agreement: usize =
                 report.items.iter().filter(|item| item.start < agreed).map(|item| item.results).sum();
             results.extend(std::mem::take(&mut report.results).into_iter().skip(before_agreement));
-            self.keep_rest(&report.chunk, report.consumed);
+            self.keep_rest(report);
             return results;
         }
         let consumed = if stopped {
@@ -253,7 +256,8 @@ impl<'o> Merger<'o> {
             consumed
         };
         self.pending_at = locator.locate(consumed);
-        self.pending = buffer.get(consumed..).unwrap_or_default().to_vec();
+        buffer.drain(..consumed.min(buffer.len()));
+        self.pending = buffer;
         results
     }
 
@@ -275,12 +279,15 @@ impl<'o> Merger<'o> {
         (scanned.stopped, scanned.consumed)
     }
 
-    /// Keeps the part of `chunk` after `consumed` for the next chunk.
-    fn keep_rest(&mut self, chunk: &Chunk, consumed: usize) {
+    /// Keeps the part of the report's chunk that its scan is not done with for the next chunk,
+    /// and goes on in the shadow that scan ended in.
+    fn keep_rest(&mut self, report: &ChunkReport) {
+        let (chunk, consumed) = (&report.chunk, report.consumed);
         let rest = chunk.data.get(consumed..).unwrap_or_default();
         self.pending_at =
             if rest.is_empty() { chunk.end } else { Locator::new(&chunk.data, 0, chunk.base).locate(consumed) };
         self.pending = rest.to_vec();
+        self.seam.continue_shadow(report.shadow);
     }
 }
 
@@ -702,7 +709,7 @@ mod tests {
     #[test]
     fn a_chunk_dense_with_findings_is_handed_on_in_pieces_with_the_same_results() {
         let options = AssessOptions::default();
-        let text = "{\"a{\"".repeat(10_000) + "\n" + MIXED;
+        let text = "{\"a{\"\n".repeat(10_000) + MIXED;
         let small_chunks =
             check_bytes_with("t", text.as_bytes(), &options, Parallelism { threads: 1, chunk_bytes: 4000 });
         assert_eq!(small_chunks.len(), 10_007);

@@ -305,6 +305,10 @@ rules! {
         "A JSON value holds no webhook payload at all.",
         "The value has none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus, at any depth.",
         "If a payload should be there, check what wrapped or replaced it; --allow not-a-payload silences this for structured logs.";
+    UnwrapDepth = "unwrap-depth", Warning,
+        "JSON text sits in strings nested deeper than authhook unwraps.",
+        "Each log shipper that stores a log line as a JSON string adds a level; past 10 levels the text inside is not searched, so a payload there would go unseen.",
+        "Unwrap the capture once with jq -r, or point --select at the string that holds the payload.";
     UnknownField = "unknown-field", Warning,
         "A key the contract does not name.",
         "Often a misspelling of a documented field (which then counts as absent), or a field the vendor added without documenting it.",

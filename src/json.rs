@@ -475,8 +475,9 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Value::Object(Vec::new()));
         }
-        // Room for a whole payload's members, so it is allocated once.
-        let mut members = Vec::with_capacity(16);
+        // Room for a whole payload's members at the top, so it is allocated once; nested objects
+        // (a payload's are small) start small, so that many tiny ones cannot take much memory.
+        let mut members = Vec::with_capacity(if depth == 1 { 16 } else { 4 });
         loop {
             match self.peek() {
                 Some(b'"') => {}

@@ -14,7 +14,7 @@ pub const MAX_PAYLOAD_BYTES: RangeInclusive<u64> = 64..=(1 << 32);
 
 /// How many strings inside strings are unwrapped looking for a payload (a log line in a JSON
 /// string in a log line, and so on).
-pub const MAX_UNWRAP_DEPTH: usize = 16;
+pub const MAX_UNWRAP_DEPTH: usize = 10;
 
 /// Chunks of input being scanned or waiting to be merged at once, whatever the thread count:
 /// this, not the thread count, bounds the memory a run holds for its input.

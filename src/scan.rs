@@ -4,16 +4,23 @@
 //! and free text such as log lines with JSON embedded anywhere, pretty-printed objects spanning
 //! lines included. A candidate is an object that begins like JSON (`{`, optional white space,
 //! `"`) or an array that begins with an object (`[`, optional white space, `{`); a lone brace in
-//! prose (`{name}`) is not one. A candidate object that does not parse is reported as a syntax
-//! error and scanning resumes where parsing stopped; a candidate array that does not parse is
-//! not reported, and scanning resumes inside it so the objects it holds are still found.
+//! prose (`{name}`) is not one.
+//!
+//! Nothing is lost inside a broken value. A candidate object that does not parse is reported as a
+//! syntax error, and one whose parse reaches past [`ScanOptions::max_payload_bytes`] as too large;
+//! either way scanning goes on just inside it, so a payload that sits within (a log line cut after
+//! `"req":`, followed by a whole payload) is still found. What scanning finds within a broken
+//! value, up to the end of the line where it visibly breaks off (its *shadow*), is marked
+//! [`Found::Value::shadowed`]: only payloads found there are reported, not the broken value's own
+//! fragments. A candidate array that does not parse, or is too large, is entered with no report,
+//! so the objects it holds are found one by one. The parse of a candidate never reads past the
+//! payload limit, so memory stays bounded by the limit whatever the input.
 //!
 //! The scanner is incremental: it is fed a buffer and told whether more input follows. When a
 //! candidate runs past the end of the buffer it stops and says how much of the buffer it is done
-//! with, so the caller can keep the rest and append more input. A candidate object whose parse
-//! reaches past [`ScanOptions::max_payload_bytes`] is reported as too large and skipped
-//! structurally without being held in memory; a candidate array that large is entered instead,
-//! so the objects it holds are found one by one. Either way the outcome does not depend on where
+//! with, so the caller can keep the rest and append more input; it tries that candidate again
+//! only once the input after it has doubled (or it can be decided), so a value arriving in many
+//! small pieces is parsed a few times, not once per piece. The outcome does not depend on where
 //! the input is cut into buffers.
 
 use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
@@ -40,11 +47,13 @@ impl Default for ScanOptions {
 /// Something the scanner found in a buffer. Offsets index that buffer.
 #[derive(Debug)]
 pub enum Found<'a> {
-    /// A JSON value that parsed, starting at `start`.
-    Value { start: usize, parsed: Parsed<'a> },
-    /// A candidate object starting at `start` that does not parse; scanning resumed at `end`.
+    /// A JSON value that parsed, starting at `start`; `shadowed` when it lies within a broken
+    /// value, where only payloads count.
+    Value { start: usize, parsed: Parsed<'a>, shadowed: bool },
+    /// A candidate object starting at `start` that does not parse; its shadow ends at `end`.
     Syntax { start: usize, end: usize, error: SyntaxError },
-    /// A candidate starting at `start` larger than the payload limit, ending at `end`.
+    /// A candidate object starting at `start` larger than the payload limit; its shadow ends at
+    /// `end`.
     TooLarge { start: usize, end: usize },
 }
 
@@ -55,7 +64,7 @@ impl Found<'_> {
         }
     }
 
-    /// Where scanning resumed after this item.
+    /// Where this item's span ends: the value's end, or the end of a broken value's shadow.
     pub fn end(&self) -> usize {
         match self {
             Found::Value { parsed, .. } => parsed.end,
@@ -82,26 +91,43 @@ pub struct Region {
     pub from: usize,
     /// No more input follows the buffer.
     pub at_eof: bool,
-    /// Stop at the first point at or after this offset that is outside any value.
+    /// Stop at the first point at or after this offset that is outside any value and past any
+    /// broken value's shadow.
     pub stop_at: usize,
-    /// Leave a value cut by the end of the buffer for the caller however large it is, instead of
-    /// reporting it as too large; for scanning a piece of input whose continuation is scanned
-    /// elsewhere.
-    pub defer_cut_values: bool,
 }
 
 impl Region {
     /// The whole buffer.
     pub fn whole(at_eof: bool) -> Self {
-        Region { from: 0, at_eof, stop_at: usize::MAX, defer_cut_values: false }
+        Region { from: 0, at_eof, stop_at: usize::MAX }
     }
 }
 
-/// An incremental scanner; it remembers only whether it is skipping an oversized value.
+/// An incremental scanner; between buffers it remembers a broken value's shadow that runs on,
+/// and how much input a cut candidate had when it was last tried.
 #[derive(Debug, Default)]
 pub struct Scanner {
     options: ScanOptions,
-    skipping: Option<StructuralSkip>,
+    /// A shadow carried over from the last buffer, relative to where that scan stopped.
+    shadow: Option<Shadow>,
+    /// The bytes a candidate cut by the end of the last buffer had when it was parsed; it is
+    /// parsed again once it has twice as many.
+    waited: Option<usize>,
+}
+
+/// A broken value's shadow that runs on past where a scan stopped, handed from one scanner to
+/// another.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CarriedShadow(Option<Shadow>);
+
+/// Where a broken value's shadow ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shadow {
+    /// At this offset of the buffer being scanned (or, between scans, this many bytes past
+    /// where the last scan stopped).
+    At(usize),
+    /// At the end of the line that holds this offset (the same, between scans).
+    LineEnd(usize),
 }
 
 /// How far past a scan's stopping point its input is checked for UTF-8 in one go: the value
@@ -123,14 +149,98 @@ enum Candidate {
     None,
 }
 
-impl Scanner {
-    pub fn new(options: ScanOptions) -> Self {
-        Scanner { options, skipping: None }
+/// One scan's state: the shadow resolved to an offset of this buffer where it can be.
+struct Pass<'a> {
+    buf: &'a [u8],
+    region: Region,
+    shadow: Option<Shadow>,
+}
+
+impl Pass<'_> {
+    /// The offset where the shadow ends, as far as this buffer tells (its end, when the line
+    /// goes on past it).
+    fn shadow_end(&mut self) -> usize {
+        match self.shadow {
+            None => 0,
+            Some(Shadow::At(end)) => end,
+            Some(Shadow::LineEnd(from)) => {
+                let rest = self.buf.get(from..).unwrap_or_default();
+                match memchr::memchr(b'\n', rest) {
+                    Some(at) => {
+                        self.shadow = Some(Shadow::At(from + at));
+                        from + at
+                    }
+                    None => {
+                        // The line goes on past this buffer: look no further until it grows.
+                        self.shadow = Some(Shadow::LineEnd(self.buf.len()));
+                        self.buf.len()
+                    }
+                }
+            }
+        }
     }
 
-    /// Whether the scanner is inside an oversized value that began in an earlier buffer.
-    pub fn is_skipping(&self) -> bool {
-        self.skipping.is_some()
+    /// Whether `offset` lies within the shadow.
+    fn in_shadow(&mut self, offset: usize) -> bool {
+        self.shadow.is_some() && (offset < self.shadow_end() || self.shadow_runs_on())
+    }
+
+    /// Whether the shadow runs past the end of this buffer.
+    fn shadow_runs_on(&mut self) -> bool {
+        let end = self.shadow_end();
+        matches!(self.shadow, Some(Shadow::LineEnd(_))) && end >= self.buf.len() && !self.region.at_eof
+    }
+
+    /// Extends the shadow to the end of the line holding `offset`; a shadow that already ends
+    /// at or after that line's end (a later offset's line ends no earlier) stays as it is.
+    fn shadow_to_line_end(&mut self, offset: usize) {
+        let later = match self.shadow {
+            Some(Shadow::At(end)) => offset >= end,
+            Some(Shadow::LineEnd(from)) => offset > from,
+            None => true,
+        };
+        if later {
+            self.shadow = Some(Shadow::LineEnd(offset));
+        }
+    }
+
+    /// Where scanning may stop: at or after `stop_at`, and past the shadow.
+    fn stop_at(&mut self) -> usize {
+        if self.shadow.is_none() {
+            return self.region.stop_at;
+        }
+        let end = if self.shadow_runs_on() { usize::MAX } else { self.shadow_end() };
+        self.region.stop_at.max(end)
+    }
+
+    /// The shadow to carry over to the next buffer, which starts at `consumed` of this one.
+    fn carried(&mut self, consumed: usize) -> Option<Shadow> {
+        if self.shadow_runs_on() {
+            return Some(Shadow::LineEnd(self.buf.len().saturating_sub(consumed)));
+        }
+        let end = self.shadow_end();
+        (self.shadow.is_some() && end > consumed).then(|| Shadow::At(end - consumed))
+    }
+}
+
+impl Scanner {
+    pub fn new(options: ScanOptions) -> Self {
+        Scanner { options, shadow: None, waited: None }
+    }
+
+    /// Whether a broken value's shadow runs on into the next buffer.
+    pub fn is_shadowing(&self) -> bool {
+        self.shadow.is_some()
+    }
+
+    /// The shadow the last scan ended in, to hand to a scanner that goes on with the input.
+    pub fn carried_shadow(&self) -> CarriedShadow {
+        CarriedShadow(self.shadow)
+    }
+
+    /// Goes on in a shadow that another scanner's scan of the same input ended in.
+    pub fn continue_shadow(&mut self, carried: CarriedShadow) {
+        self.shadow = carried.0;
     }
 
     /// Scans all of `buf`; `at_eof` says no more input follows it.
@@ -146,105 +256,102 @@ impl Scanner {
     /// Scans `buf` as `region` says, reusing and extending `known`, what is known to be valid
     /// UTF-8 in `buf`; for a caller that scans one buffer region after region.
     pub fn scan_region_known<'a>(&mut self, buf: &'a [u8], region: Region, known: &mut KnownText<'a>) -> Scanned<'a> {
+        let shadow = self.shadow.take().map(|shadow| match shadow {
+            Shadow::At(end) => Shadow::At(region.from + end),
+            Shadow::LineEnd(from) => Shadow::LineEnd(region.from + from),
+        });
+        let waited = self.waited.take();
+        let mut pass = Pass { buf, region, shadow };
         let mut found = Vec::with_capacity(16);
         let mut pos = region.from;
-        let done = |found, consumed, stopped| Scanned { found, consumed, stopped };
-        if let Some(skip) = self.skipping.as_mut() {
-            match skip.advance(buf.get(pos..).unwrap_or_default()) {
-                Some(end) => {
-                    self.skipping = None;
-                    pos += end;
-                }
-                None => return done(found, buf.len(), false),
-            }
-        }
-        loop {
-            if pos >= region.stop_at {
-                return done(found, pos, true);
+        let (consumed, stopped) = loop {
+            let stop_at = pass.stop_at();
+            if pos >= stop_at {
+                break (pos, true);
             }
             let start = match self.next_candidate(buf, pos, region.at_eof) {
-                Candidate::At(start) if start >= region.stop_at => return done(found, region.stop_at, true),
+                Candidate::At(start) if start >= stop_at => break (stop_at, true),
                 Candidate::At(start) => start,
-                Candidate::Undecided(start) => return done(found, start, false),
-                Candidate::None if buf.len() >= region.stop_at => return done(found, region.stop_at, true),
-                Candidate::None => return done(found, buf.len(), false),
+                Candidate::Undecided(start) => break (start, false),
+                Candidate::None if buf.len() >= stop_at => break (stop_at, true),
+                Candidate::None => break (buf.len(), false),
             };
+            if start == region.from && waited.is_some_and(|had| self.still_waiting(buf, start, had, region)) {
+                self.waited = waited;
+                break (start, false);
+            }
             if !known.covers(start) {
                 // Checked once for the values ahead: up to a little past where this scan stops.
                 *known = KnownText::check(buf, start, region.stop_at.max(start).saturating_add(KNOWN_AHEAD));
             }
-            match self.candidate(buf, start, region, *known, &mut found) {
+            match self.candidate(&mut pass, start, *known, &mut found) {
                 Step::Resume(at) => pos = at,
-                Step::Stop(consumed) => return done(found, consumed, false),
+                Step::Stop(consumed) => break (consumed, false),
             }
-        }
+        };
+        self.shadow = pass.carried(consumed);
+        Scanned { found, consumed, stopped }
+    }
+
+    /// Whether a candidate at `start`, cut by the end of the buffer when it had `had` bytes, is
+    /// better left until more input arrives: it cannot have ended yet, nor grown past the limit,
+    /// and the input after it has not doubled.
+    fn still_waiting(&self, buf: &[u8], start: usize, had: usize, region: Region) -> bool {
+        let has = buf.len().saturating_sub(start);
+        !region.at_eof && has < had.saturating_mul(2) && has <= self.options.max_payload_bytes
     }
 
     /// Parses the candidate at `start`, records what it is, and says where scanning goes on.
     ///
-    /// A candidate is too large when its parse reaches past the payload limit, whether it ends
-    /// there, fails there, or is cut there by the end of the buffer. So the verdict does not depend
-    /// on where the input is cut: a value that fails within the limit is a syntax error in any
-    /// chunking, one that reaches past it is too large in any chunking. A too-large object is
-    /// skipped structurally; a too-large array is entered, so the objects it holds are found one
-    /// by one.
+    /// The parse reads at most one byte past the payload limit, so a candidate is too large
+    /// exactly when its parse reaches past the limit, whether it would end, fail or be cut there:
+    /// the verdict does not depend on where the input is cut into buffers. A broken or too large
+    /// object is reported and entered (scanning resumes just inside it), with a shadow up to the
+    /// end of the line where it broke off; a broken or too large array is entered unreported.
     fn candidate<'a>(
         &mut self,
-        buf: &'a [u8],
+        pass: &mut Pass<'a>,
         start: usize,
-        region: Region,
         known: KnownText<'a>,
         found: &mut Vec<Found<'a>>,
     ) -> Step {
+        let (buf, region) = (pass.buf, pass.region);
         let limit = self.options.max_payload_bytes;
+        let bound = start.saturating_add(limit).saturating_add(1).min(buf.len());
         let is_object = buf.get(start) == Some(&b'{');
-        let parsed = json::parse_value_in(buf, start, Options { lenient: self.options.lenient }, known);
-        let reach = match &parsed {
-            Ok(parsed) => parsed.end,
-            Err(error) => error.offset,
-        };
-        match parsed {
-            Err(error)
-                if error.kind.is_cut() && !region.at_eof && (region.defer_cut_values || reach - start <= limit) =>
-            {
-                Step::Stop(start)
-            }
-            _ if reach - start > limit && !is_object => Step::Resume(start + 1),
-            Ok(parsed) if reach - start > limit => {
-                found.push(Found::TooLarge { start, end: parsed.end });
-                Step::Resume(parsed.end)
-            }
+        let parsed = json::parse_value_in(buf.get(..bound).unwrap_or_default(), start, self.parse_options(), known);
+        let shadowed = pass.in_shadow(start);
+        let broken_at = match parsed {
             Ok(parsed) => {
-                found.push(Found::Value { start, parsed });
-                Step::Resume(reach)
+                let end = parsed.end;
+                found.push(Found::Value { start, parsed, shadowed });
+                return Step::Resume(end);
             }
-            Err(_) if reach - start > limit => self.skip_too_large(buf, start, region, found),
-            Err(error) if is_object => {
-                let end = error.offset.max(start + 1);
-                found.push(Found::Syntax { start, end, error });
-                Step::Resume(end)
+            // The parse read past the limit: too large, however the input goes on.
+            Err(error) if error.kind.is_cut() && bound - start > limit => (error, true),
+            Err(error) if error.kind.is_cut() && !region.at_eof => {
+                self.waited = Some(buf.len() - start);
+                return Step::Stop(start);
             }
-            Err(_) => Step::Resume(start + 1),
+            Err(error) => (error, false),
+        };
+        let (error, too_large) = broken_at;
+        if is_object {
+            pass.shadow_to_line_end(visible_end(buf, start, error.offset));
+            if !shadowed {
+                let end = pass.shadow_end().max(start + 1);
+                found.push(if too_large {
+                    Found::TooLarge { start, end }
+                } else {
+                    Found::Syntax { start, end, error }
+                });
+            }
         }
+        Step::Resume(start + 1)
     }
 
-    /// Reports the object at `start` as too large and skips to its end, across buffers if need be.
-    fn skip_too_large<'a>(&mut self, buf: &'a [u8], start: usize, region: Region, found: &mut Vec<Found<'a>>) -> Step {
-        let mut skip = StructuralSkip::new(self.options.lenient);
-        match skip.advance(buf.get(start..).unwrap_or_default()) {
-            Some(end) => {
-                found.push(Found::TooLarge { start, end: start + end });
-                Step::Resume(start + end)
-            }
-            None if region.defer_cut_values && !region.at_eof => Step::Stop(start),
-            None => {
-                found.push(Found::TooLarge { start, end: buf.len() });
-                if !region.at_eof {
-                    self.skipping = Some(skip);
-                }
-                Step::Stop(buf.len())
-            }
-        }
+    fn parse_options(&self) -> Options {
+        Options { lenient: self.options.lenient }
     }
 
     /// The next candidate at or after `from`.
@@ -272,90 +379,58 @@ impl Scanner {
     }
 }
 
-/// Follows brackets, strings and (when lenient) comments to find where an oversized value ends,
-/// keeping no bytes; it can be fed the value a buffer at a time.
-#[derive(Debug)]
-struct StructuralSkip {
-    lenient: bool,
-    depth: usize,
-    state: SkipState,
-}
-
-/// Where a [`StructuralSkip`] stands within the value's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SkipState {
-    Code,
-    String,
-    StringEscape,
-    /// After a `/` outside strings, under lenient parsing.
-    Slash,
-    LineComment,
-    BlockComment,
-    /// After a `*` inside a block comment.
-    BlockCommentStar,
-}
-
-impl StructuralSkip {
-    fn new(lenient: bool) -> Self {
-        StructuralSkip { lenient, depth: 0, state: SkipState::Code }
-    }
-
-    /// Consumes `bytes`; returns the offset just past the value's end once it is found.
-    fn advance(&mut self, bytes: &[u8]) -> Option<usize> {
-        use SkipState::*;
-        for (i, &b) in bytes.iter().enumerate() {
-            self.state = match (self.state, b) {
-                (String, b'\\') => StringEscape,
-                (String, b'"') => Code,
-                (String | StringEscape, _) => String,
-                (LineComment, b'\n') => Code,
-                (LineComment, _) => LineComment,
-                (BlockComment | BlockCommentStar, b'*') => BlockCommentStar,
-                (BlockCommentStar, b'/') => Code,
-                (BlockComment | BlockCommentStar, _) => BlockComment,
-                (Slash, b'/') => LineComment,
-                (Slash, b'*') => BlockComment,
-                // Outside strings and comments (a lone `/` is nothing).
-                (Code | Slash, b'"') => String,
-                (Code, b'/') if self.lenient => Slash,
-                (Code | Slash, b'{' | b'[') => {
-                    self.depth += 1;
-                    Code
-                }
-                (Code | Slash, b'}' | b']') => {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 0 {
-                        return Some(i + 1);
-                    }
-                    Code
-                }
-                (Code | Slash, _) => Code,
-            };
-        }
-        None
-    }
+/// Where a value that broke off at `offset` visibly ends: its last byte that is not white space,
+/// so that a break found only after skipping line breaks (`{"a"` then a new line) stays on the
+/// line where the value broke.
+fn visible_end(buf: &[u8], start: usize, offset: usize) -> usize {
+    let before = buf.get(start..offset.min(buf.len())).unwrap_or_default();
+    start + before.iter().rposition(|b| !b.is_ascii_whitespace()).unwrap_or(0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn starts(text: &str) -> Vec<(usize, &'static str)> {
-        let mut scanner = Scanner::default();
+    fn what(found: &Found<'_>) -> &'static str {
+        match found {
+            Found::Value { shadowed: false, .. } => "value",
+            Found::Value { shadowed: true, .. } => "shadowed",
+            Found::Syntax { .. } => "syntax",
+            Found::TooLarge { .. } => "too-large",
+        }
+    }
+
+    fn starts_with(options: ScanOptions, text: &str) -> Vec<(usize, &'static str)> {
+        let mut scanner = Scanner::new(options);
         let scanned = scanner.scan(text.as_bytes(), true);
         assert_eq!(scanned.consumed, text.len());
-        scanned
-            .found
-            .iter()
-            .map(|f| {
-                let what = match f {
-                    Found::Value { .. } => "value",
-                    Found::Syntax { .. } => "syntax",
-                    Found::TooLarge { .. } => "too-large",
-                };
-                (f.start(), what)
-            })
-            .collect()
+        scanned.found.iter().map(|f| (f.start(), what(f))).collect()
+    }
+
+    fn starts(text: &str) -> Vec<(usize, &'static str)> {
+        starts_with(ScanOptions::default(), text)
+    }
+
+    /// What scanning `text` in pieces of `step` bytes finds, as `starts` gives it.
+    fn starts_in_pieces(options: ScanOptions, text: &str, step: usize) -> Vec<(usize, &'static str)> {
+        let mut scanner = Scanner::new(options);
+        let (mut kept, mut base, mut fed, mut out) = (Vec::new(), 0, 0, Vec::new());
+        while fed < text.len() || !kept.is_empty() {
+            let next = (fed + step).min(text.len());
+            kept.extend_from_slice(&text.as_bytes()[fed..next]);
+            fed = next;
+            let at_eof = fed == text.len();
+            let scanned = scanner.scan(&kept, at_eof);
+            out.extend(scanned.found.iter().map(|f| (base + f.start(), what(f))));
+            let consumed = scanned.consumed;
+            drop(scanned);
+            kept.drain(..consumed);
+            base += consumed;
+            if at_eof {
+                break;
+            }
+        }
+        out
     }
 
     #[test]
@@ -364,8 +439,21 @@ mod tests {
     }
 
     #[test]
-    fn reports_broken_objects_and_resumes_where_parsing_stopped() {
-        assert_eq!(starts(r#"{"a":"PASS"Failure {"b":1,}{"c":2}"#), [(0, "syntax"), (19, "syntax"), (27, "value")]);
+    fn reports_broken_objects_and_enters_them() {
+        // A broken object's own fragments, up to the end of its line, are shadowed.
+        assert_eq!(starts(r#"{"a":"PASS"Failure {"b":1,}{"c":2}"#), [(0, "syntax"), (27, "shadowed")]);
+        assert_eq!(
+            starts("{\"a\":\"PASS\"Failure\n{\"b\":1,}{\"c\":2}\n{\"d\":3}"),
+            [(0, "syntax"), (19, "syntax"), (27, "shadowed"), (35, "value")]
+        );
+    }
+
+    #[test]
+    fn a_payload_inside_a_broken_value_is_found() {
+        let text = "{\"level\":\"info\",\"req\":\n{\"overallStatus\":\"FAIL\"}\nafter {\"b\":1}";
+        assert_eq!(starts(text), [(0, "syntax"), (23, "shadowed"), (54, "value")]);
+        assert_eq!(starts("[{\"a\":\n{\"b\":1}\n"), [(1, "syntax"), (7, "shadowed")]);
+        assert_eq!(starts("{\"a{\"\n{\"a{\"\n"), [(0, "syntax"), (6, "syntax")], "a break stays on its line");
     }
 
     #[test]
@@ -399,17 +487,23 @@ mod tests {
     }
 
     #[test]
-    fn skips_an_oversized_value_across_buffers() {
+    fn a_cut_value_is_tried_again_once_its_input_doubles() {
+        let mut scanner = Scanner::default();
+        assert_eq!(scanner.scan(br#"{"a":"0123456789"#, false).consumed, 0);
+        // 16 bytes were there; 20 are not yet twice as many, so it is not parsed again (the
+        // value has in fact ended, which the next try finds).
+        assert_eq!(scanner.scan(br#"{"a":"0123456789"} x"#, false).consumed, 0);
+        let done = scanner.scan(br#"{"a":"0123456789"} x {"b":2}     "#, false);
+        assert!(matches!(done.found.as_slice(), [Found::Value { .. }, Found::Value { .. }]));
+    }
+
+    #[test]
+    fn a_too_large_object_is_reported_and_entered() {
         let options = ScanOptions { max_payload_bytes: 16, ..ScanOptions::default() };
-        let mut scanner = Scanner::new(options);
-        let head = br#"{"a":"}}}}}}}}}}}}}}}}}}}}","b":[{"#;
-        let first = scanner.scan(head, false);
-        assert!(matches!(first.found.as_slice(), [Found::TooLarge { start: 0, .. }]));
-        assert_eq!(first.consumed, head.len());
-        let second = scanner.scan(br#"}]} {"c":1}"#, true);
-        assert!(matches!(second.found.as_slice(), [Found::Value { start: 4, .. }]));
-        let whole = scanner.scan(br#"{"a":"0123456789abcdef"} {"c":1}"#, true);
-        assert!(matches!(whole.found.as_slice(), [Found::TooLarge { .. }, Found::Value { .. }]));
+        let text = r#"{"a":"}}}}}}}}}}}}}}}}}}}}","b":[{"c":1}]} {"d":1}"#;
+        assert_eq!(starts_with(options, text), [(0, "too-large"), (32, "shadowed"), (43, "shadowed")]);
+        let lines = "{\"a\":\"0123456789abcdef\n{\"d\":1}";
+        assert_eq!(starts_with(options, lines), [(0, "too-large"), (23, "value")]);
     }
 
     #[test]
@@ -421,25 +515,16 @@ mod tests {
             whole.found.as_slice(),
             [Found::Value { start: 1, .. }, Found::Value { .. }, Found::Value { .. }]
         ));
-        let mut scanner = Scanner::new(options);
-        let cut = scanner.scan(&text[..20], false);
-        assert_eq!(cut.found.len(), 2);
     }
 
     #[test]
     fn a_broken_value_past_the_limit_is_too_large_however_it_is_cut() {
         let options = ScanOptions { max_payload_bytes: 16, ..ScanOptions::default() };
-        let text = br#"{"a":"0123456789abcdef",] {"c":1}"#;
-        let whole = Scanner::new(options).scan(text, true);
-        assert!(matches!(
-            whole.found.as_slice(),
-            [Found::TooLarge { start: 0, end: 25 }, Found::Value { start: 26, .. }]
-        ));
-        let mut scanner = Scanner::new(options);
-        let head = scanner.scan(&text[..20], false);
-        assert!(matches!(head.found.as_slice(), [Found::TooLarge { start: 0, .. }]));
-        let tail = scanner.scan(&text[head.consumed..], true);
-        assert!(matches!(tail.found.as_slice(), [Found::Value { start: 6, .. }]));
+        let text = "{\"a\":\"0123456789abcdef\",] {\"c\":1}\n{\"d\":2}";
+        assert_eq!(starts_with(options, text), [(0, "too-large"), (26, "shadowed"), (34, "value")]);
+        for step in 1..text.len() {
+            assert_eq!(starts_in_pieces(options, text, step), starts_with(options, text), "pieces of {step}");
+        }
         let early = Scanner::new(options).scan(br#"{"a":x,"b":"0123456789abcdef"}"#, true);
         assert!(
             matches!(early.found.as_slice(), [Found::Syntax { .. }]),
@@ -448,13 +533,12 @@ mod tests {
     }
 
     #[test]
-    fn the_structural_skip_passes_over_comments_when_lenient() {
-        let text = b"{\"a\":1 /* } */ // ]\n ,\"b\":\"}\"} tail";
-        let mut skip = StructuralSkip::new(true);
-        assert_eq!(skip.advance(text), Some(text.len() - 5));
-        let mut split = StructuralSkip::new(true);
-        assert_eq!(split.advance(&text[..11]), None);
-        assert_eq!(split.advance(&text[11..]).map(|end| end + 11), Some(text.len() - 5));
-        assert_eq!(StructuralSkip::new(false).advance(text), Some(11), "strict: a comment is not skipped");
+    fn a_shadow_is_carried_from_buffer_to_buffer() {
+        let text = "x {\"a\": tru {\"b\":1} {\"c\":2} {\"d\":3} {\"e\":4}\n{\"f\":5}\n";
+        let whole = starts(text);
+        assert_eq!(whole.iter().filter(|(_, w)| *w == "shadowed").count(), 4);
+        for step in 1..text.len() {
+            assert_eq!(starts_in_pieces(ScanOptions::default(), text, step), whole, "pieces of {step}");
+        }
     }
 }

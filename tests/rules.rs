@@ -129,6 +129,7 @@ const SEVERITIES: &[(&str, Severity)] = &[
     ("lenient-syntax", Severity::Warning),
     ("wrong-webhook", Severity::Warning),
     ("not-a-payload", Severity::Warning),
+    ("unwrap-depth", Severity::Warning),
     ("unknown-field", Severity::Warning),
     ("id-format", Severity::Warning),
     ("error-fields-incomplete", Severity::Warning),
@@ -302,6 +303,15 @@ struct Case {
     says: Vec<&'static str>,
     /// Texts that no finding's message may hold (credentials).
     hides: Vec<&'static str>,
+}
+
+/// A payload wrapped `levels` times in a log record's string, as log shippers nest them.
+fn wrapped_in_strings(levels: usize) -> String {
+    let mut text = r#"{"overallStatus":"PASS"}"#.to_owned();
+    for _ in 0..levels {
+        text = serde_json::json!({ "log": text }).to_string();
+    }
+    text
 }
 
 /// A case whose result has findings of `rules`, the first at `pointer`.
@@ -809,6 +819,11 @@ fn cases() -> Vec<Case> {
             .kind(Kind::Unknown),
         fires("not-a-payload: an array of objects holding none", r#"[{"a":1},{"b":2}]"#, &["not-a-payload"], "")
             .kind(Kind::Unknown),
+        //
+        // unwrap-depth
+        fires("unwrap-depth: JSON text in strings 11 levels deep", wrapped_in_strings(11), &["unwrap-depth"], "")
+            .kind(Kind::Unknown)
+            .says("more than 10 levels deep"),
         //
         // unknown-field
         fires(
