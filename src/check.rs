@@ -40,7 +40,7 @@ const FIRST_READ: usize = 1 << 16;
 const CHUNKS_PER_WORKER: usize = 2;
 
 /// Results a worker gathers from a chunk before it hands that much of the chunk on as a piece.
-const RESULTS_PER_PIECE: usize = 2048;
+const RESULTS_PER_PIECE: usize = 512;
 
 /// Bytes scanned between looks at how many results a piece holds.
 const SCAN_STEP: usize = 8 << 10;
@@ -126,7 +126,8 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
     let mut known = KnownText::default();
     let mut pos = 0;
     loop {
-        let region = Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), at_eof: chunk.at_eof };
+        let max_found = RESULTS_PER_PIECE.saturating_sub(piece.results.len()).max(1);
+        let region = Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), at_eof: chunk.at_eof, max_found };
         let scanned = scanner.scan_region_known(&chunk.data, region, &mut known);
         for found in &scanned.found {
             locator = locator.rebased(found.start());

@@ -475,9 +475,10 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Value::Object(Vec::new()));
         }
-        // Room for a whole payload's members at the top, so it is allocated once; nested objects
-        // (a payload's are small) start small, so that many tiny ones cannot take much memory.
-        let mut members = Vec::with_capacity(if depth == 1 { 16 } else { 4 });
+        // Room for a whole payload's members at the top, so it is allocated once; a nested object
+        // (a payload's have two members) starts with room for two, so that a value of many tiny
+        // objects takes memory in proportion to its size.
+        let mut members = Vec::with_capacity(if depth == 1 { 16 } else { 2 });
         loop {
             match self.peek() {
                 Some(b'"') => {}

@@ -94,12 +94,14 @@ pub struct Region {
     /// Stop at the first point at or after this offset that is outside any value and past any
     /// broken value's shadow.
     pub stop_at: usize,
+    /// Stop as soon as that is possible once this many items are found.
+    pub max_found: usize,
 }
 
 impl Region {
     /// The whole buffer.
     pub fn whole(at_eof: bool) -> Self {
-        Region { from: 0, at_eof, stop_at: usize::MAX }
+        Region { from: 0, at_eof, stop_at: usize::MAX, max_found: usize::MAX }
     }
 }
 
@@ -204,13 +206,13 @@ impl Pass<'_> {
         }
     }
 
-    /// Where scanning may stop: at or after `stop_at`, and past the shadow.
-    fn stop_at(&mut self) -> usize {
+    /// Where scanning may stop: at or after `target`, and past the shadow.
+    fn stop_at(&mut self, target: usize) -> usize {
         if self.shadow.is_none() {
-            return self.region.stop_at;
+            return target;
         }
         let end = if self.shadow_runs_on() { usize::MAX } else { self.shadow_end() };
-        self.region.stop_at.max(end)
+        target.max(end)
     }
 
     /// The shadow to carry over to the next buffer, which starts at `consumed` of this one.
@@ -265,7 +267,8 @@ impl Scanner {
         let mut found = Vec::with_capacity(16);
         let mut pos = region.from;
         let (consumed, stopped) = loop {
-            let stop_at = pass.stop_at();
+            let target = if found.len() >= region.max_found { pos } else { region.stop_at };
+            let stop_at = pass.stop_at(target);
             if pos >= stop_at {
                 break (pos, true);
             }

@@ -6,7 +6,8 @@
 //! authentication payload is `<skipped>`; any other result passes. `<system-out>` holds the
 //! result's reasons, and its findings when it did not fail. The summary line and the notices are
 //! properties of the suite. The suite's counts come first in the document, so test cases are
-//! collected as they come and the document is written at the end.
+//! spooled as they come (to a temporary file once they are large) and the document is written at
+//! the end.
 //!
 //! Text from a payload goes through [`escape_for_terminal`] (no control or bidirectional
 //! character survives), then [`escape_xml`].
@@ -14,14 +15,17 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::spool::Spool;
 use super::{Notice, Renderer, escape_for_terminal, plural, summary_line};
 use crate::contract::Severity;
 use crate::verdict::{CheckResult, Summary};
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Junit {
     /// The `<testcase>` elements written so far.
-    cases: String,
+    cases: Spool,
+    /// One test case's text, reused.
+    case: String,
     tests: u64,
     failures: u64,
     skipped: u64,
@@ -113,8 +117,9 @@ impl Renderer for Junit {
             status_label(result),
             result.headline()
         );
+        self.case.clear();
         let _ = write!(
-            self.cases,
+            self.case,
             "    <testcase name=\"{}\" classname=\"authhook.{}\"",
             text(&name),
             escape_xml(result.kind.name())
@@ -150,11 +155,11 @@ impl Renderer for Junit {
             let _ = writeln!(body, "      <system-out>{}</system-out>", escape_xml_text(&out_lines));
         }
         if body.is_empty() {
-            self.cases.push_str("/>\n");
+            self.case.push_str("/>\n");
         } else {
-            let _ = write!(self.cases, ">\n{body}    </testcase>\n");
+            let _ = write!(self.case, ">\n{body}    </testcase>\n");
         }
-        Ok(())
+        self.cases.write_all(self.case.as_bytes())
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary, notices: &[Notice]) -> io::Result<()> {
@@ -176,7 +181,7 @@ impl Renderer for Junit {
             )?;
         }
         writeln!(out, "    </properties>")?;
-        out.write_all(self.cases.as_bytes())?;
+        self.cases.copy_to(out)?;
         writeln!(out, "  </testsuite>")?;
         writeln!(out, "</testsuites>")
     }

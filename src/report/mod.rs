@@ -12,6 +12,7 @@ mod json;
 mod junit;
 pub(crate) mod paint;
 mod sarif;
+mod spool;
 mod table;
 
 use std::borrow::Cow;

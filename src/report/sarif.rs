@@ -4,8 +4,9 @@
 //! help text as `authhook explain RULE`) and whose results are the findings, one each, located by
 //! path, line and column (columns count characters: `columnKind` is `unicodeCodePoints`). The JSON
 //! pointer, the kind of webhook and the payload's status go in each result's property bag; the
-//! summary and the notices in the run's. A SARIF log is one document, so the findings are
-//! collected as they come and the log is written at the end.
+//! summary and the notices in the run's. The log is written as it goes, so memory does not grow
+//! with the number of findings: the driver and its rules first, then each result on a line of its
+//! own as it comes, then the run's properties, which JSON lets follow the results.
 
 use std::io::{self, Write};
 
@@ -23,16 +24,54 @@ const VERSION: &str = "2.1.0";
 pub struct Sarif {
     /// Every rule, sorted by id: the driver's `rules`, which `ruleIndex` points into.
     rules: Vec<&'static RuleSpec>,
-    results: Vec<SarifResult>,
+    /// Whether the log's head (up to the opening of `results`) is written.
+    started: bool,
+    results_written: u64,
 }
 
 impl Sarif {
     pub fn new() -> Self {
         let mut rules: Vec<&'static RuleSpec> = RULES.iter().collect();
         rules.sort_by_key(|spec| spec.id);
-        Sarif { rules, results: Vec::new() }
+        Sarif { rules, started: false, results_written: 0 }
+    }
+
+    /// The whole log with no results, pretty-printed and cut where the results go: the text
+    /// before them, and the text after them (the run's properties and the closing brackets).
+    fn frame(&self, summary: &Summary, notices: &[Notice]) -> io::Result<(String, String)> {
+        let log = Log {
+            schema: SCHEMA,
+            version: VERSION,
+            runs: [Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "authhook",
+                        version: env!("CARGO_PKG_VERSION"),
+                        rules: self.rules.iter().copied().map(descriptor).collect(),
+                    },
+                },
+                column_kind: "unicodeCodePoints",
+                results: &[],
+                properties: RunProperties { summary, notices },
+            }],
+        };
+        let text = serde_json::to_string_pretty(&log)?;
+        let (head, tail) = text.split_once(RESULTS_MARK).ok_or_else(|| io::Error::other("the SARIF frame"))?;
+        Ok((head.to_owned(), tail.to_owned()))
+    }
+
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.started {
+            let (head, _) = self.frame(&Summary::default(), &[])?;
+            write!(out, "{head}\"results\": [")?;
+            self.started = true;
+        }
+        Ok(())
     }
 }
+
+/// Where the results stand in the pretty-printed frame of the log.
+const RESULTS_MARK: &str = "\"results\": []";
 
 impl Default for Sarif {
     fn default() -> Self {
@@ -171,11 +210,12 @@ pub fn path_to_uri(path: &str) -> String {
 }
 
 impl Renderer for Sarif {
-    fn result(&mut self, _out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
+    fn result(&mut self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
+        self.start(out)?;
         for finding in &result.findings {
             let rule_id = finding.rule.id();
             let rule_index = self.rules.iter().position(|spec| spec.id == rule_id).unwrap_or(0);
-            self.results.push(SarifResult {
+            let sarif = SarifResult {
                 rule_id,
                 rule_index,
                 level: finding.severity.name(),
@@ -191,30 +231,18 @@ impl Renderer for Sarif {
                     kind: result.kind.name(),
                     status: result.status.map(|status| status.name()),
                 },
-            });
+            };
+            out.write_all(if self.results_written == 0 { b"\n        " } else { b",\n        " })?;
+            serde_json::to_writer(&mut *out, &sarif)?;
+            self.results_written += 1;
         }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary, notices: &[Notice]) -> io::Result<()> {
-        let log = Log {
-            schema: SCHEMA,
-            version: VERSION,
-            runs: [Run {
-                tool: Tool {
-                    driver: Driver {
-                        name: "authhook",
-                        version: env!("CARGO_PKG_VERSION"),
-                        rules: self.rules.iter().copied().map(descriptor).collect(),
-                    },
-                },
-                column_kind: "unicodeCodePoints",
-                results: &self.results,
-                properties: RunProperties { summary, notices },
-            }],
-        };
-        serde_json::to_writer_pretty(&mut *out, &log)?;
-        writeln!(out)
+        self.start(out)?;
+        let (_, tail) = self.frame(summary, notices)?;
+        writeln!(out, "\n      ]{tail}")
     }
 }
 
