@@ -462,9 +462,13 @@ impl<R: Read> ChunkReader<R> {
 }
 
 /// Checks the stream `reader` named `name`, handing results to `on_batch` in input order.
+///
+/// With more than one thread, the reading and the scanning run on threads of their own that are
+/// not waited for when `on_batch` fails (as on Ctrl-C): a read blocked on silent input (a pipe
+/// that stays open) must not keep the run from ending. Such a thread ends when its read returns.
 pub fn check_stream(
     name: Arc<str>,
-    reader: impl Read + Send,
+    reader: impl Read + Send + 'static,
     options: &AssessOptions,
     parallelism: Parallelism,
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
@@ -495,8 +499,8 @@ struct Envelope {
     _merged: Option<SyncSender<()>>,
 }
 
-fn check_in_parallel<R: Read + Send>(
-    mut chunks: ChunkReader<R>,
+fn check_in_parallel<R: Read + Send + 'static>(
+    chunks: ChunkReader<R>,
     mut merger: Merger<'_>,
     options: &AssessOptions,
     threads: usize,
@@ -515,33 +519,28 @@ fn check_in_parallel<R: Read + Send>(
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (report_tx, report_rx) = std::sync::mpsc::channel::<Envelope>();
     let name = chunks.name.clone();
-    std::thread::scope(move |scope| {
-        // A thread that cannot be started (a memory or process limit) leaves fewer workers;
-        // with none at all, the run cannot go on.
-        let mut workers = 0;
-        for _ in 0..threads {
-            let jobs = Arc::clone(&job_rx);
-            let reports = report_tx.clone();
-            let name = name.clone();
-            match std::thread::Builder::new().spawn_scoped(scope, move || work(&jobs, &reports, options, &name)) {
-                Ok(_) => workers += 1,
-                Err(_) => break,
-            }
+    // A thread that cannot be started (a memory or process limit) leaves fewer workers; with
+    // none at all, the run cannot go on.
+    let mut workers = 0;
+    for _ in 0..threads {
+        let (jobs, reports, name, options) = (Arc::clone(&job_rx), report_tx.clone(), name.clone(), options.clone());
+        match std::thread::Builder::new().spawn(move || work(&jobs, &reports, &options, &name)) {
+            Ok(_) => workers += 1,
+            Err(_) => break,
         }
-        if workers == 0 {
-            return Err(StreamError::Threads(io::Error::other("no worker thread could be started")));
-        }
-        let reader_reports = report_tx.clone();
-        std::thread::Builder::new()
-            .spawn_scoped(scope, move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports))
-            .map_err(StreamError::Threads)?;
-        drop(report_tx);
-        let outcome = merge_in_order(&mut merger, &report_rx, &permit_tx, on_batch);
-        // Hang up, so the reader and the workers stop even when the merge ended early.
-        drop(permit_tx);
-        drop(report_rx);
-        outcome
-    })
+    }
+    if workers == 0 {
+        return Err(StreamError::Threads(io::Error::other("no worker thread could be started")));
+    }
+    let reader_reports = report_tx.clone();
+    let mut chunks = chunks;
+    std::thread::Builder::new()
+        .spawn(move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports))
+        .map_err(StreamError::Threads)?;
+    drop(report_tx);
+    // Dropping the permits and the reports on the way out tells the reader and the workers to
+    // stop, even when the merge ended early.
+    merge_in_order(&mut merger, &report_rx, &permit_tx, on_batch)
 }
 
 /// The reader thread: one chunk per permit, until the input ends or nobody listens.
@@ -649,7 +648,7 @@ pub fn check_bytes_with(
     parallelism: Parallelism,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
-    let outcome = check_stream(Arc::from(name), bytes, options, parallelism, &mut |batch| {
+    let outcome = check_stream(Arc::from(name), io::Cursor::new(bytes.to_vec()), options, parallelism, &mut |batch| {
         results.extend(batch);
         Ok(())
     });
