@@ -202,6 +202,29 @@ mod tests {
         assert!(last * 10 > first * 17 && last * 10 < first * 23, "{first} -> {last}: about twice as many");
     }
 
+    fn delivery(status: Status, content: Fingerprint) -> CheckResult {
+        let source = crate::verdict::Source::new(Arc::from("t"), crate::position::Position::START);
+        let mut result = CheckResult::unreadable(source, Vec::new());
+        result.status = Some(status);
+        result.transaction_id = Some("e59ee5a064e24d129d1beed9".into());
+        result.transaction_key = Some(key("e59ee5a064e24d129d1beed9"));
+        result.content_hash = Some(content);
+        result
+    }
+
+    #[test]
+    fn a_different_status_is_never_a_retry() {
+        let mut deliveries = Deliveries::default();
+        // The same fingerprint, as a collision would give, with a different status.
+        assert!(!deliveries.observe(&mut delivery(Status::Fail, [7; 4])));
+        let mut second = delivery(Status::Pass, [7; 4]);
+        assert!(deliveries.observe(&mut second));
+        assert_eq!(second.findings.first().map(|f| f.rule), Some(Rule::ConflictingDelivery));
+        let mut third = delivery(Status::Fail, [7; 4]);
+        assert!(deliveries.observe(&mut third));
+        assert_eq!(third.findings.first().map(|f| f.rule), Some(Rule::DuplicateDelivery));
+    }
+
     #[test]
     fn a_first_delivery_keeps_its_path_and_status() {
         for (path, status) in [(0, None), (7, Some(Status::Pass)), (u32::MAX, Some(Status::Fail))] {

@@ -107,6 +107,35 @@ fn fragments() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(fragment(), 0..48).prop_map(|parts| parts.concat())
 }
 
+/// A line of a receiver's log: a whole payload, a payload cut at any point before its end, a
+/// line of noise, or an oversized unterminated value.
+#[derive(Debug, Clone)]
+struct LogLine {
+    bytes: Vec<u8>,
+    /// Whether the line is a whole payload.
+    whole: bool,
+}
+
+fn log_line() -> impl Strategy<Value = LogLine> {
+    let payload = || any::<Index>().prop_map(|sample| SAMPLES[sample.index(SAMPLES.len())].compact());
+    let line = |text: &[u8], whole: bool, end: &str| LogLine { bytes: [text, end.as_bytes()].concat(), whole };
+    prop_oneof![
+        3 => (payload(), prop::sample::select(&["\n", "\r\n", "\r"][..]))
+            .prop_map(move |(text, end)| line(text.as_bytes(), true, end)),
+        3 => (payload(), any::<Index>(), prop::sample::select(&["\n", "\r\n"][..])).prop_map(move |(text, cut, end)| {
+            let cut = cut.index(text.len() - 1).max(1);
+            line(&text.as_bytes()[..cut], false, end)
+        }),
+        1 => (payload(), 0usize..40).prop_map(move |(text, at)| {
+            let prefix = format!("2026-11-25T10:00:00Z INFO req={} ", "x".repeat(at));
+            line(format!("{prefix}{text}").as_bytes(), true, "\n")
+        }),
+        1 => prop::sample::select(&["{\"level\":\"info\",\"req\":", "[", "{/* open", "{\"pad\":\"", "]", "{name}"][..])
+            .prop_map(move |text| line(text.as_bytes(), false, "\n")),
+        1 => (200usize..1500).prop_map(move |len| line(format!("{{\"pad\":\"{}", "x".repeat(len)).as_bytes(), false, "\n")),
+    ]
+}
+
 /// Assess options varied over what changes the pipeline's paths: lenient parsing, a small
 /// payload limit, payloads attached.
 fn options(lenient: bool, small_limit: bool, with_payload: bool) -> AssessOptions {
@@ -166,6 +195,25 @@ proptest! {
         let whole = check_bytes("p", &bytes, &options);
         let split = check_bytes_with("p", &bytes, &options, Parallelism { threads, chunk_bytes });
         prop_assert_eq!(signature(&split), signature(&whole));
+    }
+
+    /// Property 5: every payload gives exactly one result, whatever broken lines come before it:
+    /// lines cut at any point (as a logger cuts them), lines of noise, payloads, in any order,
+    /// however the input is cut into chunks.
+    #[test]
+    fn every_payload_gives_exactly_one_result_after_cut_lines(
+        lines in prop::collection::vec(log_line(), 1..24),
+        chunk_bytes in 1usize..400,
+        threads in 1usize..=3,
+        lenient: bool,
+    ) {
+        let payloads = lines.iter().filter(|line| line.whole).count();
+        let text: Vec<u8> = lines.iter().flat_map(|line| line.bytes.iter().copied()).collect();
+        // A limit above every payload and below the longest noise, so oversized values come too.
+        let options = AssessOptions { scan: ScanOptions { lenient, max_payload_bytes: 1000 }, ..AssessOptions::default() };
+        let found = check_bytes_with("p", &text, &options, Parallelism { threads, chunk_bytes });
+        let authentications = found.iter().filter(|r| r.kind.is_authentication()).count();
+        prop_assert_eq!(authentications, payloads, "{}", String::from_utf8_lossy(&text));
     }
 
     /// Property 3: member order and white space do not change a sample's verdict.
