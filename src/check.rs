@@ -124,10 +124,11 @@ fn scan_chunk(chunk: Chunk, options: &AssessOptions, name: &Arc<str>, hand_on: &
     let mut locator = Locator::new(&chunk.data, 0, chunk.base);
     let mut piece = Piece::first(&chunk);
     let mut known = KnownText::default();
-    let mut pos = 0;
+    let mut pos: usize = 0;
     loop {
         let max_found = RESULTS_PER_PIECE.saturating_sub(piece.results.len()).max(1);
-        let region = Region { from: pos, stop_at: pos.saturating_add(SCAN_STEP), at_eof: chunk.at_eof, max_found };
+        let stop_at = pos.saturating_add(SCAN_STEP);
+        let region = Region { from: pos, stop_at, at_eof: chunk.at_eof, max_found, defer_unclosed_arrays: true };
         let scanned = scanner.scan_region_known(&chunk.data, region, &mut known);
         for found in &scanned.found {
             locator = locator.rebased(found.start());
@@ -198,6 +199,9 @@ impl Piece {
     }
 }
 
+/// Where the merge hands results on.
+type Emit<'e> = &'e mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>;
+
 /// Puts chunk reports back together in input order.
 struct Merger<'o> {
     assessor: Assessor<'o>,
@@ -221,63 +225,74 @@ impl<'o> Merger<'o> {
         }
     }
 
-    /// Takes the next chunk's report and returns the results it completes, in order; the
-    /// chunk's buffer goes back to the pool.
-    fn take(&mut self, mut report: ChunkReport) -> Vec<CheckResult> {
-        let results = self.merge(&mut report);
+    /// Takes the next chunk's report and hands the results it completes to `emit`, in order
+    /// and in pieces of a bounded number; the chunk's buffer goes back to the pool.
+    fn take(&mut self, mut report: ChunkReport, emit: Emit<'_>) -> io::Result<()> {
+        let outcome = self.merge(&mut report, emit);
         self.pool.give(std::mem::take(&mut report.chunk.data));
-        results
+        outcome
     }
 
-    fn merge(&mut self, report: &mut ChunkReport) -> Vec<CheckResult> {
+    fn merge(&mut self, report: &mut ChunkReport, emit: Emit<'_>) -> io::Result<()> {
         if self.pending.is_empty() && !self.seam.is_shadowing() {
             self.keep_rest(report);
-            return std::mem::take(&mut report.results);
+            return emit(std::mem::take(&mut report.results));
         }
         let seam = self.pending.len();
         let mut buffer = std::mem::take(&mut self.pending);
         buffer.extend_from_slice(&report.chunk.data);
         let locator = Locator::new(&buffer, 0, self.pending_at);
         let at_eof = report.chunk.at_eof;
-        let mut results = Vec::new();
-        let bridged =
-            self.scan_into(&buffer, &locator, Region { stop_at: seam, ..Region::whole(at_eof) }, &mut results);
-        let (stopped, consumed) = bridged;
+        let (stopped, consumed) =
+            self.scan_in_steps(&buffer, &locator, Region { stop_at: seam, ..Region::whole(at_eof) }, emit)?;
         if stopped && report.outside_at(consumed - seam) {
             let agreed = consumed - seam;
             let before_agreement: usize =
                 report.items.iter().filter(|item| item.start < agreed).map(|item| item.results).sum();
-            results.extend(std::mem::take(&mut report.results).into_iter().skip(before_agreement));
             self.keep_rest(report);
-            return results;
+            return emit(std::mem::take(&mut report.results).into_iter().skip(before_agreement).collect());
         }
         let consumed = if stopped {
-            self.scan_into(&buffer, &locator, Region { from: consumed, ..Region::whole(at_eof) }, &mut results).1
+            self.scan_in_steps(&buffer, &locator, Region { from: consumed, ..Region::whole(at_eof) }, emit)?.1
         } else {
             consumed
         };
         self.pending_at = locator.locate(consumed);
         buffer.drain(..consumed.min(buffer.len()));
         self.pending = buffer;
-        results
+        Ok(())
     }
 
-    /// Scans `region` of `buffer` in sequence, assessing what it finds; returns whether it
-    /// stopped at `stop_at` and where.
-    fn scan_into(
+    /// Scans `region` of `buffer` in sequence, a bounded number of items at a time, handing each
+    /// step's results to `emit`; returns whether it stopped at `stop_at` and where.
+    fn scan_in_steps(
         &mut self,
         buffer: &[u8],
         locator: &Locator<'_>,
         region: Region,
-        results: &mut Vec<CheckResult>,
-    ) -> (bool, usize) {
-        let scanned = self.seam.scan_region(buffer, region);
-        let mut locator = *locator;
-        for found in &scanned.found {
-            locator = locator.rebased(found.start());
-            self.assessor.assess(found, &locator, &mut |result| results.push(result));
+        emit: Emit<'_>,
+    ) -> io::Result<(bool, usize)> {
+        let mut from = region.from;
+        loop {
+            let step = Region { from, max_found: RESULTS_PER_PIECE, ..region };
+            let scanned = self.seam.scan_region(buffer, step);
+            let mut results = Vec::with_capacity(scanned.found.len());
+            let mut locator = *locator;
+            for found in &scanned.found {
+                locator = locator.rebased(found.start());
+                self.assessor.assess(found, &locator, &mut |result| results.push(result));
+            }
+            drop(scanned.found);
+            if !results.is_empty() {
+                emit(results)?;
+            }
+            // Stopped for the number of items, short of where it was asked to stop: go on.
+            if scanned.stopped && scanned.consumed < region.stop_at {
+                from = scanned.consumed;
+                continue;
+            }
+            return Ok((scanned.stopped, scanned.consumed));
         }
-        (scanned.stopped, scanned.consumed)
     }
 
     /// Keeps the part of the report's chunk that its scan is not done with for the next chunk,
@@ -480,7 +495,7 @@ pub fn check_stream(
         while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
             let mut written = Ok(());
             scan_chunk(chunk, options, &name, &mut |report| {
-                written = on_batch(merger.take(report));
+                written = merger.take(report, on_batch);
                 written.is_ok()
             });
             written.map_err(StreamError::Output)?;
@@ -619,7 +634,7 @@ fn merge_in_order(
         while let Some(envelope) = waiting.remove(&next) {
             let report = envelope.report.map_err(StreamError::Input)?;
             let (last_piece, at_eof) = (report.last_piece, report.chunk.at_eof);
-            on_batch(merger.take(report)).map_err(StreamError::Output)?;
+            merger.take(report, on_batch).map_err(StreamError::Output)?;
             if !last_piece {
                 next.1 += 1;
                 continue;

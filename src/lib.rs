@@ -193,8 +193,17 @@ fn run_check_to_file(
     {
         return Err(RunError::OutputIsInput { path: path.to_owned(), input });
     }
+    let existed = path.exists();
     let file = std::fs::File::create(path).map_err(|source| RunError::OutputFile { path: path.to_owned(), source })?;
     let handle = file.try_clone().and_then(same_file::Handle::from_file).ok().map(std::sync::Arc::new);
+    // A report file that did not exist until now can still be named as an input: then it goes
+    // again, as if it had never been made.
+    if let Some(input) = handle.as_deref().and_then(|handle| input::named_input_that_is(&config.input.paths, handle)) {
+        if !existed {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(RunError::OutputIsInput { path: path.to_owned(), input });
+    }
     let mut report = ReportFile { file: std::io::BufWriter::with_capacity(64 * 1024, file), failed: false };
     let mut to_file = CheckConfig { output: None, ..config.clone() };
     to_file.input.report_file = handle;

@@ -18,7 +18,7 @@ pub const MAX_UNWRAP_DEPTH: usize = 10;
 
 /// Chunks of input being scanned or waiting to be merged at once, whatever the thread count:
 /// this, not the thread count, bounds the memory a run holds for its input.
-pub const CHUNKS_IN_FLIGHT: usize = 8;
+pub const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// `range` as clap's value parsers take it.
 pub fn as_i64<T: Copy + Into<i64>>(range: &RangeInclusive<T>) -> RangeInclusive<i64> {

@@ -45,11 +45,10 @@ fn say(message: &str) {
 fn command_line_error(error: &clap::Error) -> ExitCode {
     let text = error.render().to_string();
     if error.use_stderr() {
-        let _ = write!(io::stderr(), "{}", authhook::report::safe_for_terminal(&text));
+        let _ = write!(io::stderr(), "{}", authhook::report::safe_lines_for_terminal(&text));
         return ExitCode::from(ExitStatus::Trouble as u8);
     }
-    print_text(&text);
-    ExitCode::from(ExitStatus::Valid as u8)
+    ExitCode::from(print_text(&text) as u8)
 }
 
 /// Refuses to wait on a terminal when no input was named.

@@ -96,12 +96,15 @@ pub struct Region {
     pub stop_at: usize,
     /// Stop as soon as that is possible once this many items are found.
     pub max_found: usize,
+    /// Leave an array that does not close within the buffer to the caller unparsed; for a scan
+    /// of a piece of input whose continuation is scanned elsewhere.
+    pub defer_unclosed_arrays: bool,
 }
 
 impl Region {
     /// The whole buffer.
     pub fn whole(at_eof: bool) -> Self {
-        Region { from: 0, at_eof, stop_at: usize::MAX, max_found: usize::MAX }
+        Region { from: 0, at_eof, stop_at: usize::MAX, max_found: usize::MAX, defer_unclosed_arrays: false }
     }
 }
 
@@ -322,6 +325,17 @@ impl Scanner {
         let limit = self.options.max_payload_bytes;
         let bound = start.saturating_add(limit).saturating_add(1).min(buf.len());
         let is_object = buf.get(start) == Some(&b'{');
+        if !is_object && !self.options.lenient {
+            // An array is parsed only once it is known to close within reach: a large array of
+            // small objects would otherwise make a tree many times its size just to be entered.
+            let closes = closes_within(buf.get(start..bound).unwrap_or_default());
+            if bound - start > limit && closes == Some(false) {
+                return Step::Resume(start + 1);
+            }
+            if region.defer_unclosed_arrays && !region.at_eof && closes != Some(true) {
+                return Step::Stop(start);
+            }
+        }
         let parsed = json::parse_value_in(buf.get(..bound).unwrap_or_default(), start, self.parse_options(), known);
         let shadowed = pass.in_shadow(start);
         let broken_at = match parsed {
@@ -380,6 +394,32 @@ impl Scanner {
             }
         }
     }
+}
+
+/// Whether the array or object that `text` starts with closes within it, following brackets and
+/// strings only: `Some(true)` when it does, `Some(false)` when it does not, `None` when the text
+/// ends inside a string or escape. A value that does not close is either cut or too large; one
+/// that does may still be broken, which only the parser tells.
+fn closes_within(text: &[u8]) -> Option<bool> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in text {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => depth += 1,
+            (false, _, b']' | b'}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(true);
+                }
+            }
+            _ => {}
+        }
+    }
+    (!in_string).then_some(false)
 }
 
 /// Where a value that broke off at `offset` visibly ends: its last byte that is not white space,

@@ -88,6 +88,16 @@ fn naming_an_input_as_the_report_is_a_usage_error_that_writes_nothing() {
 }
 
 #[test]
+fn a_report_file_that_does_not_exist_yet_and_is_named_as_an_input_is_refused() {
+    let dir = tempdir();
+    let capture = write(dir.path(), "s.ndjson", sample("spoof") + "\n");
+    let report = dir.path().join("r.ndjson");
+    let (_, stderr) = run(&mut check(&["--format", "ndjson", "-o", arg(&report), arg(&capture), arg(&report)]), 2);
+    assert!(stderr.contains("is also an input"), "{stderr}");
+    assert!(!report.exists(), "the report made for the run is taken back");
+}
+
+#[test]
 fn the_report_file_inside_a_checked_directory_is_not_read() {
     let dir = tempdir();
     let lines: String = (0..300).map(|_| sample("spoof") + "\n").collect();
@@ -177,6 +187,17 @@ fn memory_does_not_grow_with_the_thread_count() {
     let dense = write(dir.path(), "dense.txt", "{\"\n".repeat(2_000_000));
     for threads in ["1", "8", "64"] {
         let peak = peak_kib(&["check", "-q", "-j", threads], &dense);
+        assert!(peak < budget_kib(0), "-j {threads}: {peak} KiB");
+    }
+}
+
+#[test]
+fn an_array_of_tiny_objects_past_the_limit_is_entered_in_bounded_memory() {
+    let dir = tempdir();
+    let line = format!("[{}]\n", vec!["{\"a\":1}"; 140_000].join(","));
+    let path = write(dir.path(), "arrays.json", line.repeat(2));
+    for threads in ["1", "8"] {
+        let peak = peak_kib(&["check", "-q", "-j", threads], &path);
         assert!(peak < budget_kib(0), "-j {threads}: {peak} KiB");
     }
 }
@@ -342,6 +363,16 @@ fn a_closed_standard_error_changes_neither_the_run_nor_its_status() {
         let output = with_stderr_closed(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
+}
+
+#[test]
+fn a_usage_error_keeps_its_line_breaks_and_a_failed_write_is_trouble() {
+    let (_, stderr) = run(&mut authhook().args(["check", "--format", "foo", "x"]), 2);
+    assert!(stderr.contains("\n  [possible values:"), "{stderr}");
+    assert!(!stderr.contains("\\u{a}"), "{stderr}");
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let output = Process::new(env!("CARGO_BIN_EXE_authhook")).arg("--help").stdout(full).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]

@@ -125,6 +125,17 @@ pub fn safe_for_terminal(text: &str) -> String {
     escape_for_terminal(unsecret.as_deref().unwrap_or(text)).into_owned()
 }
 
+/// [`safe_for_terminal`] for a message of several lines (a usage error): each line made safe,
+/// the line breaks kept.
+pub fn safe_lines_for_terminal(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let (body, end) = line.strip_suffix('\n').map_or((line, ""), |body| (body, "\n"));
+            safe_for_terminal(body) + end
+        })
+        .collect()
+}
+
 /// Writes `authhook: MESSAGE` to `problems`, made safe for a terminal. A failure to write it is
 /// ignored: telling of a problem must not stop the run nor change its verdict.
 pub fn tell_problem(problems: &mut dyn Write, message: &str) {

@@ -2,21 +2,22 @@
 //! test cases; a table's column widths depend on every row), kept in memory while it is small
 //! and in a temporary file beyond that, so the report's size never shows in memory.
 
-use std::io::{self, BufRead, BufReader, Read, Seek, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
 
 use tempfile::SpooledTempFile;
 
 /// How much a spool keeps in memory before it moves to a temporary file.
 const IN_MEMORY: usize = 1 << 20;
 
-/// Text written now and read back once at the end.
+/// Text written now and read back once at the end; writes are buffered, so that many small
+/// ones cost no system call each once the spool is a file.
 pub struct Spool {
-    file: SpooledTempFile,
+    file: BufWriter<SpooledTempFile>,
 }
 
 impl Default for Spool {
     fn default() -> Self {
-        Spool { file: SpooledTempFile::new(IN_MEMORY) }
+        Spool { file: BufWriter::with_capacity(64 << 10, SpooledTempFile::new(IN_MEMORY)) }
     }
 }
 
@@ -31,11 +32,12 @@ impl Write for Spool {
 }
 
 impl Spool {
-    /// Everything written, from the start, as a reader (the spool is empty afterwards).
+    /// Everything written, from the start, as a reader.
     pub fn read_back(&mut self) -> io::Result<impl BufRead + '_> {
         self.file.flush()?;
-        self.file.rewind()?;
-        Ok(BufReader::with_capacity(64 << 10, (&mut self.file).take(u64::MAX)))
+        let file = self.file.get_mut();
+        file.rewind()?;
+        Ok(BufReader::with_capacity(64 << 10, file.take(u64::MAX)))
     }
 
     /// Copies everything written to `out`.
