@@ -216,6 +216,35 @@ proptest! {
         prop_assert_eq!(authentications, payloads, "{}", String::from_utf8_lossy(&text));
     }
 
+    /// Property 6: a payload on a line of its own after any input is found, once, at its line,
+    /// whatever the input leaves open (a string, an object, an array, a comment).
+    #[test]
+    fn a_payload_after_any_input_is_found_once(
+        bytes in fragments(),
+        chunk_bytes in 1usize..300,
+        threads in 1usize..=3,
+        lenient: bool,
+        small_limit: bool,
+    ) {
+        const MARKER: &str = "fa22fa22fa22fa22fa22fa22";
+        let payload = SAMPLES[2].compact().replace("e59ee5a064e24d129d1beed9", MARKER);
+        let mut text = bytes;
+        text.push(b'\n');
+        let line = authhook::position::Position::START.advanced_over(&text).line;
+        text.extend_from_slice(payload.as_bytes());
+        text.push(b'\n');
+        prop_assume!(authhook::input::unsupported_encoding(&text).is_none());
+        // A limit above the payload's size, and small enough for oversized values to come.
+        let limit = if small_limit { 1000 } else { 1 << 20 };
+        let options = AssessOptions { scan: ScanOptions { lenient, max_payload_bytes: limit }, ..AssessOptions::default() };
+        let found = check_bytes_with("p", &text, &options, Parallelism { threads, chunk_bytes });
+        let at_line = found
+            .iter()
+            .filter(|r| r.kind.is_authentication() && r.transaction_id.as_deref() == Some(MARKER) && r.source.line == line)
+            .count();
+        prop_assert_eq!(at_line, 1, "{}", String::from_utf8_lossy(&text));
+    }
+
     /// Property 3: member order and white space do not change a sample's verdict.
     #[test]
     fn member_order_and_white_space_do_not_change_the_verdict(sample in any::<Index>(), seed: u64) {

@@ -17,12 +17,35 @@ fn signature(results: &[CheckResult]) -> Vec<String> {
     results.iter().map(|r| format!("{:?} {:?} {:?} {:?}", r.source, r.status, r.reasons, r.findings)).collect()
 }
 
+/// A payload with a transactionId no fuzz input is likely to hold.
+const MARKER: &str = "fa22fa22fa22fa22fa22fa22";
+
+/// Nothing is lost: a payload on a line of its own after any input is found, once, at its line.
+fn a_payload_after_the_input_is_found(input: &[u8], options: &AssessOptions) {
+    let payload = authhook::samples::find("spoof").map(|s| s.compact()).unwrap_or_default();
+    let payload = payload.replace("e59ee5a064e24d129d1beed9", MARKER);
+    let mut text = input.to_vec();
+    text.push(b'\n');
+    let line = authhook::position::Position::START.advanced_over(&text).line;
+    text.extend_from_slice(payload.as_bytes());
+    text.push(b'\n');
+    if authhook::input::unsupported_encoding(&text).is_some() {
+        return;
+    }
+    let found = check_bytes("fuzz", &text, options)
+        .iter()
+        .filter(|r| r.kind.is_authentication() && r.transaction_id.as_deref() == Some(MARKER) && r.source.line == line)
+        .count();
+    assert_eq!(found, 1, "the payload after the input, at line {line}");
+}
+
 fuzz_target!(|data: &[u8]| {
     let [a, b, input @ ..] = data else { return };
     let parallelism = Parallelism { threads: 1 + usize::from(a & 3), chunk_bytes: 1 + usize::from(*b) };
     let mut options = AssessOptions { with_payload: a & 4 == 4, show_secrets: a & 8 == 8, ..AssessOptions::default() };
     options.scan.lenient = a & 16 == 16;
 
+    a_payload_after_the_input_is_found(input, &options);
     let whole = check_bytes("fuzz", input, &options);
     let split = check_bytes_with("fuzz", input, &options, parallelism);
     assert_eq!(signature(&split), signature(&whole), "results depend on {parallelism:?}");
