@@ -228,12 +228,11 @@ proptest! {
     ) {
         const MARKER: &str = "fa22fa22fa22fa22fa22fa22";
         let payload = SAMPLES[2].compact().replace("e59ee5a064e24d129d1beed9", MARKER);
-        let mut text = bytes;
-        text.push(b'\n');
+        // Text first, so the input is never taken for UTF-16 or UTF-32 by its first bytes.
+        let mut text = [b"log\n".as_slice(), &bytes, b"\n"].concat();
         let line = authhook::position::Position::START.advanced_over(&text).line;
         text.extend_from_slice(payload.as_bytes());
         text.push(b'\n');
-        prop_assume!(authhook::input::unsupported_encoding(&text).is_none());
         // A limit above the payload's size, and small enough for oversized values to come.
         let limit = if small_limit { 1000 } else { 1 << 20 };
         let options = AssessOptions { scan: ScanOptions { lenient, max_payload_bytes: limit }, ..AssessOptions::default() };
