@@ -3,8 +3,8 @@
 //! One scanner serves every input shape: a single document, NDJSON, values back to back (`}{`),
 //! and free text such as log lines with JSON embedded anywhere, pretty-printed objects spanning
 //! lines included. A candidate is an object that begins like JSON (`{`, optional white space,
-//! `"`) or an array that begins with an object (`[`, optional white space, `{`); a lone brace in
-//! prose (`{name}`) is not one.
+//! `"`), an array that begins with an object (`[`, optional white space, `{`), or a string that
+//! holds an encoded object (`"{\"`, `"{\n`); a lone brace in prose (`{name}`) is not one.
 //!
 //! Nothing is lost inside a broken value. A candidate object that does not parse is reported as a
 //! syntax error, and one whose parse reaches past [`ScanOptions::max_payload_bytes`] as too large;
@@ -325,7 +325,7 @@ impl Scanner {
         let limit = self.options.max_payload_bytes;
         let bound = start.saturating_add(limit).saturating_add(1).min(buf.len());
         let is_object = buf.get(start) == Some(&b'{');
-        if !is_object && !self.options.lenient {
+        if buf.get(start) == Some(&b'[') && !self.options.lenient {
             // An array is parsed only once it is known to close within reach: a large array of
             // small objects would otherwise make a tree many times its size just to be entered.
             let closes = closes_within(buf.get(start..bound).unwrap_or_default());
@@ -382,6 +382,11 @@ impl Scanner {
             let next = after.iter().position(|b| !b.is_ascii_whitespace());
             match (opener, next.and_then(|i| after.get(i))) {
                 (Some(b'{'), Some(b'"')) | (Some(b'['), Some(b'{')) => return Candidate::At(at),
+                // A JSON string that holds an encoded object, `"{\"…` or `"{\n…`, standing on
+                // its own (a line that is one encoded payload, an array of them).
+                (Some(b'{'), Some(b'\\')) if next == Some(0) && at > from && buf.get(at - 1) == Some(&b'"') => {
+                    return Candidate::At(at - 1);
+                }
                 (Some(b'{'), Some(b'/')) => match next.and_then(|i| after.get(i + 1)) {
                     Some(b'/' | b'*') => return Candidate::At(at),
                     None if !at_eof => return Candidate::Undecided(at),
@@ -510,6 +515,11 @@ mod tests {
         );
         let mut scanner = Scanner::default();
         assert_eq!(scanner.scan(b"x {/", false).consumed, 2);
+    }
+
+    #[test]
+    fn a_string_holding_an_encoded_object_is_a_candidate() {
+        assert_eq!(starts(r#"["{\"a\":1}", "x"] "{\"b\":2}" "{x}""#), [(1, "value"), (19, "value")]);
     }
 
     #[test]

@@ -153,6 +153,14 @@ fn wrapped(levels: usize) -> String {
 }
 
 #[test]
+fn a_payload_encoded_as_a_bare_string_or_in_an_array_of_strings_is_found() {
+    let pretty = authhook::samples::find("spoof").expect("a sample").json;
+    let bare = Value::String(pretty.to_owned()).to_string();
+    let listed = Value::Array(vec![Value::String(sample("lenses"))]).to_string();
+    assert_eq!(reasons(&results(format!("{bare}\n{listed}\n"), &[], 0)), ["spoof-detected", "lenses-detected"]);
+}
+
+#[test]
 fn payloads_wrapped_ten_levels_deep_are_found_and_deeper_is_said() {
     assert_eq!(reasons(&results(wrapped(10), &[], 0)), ["spoof-detected"]);
     let deeper = results(wrapped(11), &[], 2);
@@ -367,7 +375,7 @@ fn a_closed_standard_error_changes_neither_the_run_nor_its_status() {
 
 #[test]
 fn a_usage_error_keeps_its_line_breaks_and_a_failed_write_is_trouble() {
-    let (_, stderr) = run(&mut authhook().args(["check", "--format", "foo", "x"]), 2);
+    let (_, stderr) = run(authhook().args(["check", "--format", "foo", "x"]), 2);
     assert!(stderr.contains("\n  [possible values:"), "{stderr}");
     assert!(!stderr.contains("\\u{a}"), "{stderr}");
     let full = fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
