@@ -74,6 +74,16 @@ pub fn named_input_that_is(paths: &[PathBuf], report: &Handle) -> Option<PathBuf
     paths.iter().find(|path| if path.as_os_str() == "-" { stdin_is_report() } else { is_same(path, report) }).cloned()
 }
 
+/// The first directory of `paths` that holds the existing file at `report`, which a walk of it
+/// would read as an input.
+pub fn directory_holding(paths: &[PathBuf], report: &Path) -> Option<PathBuf> {
+    let report = std::fs::canonicalize(report).ok()?;
+    paths
+        .iter()
+        .find(|dir| dir.is_dir() && std::fs::canonicalize(dir).is_ok_and(|dir| report.starts_with(dir)))
+        .cloned()
+}
+
 fn is_same(path: &Path, report: &Handle) -> bool {
     Handle::from_path(path).is_ok_and(|handle| &handle == report)
 }

@@ -190,6 +190,7 @@ fn run_check_to_file(
 ) -> Result<Outcome, RunError> {
     if let Ok(existing) = same_file::Handle::from_path(path)
         && let Some(input) = input::named_input_that_is(&config.input.paths, &existing)
+            .or_else(|| input::directory_holding(&config.input.paths, path))
     {
         return Err(RunError::OutputIsInput { path: path.to_owned(), input });
     }

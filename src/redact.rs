@@ -29,9 +29,10 @@ fn is_jwt_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
 }
 
-/// The shortest header a JWT can have: `{"alg":"none"}` is 19 characters in base64url, so a
-/// shorter `eyJ` part (as in a host name such as `keyJ.example.com`) is no header.
-const MIN_HEADER: usize = 8;
+/// The shortest header part taken for a JWT's: `eyJ` and one more character (a real header,
+/// `{"alg":"none"}` at the least, is 19); `eyJ` alone (as in a host name such as
+/// `keyJ.example.com`) is no header.
+const MIN_HEADER: usize = 4;
 
 /// Whether `run`, a stretch of base64url and dots starting at `eyJ`, holds a token: a header
 /// part long enough, then at least two more dots (a detached signature's payload is empty).

@@ -170,7 +170,7 @@ impl Pass<'_> {
             Some(Shadow::At(end)) => end,
             Some(Shadow::LineEnd(from)) => {
                 let rest = self.buf.get(from..).unwrap_or_default();
-                match memchr::memchr(b'\n', rest) {
+                match memchr::memchr2(b'\n', b'\r', rest) {
                     Some(at) => {
                         self.shadow = Some(Shadow::At(from + at));
                         from + at
@@ -325,6 +325,7 @@ impl Scanner {
         let limit = self.options.max_payload_bytes;
         let bound = start.saturating_add(limit).saturating_add(1).min(buf.len());
         let is_object = buf.get(start) == Some(&b'{');
+        let is_string = buf.get(start) == Some(&b'"');
         if buf.get(start) == Some(&b'[') && !self.options.lenient {
             // An array is parsed only once it is known to close within reach: a large array of
             // small objects would otherwise make a tree many times its size just to be entered.
@@ -353,7 +354,8 @@ impl Scanner {
             Err(error) => (error, false),
         };
         let (error, too_large) = broken_at;
-        if is_object {
+        // An encoded object too large to read is reported as an object would be.
+        if is_object || (is_string && too_large) {
             pass.shadow_to_line_end(visible_end(buf, start, error.offset));
             if !shadowed {
                 let end = pass.shadow_end().max(start + 1);
@@ -373,9 +375,16 @@ impl Scanner {
 
     /// The next candidate at or after `from`.
     fn next_candidate(&self, buf: &[u8], mut from: usize, at_eof: bool) -> Candidate {
+        let start = from;
         loop {
             let Some(rest) = buf.get(from..) else { return Candidate::None };
-            let Some(found) = memchr::memchr2(b'{', b'[', rest) else { return Candidate::None };
+            let Some(found) = memchr::memchr2(b'{', b'[', rest) else {
+                // A quote that ends the buffer may open an encoded object that the next one holds.
+                return match buf.len().checked_sub(1) {
+                    Some(last) if !at_eof && opens_string(buf, start, last + 1) => Candidate::Undecided(last),
+                    _ => Candidate::None,
+                };
+            };
             let at = from + found;
             let opener = buf.get(at).copied();
             let after = buf.get(at + 1..).unwrap_or_default();
@@ -384,7 +393,7 @@ impl Scanner {
                 (Some(b'{'), Some(b'"')) | (Some(b'['), Some(b'{')) => return Candidate::At(at),
                 // A JSON string that holds an encoded object, `"{\"…` or `"{\n…`, standing on
                 // its own (a line that is one encoded payload, an array of them).
-                (Some(b'{'), Some(b'\\')) if next == Some(0) && at > from && buf.get(at - 1) == Some(&b'"') => {
+                (Some(b'{'), Some(b'\\')) if next == Some(0) && opens_string(buf, from, at) => {
                     return Candidate::At(at - 1);
                 }
                 (Some(b'{'), Some(b'/')) => match next.and_then(|i| after.get(i + 1)) {
@@ -393,12 +402,19 @@ impl Scanner {
                     _ => from = at + 1,
                 },
                 (_, None) if !at_eof && after.len() <= self.options.max_payload_bytes => {
-                    return Candidate::Undecided(at);
+                    // Keep the quote before a brace too: the two may open an encoded object.
+                    return Candidate::Undecided(if opens_string(buf, from, at) { at - 1 } else { at });
                 }
                 _ => from = at + 1,
             }
         }
     }
+}
+
+/// Whether the byte before `at` is a quote that can open a string (not an escaped one), at or
+/// after `from`.
+fn opens_string(buf: &[u8], from: usize, at: usize) -> bool {
+    at > from && buf.get(at - 1) == Some(&b'"') && (at < 2 || buf.get(at - 2) != Some(&b'\\'))
 }
 
 /// Whether the array or object that `text` starts with closes within it, following brackets and

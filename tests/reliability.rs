@@ -103,11 +103,12 @@ fn the_report_file_inside_a_checked_directory_is_not_read() {
     let lines: String = (0..300).map(|_| sample("spoof") + "\n").collect();
     write(dir.path(), "a.ndjson", lines);
     let report = dir.path().join("r.ndjson");
-    for _ in 0..2 {
-        run(&mut check(&["--format", "ndjson", "-o", arg(&report), arg(dir.path())]), 0);
-        let written = fs::read_to_string(&report).expect("the report");
-        assert_eq!(written.lines().count(), 300, "only the capture's payloads, once");
-    }
+    run(&mut check(&["--format", "ndjson", "-o", arg(&report), arg(dir.path())]), 0);
+    let written = fs::read_to_string(&report).expect("the report");
+    assert_eq!(written.lines().count(), 300, "only the capture's payloads, once");
+    // Now the report is a file of the directory: writing it again would destroy an input.
+    run(&mut check(&["--format", "ndjson", "-o", arg(&report), arg(dir.path())]), 2);
+    assert_eq!(fs::read_to_string(&report).expect("the report"), written);
 }
 
 // 2. One broken line hides every payload after it.
@@ -429,4 +430,60 @@ fn zero_padding_after_gzip_is_accepted_as_gzip_accepts_it() {
     let mut bytes = encoder.finish().expect("compressed");
     bytes.extend_from_slice(&[0; 1024]);
     assert_eq!(reasons(&results(bytes, &[], 0)), ["spoof-detected"]);
+}
+
+// Found by a third attack from outside.
+
+#[test]
+fn an_existing_report_file_inside_a_checked_directory_is_refused_not_overwritten() {
+    let dir = tempdir();
+    let capture = write(dir.path(), "capture.json", sample("spoof"));
+    let (_, stderr) = run(&mut check(&["-q", "-o", arg(&capture), arg(dir.path())]), 2);
+    assert!(stderr.contains("is also an input"), "{stderr}");
+    assert_eq!(fs::read_to_string(&capture).expect("still there"), sample("spoof"));
+}
+
+#[test]
+fn escaped_quotes_before_braces_are_not_string_candidates() {
+    // Each `\"{\"` once started a string candidate that read to the end of the line: quadratic.
+    let text = format!("\"{{\\\"{}\n", "\\\"{\\\"".repeat(50_000));
+    let mut cmd = check(&["-q", "-"]);
+    cmd.write_stdin(text).timeout(std::time::Duration::from_secs(60));
+    run(&mut cmd, 2);
+}
+
+#[test]
+fn an_encoded_payload_cut_by_a_read_after_its_quote_is_still_found() {
+    let encoded = Value::String(sample("spoof")).to_string();
+    let line = format!("{{\"a\":1,}}{encoded}\n");
+    let whole = results(line.clone(), &[], 1);
+    assert_eq!(reasons(&whole), ["-", "spoof-detected"]);
+    let chunked = authhook::check::check_bytes_with(
+        "t",
+        line.as_bytes(),
+        &authhook::assess::AssessOptions::default(),
+        authhook::check::Parallelism { threads: 1, chunk_bytes: 9 },
+    );
+    assert_eq!(chunked.len(), 2);
+}
+
+#[test]
+fn a_cr_alone_ends_a_broken_values_shadow() {
+    let found = results("{\"a\":1,}\r{\"b\":2,}\r{\"c\":3,}\n", &[], 1);
+    assert_eq!(found.len(), 3);
+}
+
+#[test]
+fn an_encoded_payload_past_the_limit_is_too_large_not_lost() {
+    let encoded = Value::String(sample("spoof")).to_string();
+    let found = results(encoded + "\n", &["--max-payload-bytes", "300"], 1);
+    assert_eq!(found[0]["findings"][0]["rule"], "too-large");
+}
+
+#[test]
+fn a_jwt_with_a_short_header_never_shows() {
+    let token = "eyJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+    let payload = sample("spoof").replacen("67dda40e4089f4769f3ed2e6", token, 1);
+    let (stdout, _) = run(check(&["--format", "json", "-"]).write_stdin(payload), 0);
+    assert!(!stdout.contains("eyJzdWIiOiIxIn0"), "{stdout}");
 }
