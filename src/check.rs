@@ -11,10 +11,13 @@
 //!
 //! With one thread everything happens on the calling thread, chunk by chunk, so results follow
 //! input as it arrives on a slow pipe. With more, a reader thread feeds chunks to worker threads
-//! and the calling thread puts their results back in order; at most a fixed number of chunks is
-//! in flight, which bounds memory. A chunk dense with findings (a broken value every few bytes)
-//! is handed on in pieces of a bounded number of results, and its worker waits for the pieces
-//! to be merged, so memory stays bounded by results too, not only by bytes.
+//! and the calling thread puts their results back in order; at most [`CHUNKS_IN_FLIGHT`] chunks
+//! are in flight whatever the thread count, which bounds memory. A chunk dense with findings (a
+//! broken value every few bytes) is handed on in pieces of a bounded number of results, and its
+//! worker waits for the pieces to be merged; the merge, too, hands results on a bounded number at
+//! a time; so memory stays bounded by results too, not only by bytes. The reader and the workers
+//! are not waited for when the merge ends early (Ctrl-C, a closed output): a read blocked on
+//! silent input must not hold the run.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
