@@ -42,8 +42,6 @@ struct Raw {
 /// The settings read from a file, checked.
 #[derive(Debug, Clone, Default)]
 pub struct FileSettings {
-    /// Where they were read from.
-    pub path: Option<PathBuf>,
     pub format: Option<String>,
     pub color: Option<String>,
     pub strict: Option<bool>,
@@ -109,7 +107,6 @@ pub fn load(
         rules.insert(rule, level);
     }
     Ok(FileSettings {
-        path: Some(path.to_path_buf()),
         format,
         color,
         strict: raw.strict,

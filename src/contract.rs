@@ -212,11 +212,6 @@ pub const PASS_CONTRADICTIONS: &[PassContradiction] = &[
 /// Fields only failures carry: a PASS that carries any of them contradicts itself.
 pub const FAILURE_ONLY_FIELDS: &[AuthField] = &[AuthField::Error, AuthField::ErrorCode, AuthField::ErrorMessage];
 
-/// Finds the field named `name` in `fields`.
-pub fn field_spec(fields: &'static [FieldSpec], name: &str) -> Option<&'static FieldSpec> {
-    fields.iter().find(|f| f.name == name)
-}
-
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -108,11 +108,6 @@ impl<'a> Locator<'a> {
         self.buf
     }
 
-    /// Whether positions inside this buffer are exact.
-    pub fn is_exact(&self) -> bool {
-        !self.fixed
-    }
-
     /// The position of `buf[index]`; offsets before the anchor map to the anchor.
     pub fn locate(&self, index: usize) -> Position {
         if self.fixed || index <= self.anchor_index {

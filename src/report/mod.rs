@@ -68,11 +68,6 @@ pub struct Style {
 }
 
 impl Format {
-    /// Whether the format is meant to be read by people rather than programs.
-    pub fn is_human_readable(self) -> bool {
-        matches!(self, Format::Human | Format::Table)
-    }
-
     /// Whether results must carry the payload itself.
     pub fn shows_payload(self) -> bool {
         matches!(self, Format::Json | Format::Ndjson)
