@@ -281,13 +281,7 @@ fn rule_pointers(result: &CheckResult) -> BTreeSet<(String, String, String)> {
 /// Appends zero to three pieces of JSON white space.
 fn space(rng: &mut Rng, out: &mut String) {
     for _ in 0..rng.below(4) {
-        out.push_str(
-            [
-                " ", "	", "
-", "
-", "    ",
-            ][rng.below(5)],
-        );
+        out.push_str([" ", "\t", "\n", "\r\n", "    "][rng.below(5)]);
     }
 }
 
