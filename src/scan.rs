@@ -417,10 +417,12 @@ fn opens_string(buf: &[u8], from: usize, at: usize) -> bool {
     at > from && buf.get(at - 1) == Some(&b'"') && (at < 2 || buf.get(at - 2) != Some(&b'\\'))
 }
 
-/// Whether the array or object that `text` starts with closes within it, following brackets and
-/// strings only: `Some(true)` when it does, `Some(false)` when it does not, `None` when the text
-/// ends inside a string or escape. A value that does not close is either cut or too large; one
-/// that does may still be broken, which only the parser tells.
+/// Whether the array or object that `text` starts with ends within it, following brackets and
+/// strings only: `Some(true)` when it closes, or breaks where the parser stops at once (nesting
+/// past [`json::MAX_DEPTH`], a control character in a string), so parsing it costs little;
+/// `Some(false)` when it runs on to the end of `text`; `None` when `text` ends inside a string. A
+/// value that runs on is either cut or too large; one that ends may still be broken, which only
+/// the parser tells.
 fn closes_within(text: &[u8]) -> Option<bool> {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for &byte in text {
@@ -428,8 +430,10 @@ fn closes_within(text: &[u8]) -> Option<bool> {
             (true, true, _) => escaped = false,
             (true, false, b'\\') => escaped = true,
             (true, false, b'"') => in_string = false,
+            (true, false, control) if control < 0x20 => return Some(true),
             (true, false, _) => {}
             (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') if depth >= json::MAX_DEPTH => return Some(true),
             (false, _, b'[' | b'{') => depth += 1,
             (false, _, b']' | b'}') => {
                 depth = depth.saturating_sub(1);
