@@ -15,14 +15,12 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 mod common;
-use common::{LIMIT, Rng, TODAY, authhook, check, run};
+use common::{LIMIT, Rng, TODAY, Watchdog, authhook, check, run};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLW9mLWEtbGl2ZS10b2tlbg";
 
@@ -39,38 +37,6 @@ fn spawn_authhook(args: &[&str], stdin: Stdio, stdout: Stdio) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("authhook starts")
-}
-
-/// Kills the child with SIGKILL if it is still running after `limit`, so a hang fails the test
-/// rather than stalling it. Dropping the guard disarms it.
-struct Watchdog {
-    done: Arc<AtomicBool>,
-}
-
-impl Watchdog {
-    fn new(pid: u32, limit: Duration) -> Self {
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&done);
-        std::thread::spawn(move || {
-            let start = Instant::now();
-            while start.elapsed() < limit {
-                if flag.load(Ordering::SeqCst) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if !flag.load(Ordering::SeqCst) {
-                let _ = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-            }
-        });
-        Watchdog { done }
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.done.store(true, Ordering::SeqCst);
-    }
 }
 
 /// A fresh directory under `target/tmp`, removed when dropped.

@@ -2,7 +2,7 @@
 //! draws on standard error and Ctrl-C comes from the terminal, not from `kill`.
 //!
 //! Every child is watched: a run that does not end within the time limit is killed and fails the
-//! test, so a hang is a failure, not a stalled suite.
+//! test, so a hang is a failure, not a stalled suite, and a failing test ends its terminal too.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -10,13 +10,27 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{LIMIT, TODAY, tempdir};
+use common::{LIMIT, TODAY, Watchdog, tempdir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authhook");
 
+/// A terminal running a command, killed (with what runs on it, which loses its terminal) if it
+/// outlives the time limit or the test.
+struct Terminal {
+    child: Child,
+    _watchdog: Watchdog,
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// `shell` run by `script` on a new pseudo-terminal; its standard input is what the test types.
-fn on_terminal(shell: &str) -> Child {
-    Command::new("script")
+fn on_terminal(shell: &str) -> Terminal {
+    let child = Command::new("script")
         .args(["-q", "-e", "-c", shell, "/dev/null"])
         .env("AUTHHOOK_TODAY", TODAY)
         .env("NO_COLOR", "1")
@@ -25,11 +39,13 @@ fn on_terminal(shell: &str) -> Child {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("script (util-linux) runs")
+        .expect("script (util-linux) runs");
+    Terminal { _watchdog: Watchdog::new(child.id(), LIMIT), child }
 }
 
-/// Waits for `child` for at most `limit`; kills it and fails when it is still running then.
-fn finish(mut child: Child, limit: Duration) -> (i32, String) {
+/// Waits for the terminal's command for at most `limit`; fails when it is still running then.
+fn finish(mut terminal: Terminal, limit: Duration) -> (i32, String) {
+    let child = &mut terminal.child;
     let mut stdout = child.stdout.take().expect("stdout");
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
@@ -45,11 +61,8 @@ fn finish(mut child: Child, limit: Duration) -> (i32, String) {
             assert!(!text.contains("panicked"), "authhook panicked:\n{text}");
             return (status.code().unwrap_or(-1), text);
         }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("still running after {limit:?}: a hang");
-        }
+        // Dropping the terminal on the way out kills it.
+        assert!(started.elapsed() <= limit, "still running after {limit:?}: a hang");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -92,43 +105,43 @@ fn type_keys(stdin: &mut ChildStdin, keys: &[u8]) {
 }
 
 /// Runs `check --format ndjson FIFO` on a terminal, writes one payload to the FIFO and waits for
-/// its line; returns the terminal's child, its input and the FIFO writer.
-fn streaming_from_a_fifo(
-    dir: &std::path::Path,
-) -> (Child, ChildStdin, std::fs::File, BufReader<std::process::ChildStdout>) {
+/// its line; returns the terminal, its input and the FIFO writer. The FIFO is opened for reading
+/// and writing, which never blocks, so a run that never opens it cannot stall the test.
+fn streaming_from_a_fifo(dir: &std::path::Path) -> (Terminal, ChildStdin, std::fs::File) {
     let fifo = dir.join("live.fifo");
     let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
     assert!(made.success());
     let shell = format!("exec {BIN} check --format ndjson {}", fifo.display());
-    let mut child = on_terminal(&shell);
-    let stdin = child.stdin.take().expect("stdin");
-    let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).expect("the FIFO opens");
+    let mut terminal = on_terminal(&shell);
+    let stdin = terminal.child.stdin.take().expect("stdin");
+    let mut writer = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).expect("the FIFO opens");
     let spoof = authhook::samples::find("spoof").expect("a sample").compact();
     writeln!(writer, "{spoof}").expect("a payload");
     writer.flush().expect("flush");
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    // The terminal's output is read line by line until the result comes; the watchdog ends the
+    // terminal, and so the reading, if it never does.
+    let mut out = BufReader::new(terminal.child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    let started = Instant::now();
     while !line.contains("spoof-detected") {
-        assert!(started.elapsed() < LIMIT, "no result line came");
         line.clear();
-        out.read_line(&mut line).expect("a line");
+        let read = out.read_line(&mut line).expect("a line");
+        assert!(read > 0, "the terminal closed before a result line came");
     }
-    (child, stdin, writer, out)
+    terminal.child.stdout = Some(out.into_inner());
+    (terminal, stdin, writer)
 }
 
 #[test]
 fn ctrl_c_on_a_terminal_stops_the_run_at_the_next_input_with_status_130() {
     let dir = tempdir();
-    let (child, mut keys, mut writer, out) = streaming_from_a_fifo(dir.path());
+    let (terminal, mut keys, mut writer) = streaming_from_a_fifo(dir.path());
     type_keys(&mut keys, b"\x03");
     std::thread::sleep(Duration::from_millis(300));
     let spoof = authhook::samples::find("spoof").expect("a sample").compact();
     // The FIFO may already be closed by an authhook that stopped; either way it must end.
     let _ = writeln!(writer, "{spoof}").and_then(|()| writer.flush());
     drop(keys);
-    let child = reattach(child, out);
-    let (status, text) = finish(child, LIMIT);
+    let (status, text) = finish(terminal, LIMIT);
     drop(writer);
     assert_eq!(status, 130, "{text}");
 }
@@ -136,19 +149,13 @@ fn ctrl_c_on_a_terminal_stops_the_run_at_the_next_input_with_status_130() {
 #[test]
 fn a_second_ctrl_c_on_a_terminal_ends_a_run_blocked_on_silent_input() {
     let dir = tempdir();
-    let (child, mut keys, writer, out) = streaming_from_a_fifo(dir.path());
+    let (terminal, mut keys, writer) = streaming_from_a_fifo(dir.path());
     type_keys(&mut keys, b"\x03");
     std::thread::sleep(Duration::from_millis(300));
     // The run may have ended on the first already; then the terminal is gone, which is fine.
     let _ = keys.write_all(b"\x03").and_then(|()| keys.flush());
     drop(keys);
-    let (status, text) = finish(reattach(child, out), LIMIT);
+    let (status, text) = finish(terminal, LIMIT);
     drop(writer);
     assert_eq!(status, 130, "{text}");
-}
-
-/// Puts the reader of standard output back into the child, for [`finish`].
-fn reattach(mut child: Child, out: BufReader<std::process::ChildStdout>) -> Child {
-    child.stdout = Some(out.into_inner());
-    child
 }
