@@ -518,7 +518,7 @@ struct Envelope {
 }
 
 fn check_in_parallel<R: Read + Send + 'static>(
-    chunks: ChunkReader<R>,
+    mut chunks: ChunkReader<R>,
     mut merger: Merger<'_>,
     options: &AssessOptions,
     threads: usize,
@@ -551,7 +551,6 @@ fn check_in_parallel<R: Read + Send + 'static>(
         return Err(StreamError::Threads(io::Error::other("no worker thread could be started")));
     }
     let reader_reports = report_tx.clone();
-    let mut chunks = chunks;
     std::thread::Builder::new()
         .spawn(move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports))
         .map_err(StreamError::Threads)?;

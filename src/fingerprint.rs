@@ -59,15 +59,16 @@ fn write(node: &Node<'_>, out: &mut Vec<u8>) {
         Value::Object(members) => {
             out.push(7);
             out.extend_from_slice(&(members.len() as u64).to_le_bytes());
-            if let [member] = members.as_slice() {
+            let write_member = |member: &Member<'_>, out: &mut Vec<u8>| {
                 write_text(8, &member.key.decoded(), out);
-                return write(&member.value, out);
-            }
-            for place in canonical_order(members) {
-                if let Some(member) = members.get(place) {
-                    write_text(8, &member.key.decoded(), out);
-                    write(&member.value, out);
-                }
+                write(&member.value, out);
+            };
+            match members.as_slice() {
+                [member] => write_member(member, out),
+                _ => canonical_order(members)
+                    .into_iter()
+                    .filter_map(|place| members.get(place))
+                    .for_each(|m| write_member(m, out)),
             }
         }
     }

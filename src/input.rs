@@ -139,32 +139,27 @@ impl<R: BufRead> GzipMembers<R> {
             if head.is_empty() {
                 return Ok(None);
             }
-            let zeros = head.iter().take_while(|&&b| b == 0).count();
-            if zeros == 0 && head.first() == GZIP_MAGIC.first() {
-                return Ok(Some(GzDecoder::new(reader)));
+            match head.iter().take_while(|&&b| b == 0).count() {
+                0 if head.first() == GZIP_MAGIC.first() => return Ok(Some(GzDecoder::new(reader))),
+                0 => {
+                    let message = "the data after the last gzip member is not gzip";
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+                }
+                zeros => reader.consume(zeros),
             }
-            if zeros == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "the data after the last gzip member is not gzip",
-                ));
-            }
-            reader.consume(zeros);
         }
     }
 }
 
 impl<R: BufRead> Read for GzipMembers<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while let Some(member) = self.member.as_mut() {
+        while let Some(mut member) = self.member.take() {
             let n = member.read(buf)?;
             if n > 0 || buf.is_empty() {
+                self.member = Some(member);
                 return Ok(n);
             }
-            self.member = match self.member.take() {
-                Some(done) => Self::next_member(done.into_inner())?,
-                None => None,
-            };
+            self.member = Self::next_member(member.into_inner())?;
         }
         Ok(0)
     }

@@ -188,22 +188,24 @@ fn run_check_to_file(
     out: &mut dyn Write,
     problems: &mut dyn Write,
 ) -> Result<Outcome, RunError> {
-    if let Ok(existing) = same_file::Handle::from_path(path)
-        && let Some(input) = input::named_input_that_is(&config.input.paths, &existing)
+    let refused = |input| Err(RunError::OutputIsInput { path: path.to_owned(), input });
+    // An existing file is compared before it is emptied; a new one once it exists, and then it
+    // goes again, as if it had never been made.
+    let existing = same_file::Handle::from_path(path).ok();
+    if let Some(existing) = &existing
+        && let Some(input) = input::named_input_that_is(&config.input.paths, existing)
             .or_else(|| input::directory_holding(&config.input.paths, path))
     {
-        return Err(RunError::OutputIsInput { path: path.to_owned(), input });
+        return refused(input);
     }
-    let existed = path.exists();
     let file = std::fs::File::create(path).map_err(|source| RunError::OutputFile { path: path.to_owned(), source })?;
     let handle = file.try_clone().and_then(same_file::Handle::from_file).ok().map(std::sync::Arc::new);
-    // A report file that did not exist until now can still be named as an input: then it goes
-    // again, as if it had never been made.
-    if let Some(input) = handle.as_deref().and_then(|handle| input::named_input_that_is(&config.input.paths, handle)) {
-        if !existed {
-            let _ = std::fs::remove_file(path);
-        }
-        return Err(RunError::OutputIsInput { path: path.to_owned(), input });
+    if existing.is_none()
+        && let Some(input) =
+            handle.as_deref().and_then(|handle| input::named_input_that_is(&config.input.paths, handle))
+    {
+        let _ = std::fs::remove_file(path);
+        return refused(input);
     }
     let mut report = ReportFile { file: std::io::BufWriter::with_capacity(64 * 1024, file), failed: false };
     let mut to_file = CheckConfig { output: None, ..config.clone() };

@@ -161,39 +161,43 @@ struct Pass<'a> {
     shadow: Option<Shadow>,
 }
 
+/// Where the shadow ends, as this buffer tells it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ShadowEnd {
+    /// No shadow.
+    None,
+    /// At this offset of the buffer.
+    At(usize),
+    /// Past the end of the buffer: the line goes on in input still to come.
+    RunsOn,
+}
+
 impl Pass<'_> {
-    /// The offset where the shadow ends, as far as this buffer tells (its end, when the line
-    /// goes on past it).
-    fn shadow_end(&mut self) -> usize {
+    /// Resolves the shadow against this buffer: a line end found becomes an offset; a line that
+    /// goes on past the buffer is not looked for again until the buffer grows.
+    fn shadow_end(&mut self) -> ShadowEnd {
         match self.shadow {
-            None => 0,
-            Some(Shadow::At(end)) => end,
+            None => ShadowEnd::None,
+            Some(Shadow::At(end)) => ShadowEnd::At(end),
             Some(Shadow::LineEnd(from)) => {
                 let rest = self.buf.get(from..).unwrap_or_default();
-                match memchr::memchr2(b'\n', b'\r', rest) {
-                    Some(at) => {
-                        self.shadow = Some(Shadow::At(from + at));
-                        from + at
-                    }
-                    None => {
-                        // The line goes on past this buffer: look no further until it grows.
-                        self.shadow = Some(Shadow::LineEnd(self.buf.len()));
-                        self.buf.len()
-                    }
+                if let Some(at) = memchr::memchr2(b'\n', b'\r', rest) {
+                    self.shadow = Some(Shadow::At(from + at));
+                    return ShadowEnd::At(from + at);
                 }
+                self.shadow = Some(Shadow::LineEnd(self.buf.len()));
+                if self.region.at_eof { ShadowEnd::At(self.buf.len()) } else { ShadowEnd::RunsOn }
             }
         }
     }
 
     /// Whether `offset` lies within the shadow.
     fn in_shadow(&mut self, offset: usize) -> bool {
-        self.shadow.is_some() && (offset < self.shadow_end() || self.shadow_runs_on())
-    }
-
-    /// Whether the shadow runs past the end of this buffer.
-    fn shadow_runs_on(&mut self) -> bool {
-        let end = self.shadow_end();
-        matches!(self.shadow, Some(Shadow::LineEnd(_))) && end >= self.buf.len() && !self.region.at_eof
+        match self.shadow_end() {
+            ShadowEnd::None => false,
+            ShadowEnd::At(end) => offset < end,
+            ShadowEnd::RunsOn => true,
+        }
     }
 
     /// Extends the shadow to the end of the line holding `offset`; a shadow that already ends
@@ -211,20 +215,20 @@ impl Pass<'_> {
 
     /// Where scanning may stop: at or after `target`, and past the shadow.
     fn stop_at(&mut self, target: usize) -> usize {
-        if self.shadow.is_none() {
-            return target;
+        match self.shadow_end() {
+            ShadowEnd::None => target,
+            ShadowEnd::At(end) => target.max(end),
+            ShadowEnd::RunsOn => usize::MAX,
         }
-        let end = if self.shadow_runs_on() { usize::MAX } else { self.shadow_end() };
-        target.max(end)
     }
 
     /// The shadow to carry over to the next buffer, which starts at `consumed` of this one.
     fn carried(&mut self, consumed: usize) -> Option<Shadow> {
-        if self.shadow_runs_on() {
-            return Some(Shadow::LineEnd(self.buf.len().saturating_sub(consumed)));
+        match self.shadow_end() {
+            ShadowEnd::RunsOn => Some(Shadow::LineEnd(self.buf.len().saturating_sub(consumed))),
+            ShadowEnd::At(end) if end > consumed => Some(Shadow::At(end - consumed)),
+            _ => None,
         }
-        let end = self.shadow_end();
-        (self.shadow.is_some() && end > consumed).then(|| Shadow::At(end - consumed))
     }
 }
 
@@ -358,7 +362,10 @@ impl Scanner {
         if is_object || (is_string && too_large) {
             pass.shadow_to_line_end(visible_end(buf, start, error.offset));
             if !shadowed {
-                let end = pass.shadow_end().max(start + 1);
+                let end = match pass.shadow_end() {
+                    ShadowEnd::At(end) => end.max(start + 1),
+                    _ => buf.len(),
+                };
                 found.push(if too_large {
                     Found::TooLarge { start, end }
                 } else {
