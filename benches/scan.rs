@@ -12,10 +12,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use authhook::assess::AssessOptions;
-use authhook::check::{Parallelism, check_bytes, check_bytes_with};
+use authhook::assess::{CheckResult, Summary};
 use authhook::report::{Format, Style};
 use authhook::scan::{ScanOptions, Scanner};
-use authhook::verdict::{CheckResult, Summary};
+use authhook::stream::{Parallelism, check_bytes, check_bytes_with};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
 use serde_json::Value;
 

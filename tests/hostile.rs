@@ -56,7 +56,7 @@ fn arg(path: &Path) -> &str {
 
 /// A documented sample as one line of compact JSON.
 fn sample(name: &str) -> String {
-    authhook::samples::find(name).expect("a documented sample").compact()
+    authhook::contract::samples::find(name).expect("a documented sample").compact()
 }
 
 /// A documented sample as a `serde_json::Value`, to change a field.

@@ -14,12 +14,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use authhook::assess::AssessOptions;
-use authhook::check::{Parallelism, check_bytes, check_bytes_with};
+use authhook::assess::{CheckResult, Summary};
+use authhook::contract::samples::SAMPLES;
 use authhook::json::{Node, Options, Value, parse_value};
 use authhook::report::{Format, Style};
-use authhook::samples::SAMPLES;
 use authhook::scan::{ScanOptions, Scanner};
-use authhook::verdict::{CheckResult, Summary};
+use authhook::stream::{Parallelism, check_bytes, check_bytes_with};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
@@ -230,7 +230,7 @@ proptest! {
         let payload = SAMPLES[2].compact().replace("e59ee5a064e24d129d1beed9", MARKER);
         // Text first, so the input is never taken for UTF-16 or UTF-32 by its first bytes.
         let mut text = [b"log\n".as_slice(), &bytes, b"\n"].concat();
-        let line = authhook::position::Position::START.advanced_over(&text).line;
+        let line = authhook::scan::position::Position::START.advanced_over(&text).line;
         text.extend_from_slice(payload.as_bytes());
         text.push(b'\n');
         // A limit above the payload's size, and small enough for oversized values to come.
@@ -373,7 +373,8 @@ fn replay_scan(data: &[u8]) {
 fn replay_check(data: &[u8]) {
     let [a, b, input @ ..] = data else { return };
     let parallelism = Parallelism { threads: 1 + usize::from(a & 3), chunk_bytes: 1 + usize::from(*b) };
-    let mut options = AssessOptions { with_payload: a & 4 == 4, show_secrets: a & 8 == 8, ..AssessOptions::default() };
+    let mut options = AssessOptions { with_payload: a & 4 == 4, ..AssessOptions::default() };
+    options.finishing.show_secrets = a & 8 == 8;
     options.scan.lenient = a & 16 == 16;
     let whole = check_bytes("r", input, &options);
     let split = check_bytes_with("r", input, &options, parallelism);

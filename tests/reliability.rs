@@ -16,7 +16,7 @@ const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl
 const FORMATS: [&str; 7] = ["human", "json", "ndjson", "table", "github", "sarif", "junit"];
 
 fn sample(name: &str) -> String {
-    authhook::samples::find(name).expect("a documented sample").compact()
+    authhook::contract::samples::find(name).expect("a documented sample").compact()
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -155,7 +155,7 @@ fn wrapped(levels: usize) -> String {
 
 #[test]
 fn a_payload_encoded_as_a_bare_string_or_in_an_array_of_strings_is_found() {
-    let pretty = authhook::samples::find("spoof").expect("a sample").json;
+    let pretty = authhook::contract::samples::find("spoof").expect("a sample").json;
     let bare = Value::String(pretty.to_owned()).to_string();
     let listed = Value::Array(vec![Value::String(sample("lenses"))]).to_string();
     assert_eq!(reasons(&results(format!("{bare}\n{listed}\n"), &[], 0)), ["spoof-detected", "lenses-detected"]);
@@ -458,11 +458,11 @@ fn an_encoded_payload_cut_by_a_read_after_its_quote_is_still_found() {
     let line = format!("{{\"a\":1,}}{encoded}\n");
     let whole = results(line.clone(), &[], 1);
     assert_eq!(reasons(&whole), ["-", "spoof-detected"]);
-    let chunked = authhook::check::check_bytes_with(
+    let chunked = authhook::stream::check_bytes_with(
         "t",
         line.as_bytes(),
         &authhook::assess::AssessOptions::default(),
-        authhook::check::Parallelism { threads: 1, chunk_bytes: 9 },
+        authhook::stream::Parallelism { threads: 1, chunk_bytes: 9 },
     );
     assert_eq!(chunked.len(), 2);
 }

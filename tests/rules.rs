@@ -9,9 +9,10 @@
 use std::collections::BTreeSet;
 
 use authhook::assess::AssessOptions;
-use authhook::check::check_bytes;
+use authhook::assess::CheckResult;
+use authhook::contract::{Kind, Status};
 use authhook::contract::{RULES, Severity};
-use authhook::verdict::{CheckResult, Kind, Status};
+use authhook::stream::check_bytes;
 
 /// The 4015 sample (samples/not-recognized.json): a FAIL with every error field documented.
 const FAIL: &str = r#"{

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use authhook::assess::AssessOptions;
-use authhook::check::{Parallelism, check_bytes, check_bytes_with};
+use authhook::contract::schema::{DIALECT, SCHEMA_ID, auth_schema, auth_schema_text};
 use authhook::contract::{AUTH_FIELDS, CANDIDATE_FIELDS, RECOGNITION_FIELDS, Severity};
-use authhook::schema::{DIALECT, SCHEMA_ID, auth_schema, auth_schema_text};
+use authhook::stream::{Parallelism, check_bytes, check_bytes_with};
 use jsonschema::Validator;
 use predicates::prelude::*;
 use serde_json::{Value, json};
@@ -273,7 +273,7 @@ fn authhook_verdict(text: &str) -> Option<Vec<String>> {
     assert_eq!(results.len(), 1, "one payload gives one result:\n{text}");
     let result = &results[0];
     assert!(result.kind.is_authentication(), "the mutant is read as an authentication payload:\n{text}");
-    let errors: Vec<&authhook::verdict::Finding> =
+    let errors: Vec<&authhook::rules::Finding> =
         result.findings.iter().filter(|finding| finding.severity == Severity::Error).collect();
     for finding in &errors {
         assert!(
@@ -349,7 +349,7 @@ fn the_samples_are_valid_against_the_schema() {
         }
         let text = serde_json::to_string(&sample).expect("a sample serializes");
         assert_eq!(authhook_verdict(&text), None, "authhook finds a type-level error in {name}");
-        let findings = |results: Vec<authhook::verdict::CheckResult>| -> Vec<_> {
+        let findings = |results: Vec<authhook::assess::CheckResult>| -> Vec<_> {
             results.into_iter().flat_map(|r| r.findings).collect()
         };
         assert_eq!(

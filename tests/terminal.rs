@@ -86,7 +86,7 @@ fn a_large_input_shows_progress_and_finishes_on_a_terminal() {
     let dir = tempdir();
     let path = dir.path().join("large.ndjson");
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    let spoof = authhook::samples::find("spoof").expect("a sample").compact();
+    let spoof = authhook::contract::samples::find("spoof").expect("a sample").compact();
     for i in 0..60_000u64 {
         let line = spoof.replace("e59ee5a064e24d129d1beed9", &format!("{i:024x}"));
         writeln!(file, "{line}").expect("write");
@@ -115,7 +115,7 @@ fn streaming_from_a_fifo(dir: &std::path::Path) -> (Terminal, ChildStdin, std::f
     let mut terminal = on_terminal(&shell);
     let stdin = terminal.child.stdin.take().expect("stdin");
     let mut writer = std::fs::OpenOptions::new().read(true).write(true).open(&fifo).expect("the FIFO opens");
-    let spoof = authhook::samples::find("spoof").expect("a sample").compact();
+    let spoof = authhook::contract::samples::find("spoof").expect("a sample").compact();
     writeln!(writer, "{spoof}").expect("a payload");
     writer.flush().expect("flush");
     // The terminal's output is read line by line until the result comes; the watchdog ends the
@@ -137,7 +137,7 @@ fn ctrl_c_on_a_terminal_stops_the_run_at_the_next_input_with_status_130() {
     let (terminal, mut keys, mut writer) = streaming_from_a_fifo(dir.path());
     type_keys(&mut keys, b"\x03");
     std::thread::sleep(Duration::from_millis(300));
-    let spoof = authhook::samples::find("spoof").expect("a sample").compact();
+    let spoof = authhook::contract::samples::find("spoof").expect("a sample").compact();
     // The FIFO may already be closed by an authhook that stopped; either way it must end.
     let _ = writeln!(writer, "{spoof}").and_then(|()| writer.flush());
     drop(keys);

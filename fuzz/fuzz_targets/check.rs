@@ -5,9 +5,9 @@
 #![no_main]
 
 use authhook::assess::AssessOptions;
-use authhook::check::{Parallelism, check_bytes, check_bytes_with};
+use authhook::stream::{Parallelism, check_bytes, check_bytes_with};
 use authhook::report::{Format, Style};
-use authhook::verdict::{CheckResult, Summary};
+use authhook::assess::{CheckResult, Summary};
 use libfuzzer_sys::fuzz_target;
 
 const FORMATS: [Format; 7] =
@@ -22,11 +22,11 @@ const MARKER: &str = "fa22fa22fa22fa22fa22fa22";
 
 /// Nothing is lost: a payload on a line of its own after any input is found, once, at its line.
 fn a_payload_after_the_input_is_found(input: &[u8], options: &AssessOptions) {
-    let payload = authhook::samples::find("spoof").map(|s| s.compact()).unwrap_or_default();
+    let payload = authhook::contract::samples::find("spoof").map(|s| s.compact()).unwrap_or_default();
     let payload = payload.replace("e59ee5a064e24d129d1beed9", MARKER);
     let mut text = input.to_vec();
     text.push(b'\n');
-    let line = authhook::position::Position::START.advanced_over(&text).line;
+    let line = authhook::scan::position::Position::START.advanced_over(&text).line;
     text.extend_from_slice(payload.as_bytes());
     text.push(b'\n');
     if authhook::input::unsupported_encoding(&text).is_some() {
@@ -42,7 +42,8 @@ fn a_payload_after_the_input_is_found(input: &[u8], options: &AssessOptions) {
 fuzz_target!(|data: &[u8]| {
     let [a, b, input @ ..] = data else { return };
     let parallelism = Parallelism { threads: 1 + usize::from(a & 3), chunk_bytes: 1 + usize::from(*b) };
-    let mut options = AssessOptions { with_payload: a & 4 == 4, show_secrets: a & 8 == 8, ..AssessOptions::default() };
+    let mut options = AssessOptions { with_payload: a & 4 == 4, ..AssessOptions::default() };
+    options.finishing.show_secrets = a & 8 == 8;
     options.scan.lenient = a & 16 == 16;
 
     a_payload_after_the_input_is_found(input, &options);

@@ -10,8 +10,9 @@
 use std::io::{self, Write};
 
 use super::{Notice, Renderer, escape_for_terminal, summary_line};
+use crate::assess::{CheckResult, Summary};
 use crate::contract::Severity;
-use crate::verdict::{CheckResult, Finding, Summary};
+use crate::rules::Finding;
 
 #[derive(Debug, Default)]
 pub struct Github;
@@ -42,7 +43,7 @@ pub(super) fn finding_text(result: &CheckResult, finding: &Finding) -> String {
     if let Some(reason) = result.decisive_reason() {
         context.push(reason.id());
     }
-    if context.is_empty() && result.kind != crate::verdict::Kind::Unknown {
+    if context.is_empty() && result.kind != crate::contract::Kind::Unknown {
         context.push(result.kind.name());
     }
     if !context.is_empty() {

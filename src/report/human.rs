@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use super::paint::Paint;
 use super::{Notice, Renderer, Style, escape_for_terminal, summary_line};
-use crate::verdict::{CheckResult, Kind, Summary};
+use crate::assess::{CheckResult, Summary};
+use crate::contract::Kind;
 
 pub struct Human {
     paint: Paint,

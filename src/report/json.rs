@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Notice, Renderer, SCHEMA_VERSION};
-use crate::verdict::{CheckResult, Summary};
+use crate::assess::{CheckResult, Summary};
 
 pub struct Json {
     /// Whether the results are wrapped in one document (JSON) or stand alone (NDJSON).

@@ -17,8 +17,8 @@ use std::io::{self, Write};
 
 use super::spool::Spool;
 use super::{Notice, Renderer, escape_for_terminal, plural, summary_line};
+use crate::assess::{CheckResult, Summary};
 use crate::contract::Severity;
-use crate::verdict::{CheckResult, Summary};
 
 #[derive(Default)]
 pub struct Junit {
@@ -85,7 +85,7 @@ fn status_label(result: &CheckResult) -> &'static str {
 }
 
 /// `severity[rule] line:col pointer: message`, one line per finding, safe for a terminal.
-fn finding_lines<'a>(findings: impl Iterator<Item = &'a crate::verdict::Finding>) -> String {
+fn finding_lines<'a>(findings: impl Iterator<Item = &'a crate::rules::Finding>) -> String {
     let mut lines = String::new();
     for finding in findings {
         let pointer = if finding.pointer.is_empty() {

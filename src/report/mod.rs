@@ -18,22 +18,11 @@ mod table;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use serde::Serialize;
-
-use crate::verdict::{CheckResult, Summary};
+use crate::assess::{CheckResult, RenderOne, Summary};
+pub use crate::contract::Notice;
 
 /// The version of the JSON wire formats (`check --format json` and `stats --format json`).
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// A message about the run as a whole, such as the webhook's deprecation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Notice {
-    pub code: &'static str,
-    pub message: String,
-}
-
-/// Renders one result on its own into bytes.
-pub type Prerender = fn(&CheckResult, &mut Vec<u8>) -> io::Result<()>;
 
 /// Writes one output format.
 pub trait Renderer {
@@ -75,7 +64,7 @@ impl Format {
 
     /// How this format renders one result on its own, when it does: then the work can be done
     /// on the thread that assessed the result, and the renderer only frames it.
-    pub fn prerender(self) -> Option<Prerender> {
+    pub fn prerender(self) -> Option<RenderOne> {
         match self {
             Format::Json | Format::Ndjson => Some(json::write_result),
             _ => None,
@@ -116,7 +105,7 @@ pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
 /// Text about the run (a path, an argument, a message quoting either) made safe for standard
 /// error: JWT-shaped runs replaced by their length, then escaped for a terminal.
 pub fn safe_for_terminal(text: &str) -> String {
-    let unsecret = crate::redact::without_jwts(text);
+    let unsecret = crate::contract::without_jwts(text);
     escape_for_terminal(unsecret.as_deref().unwrap_or(text)).into_owned()
 }
 

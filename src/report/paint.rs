@@ -3,7 +3,7 @@
 use owo_colors::{OwoColorize, Style};
 
 use crate::contract::Severity;
-use crate::verdict::Status;
+use crate::contract::Status;
 
 /// Paints text when colour is on; passes it through otherwise.
 #[derive(Debug, Clone, Copy)]

@@ -14,9 +14,9 @@ use serde::Serialize;
 
 use super::github::finding_text;
 use super::{Notice, Renderer, escape_for_terminal};
+use crate::assess::{CheckResult, Summary};
+use crate::contract::explain::{Topic, render};
 use crate::contract::{RULES, RuleSpec};
-use crate::explain::{Topic, render};
-use crate::verdict::{CheckResult, Summary};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const VERSION: &str = "2.1.0";

@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::spool::Spool;
 use super::{Notice, Renderer, Style, escape_for_terminal, summary_line};
-use crate::verdict::{CheckResult, Summary};
+use crate::assess::{CheckResult, Summary};
 
 /// The columns of the payload table.
 const HEADER: [&str; 7] = ["source", "status", "reason", "score", "spoof", "customer", "findings"];

@@ -2,10 +2,10 @@
 //! payload agree with each other and with the documented error table.
 
 use super::{AuthView, FindingSink, Path, number};
+use crate::contract::Status;
 use crate::contract::{
     AuthField, FAILURE_ONLY_FIELDS, PASS_CONTRADICTIONS, Rule, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, error_code,
 };
-use crate::verdict::Status;
 
 /// Two confidences closer than this are the same value written differently.
 const SAME_CONFIDENCE: f64 = 1e-9;

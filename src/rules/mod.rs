@@ -13,8 +13,9 @@ use std::fmt::Write as _;
 
 use crate::contract::{AUTH_FIELDS, AuthField, Rule};
 use crate::json::{Member, Node};
-use crate::position::Locator;
-use crate::verdict::Finding;
+use crate::scan::position::Locator;
+mod finding;
+pub use finding::Finding;
 
 /// A JSON pointer under construction, kept as a chain of borrowed segments until a finding
 /// needs it as text.
@@ -178,11 +179,11 @@ pub fn preview(node: &Node<'_>) -> String {
 
 /// A string quoted for a message, cut to 40 characters; a credential shows only its length.
 pub fn preview_text(text: &str) -> String {
-    if crate::redact::looks_like_jwt(text) {
+    if crate::contract::looks_like_jwt(text) {
         return format!("a {}-character token", text.chars().count());
     }
     // A token inside longer text is replaced before the cut, which could leave part of it.
-    let clean = crate::redact::without_jwts(text);
+    let clean = crate::contract::without_jwts(text);
     let text = clean.as_deref().unwrap_or(text);
     let mut cut: String = text.chars().take(40).collect();
     if cut.len() < text.len() {

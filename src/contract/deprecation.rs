@@ -1,7 +1,30 @@
-//! The webhook's deprecation, worded from today's date against the vendor's key dates.
+//! The webhook's deprecation: the vendor's key dates, and the notice worded from today's date.
 
-use crate::contract::{Date, END_OF_LIFE, END_OF_SUPPORT, MIGRATE_BY, SUCCESSOR};
-use crate::report::Notice;
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// End of Support of the 1:1 Authentication webhook.
+pub const END_OF_SUPPORT: Date = Date { year: 2026, month: 10, day: 1 };
+/// End of Life (retirement) of the 1:1 Authentication webhook.
+pub const END_OF_LIFE: Date = Date { year: 2027, month: 4, day: 1 };
+/// The vendor's recommended migration date.
+pub const MIGRATE_BY: Date = Date { year: 2027, month: 1, day: 1 };
+/// What replaces the webhook.
+pub const SUCCESSOR: &str = "the Face Authentication module in Workflows and Flows";
+
+/// A message about the run as a whole, such as the webhook's deprecation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    /// A stable identifier of the notice, such as `deprecation`.
+    pub code: &'static str,
+    /// The notice in words.
+    pub message: String,
+}
 
 impl Date {
     /// Parses `YYYY-MM-DD`.
@@ -57,7 +80,7 @@ fn days(count: i64) -> String {
 }
 
 /// The deprecation notice as of `today`.
-pub fn notice(today: Date) -> Notice {
+pub fn deprecation_notice(today: Date) -> Notice {
     let now = today.days_since_epoch();
     let until = |date: Date| date.days_since_epoch() - now;
     let message = if until(END_OF_SUPPORT) > 0 {
@@ -97,11 +120,11 @@ mod tests {
 
     #[test]
     fn words_the_notice_from_the_date() {
-        let before = notice(Date { year: 2026, month: 9, day: 30 }).message;
+        let before = deprecation_notice(Date { year: 2026, month: 9, day: 30 }).message;
         assert!(before.contains("End of Support 2026-10-01 (in 1 day)"), "{before}");
-        let between = notice(Date { year: 2026, month: 11, day: 25 }).message;
+        let between = deprecation_notice(Date { year: 2026, month: 11, day: 25 }).message;
         assert!(between.contains("(55 days ago)") && between.contains("(in 127 days)"), "{between}");
-        let after = notice(Date { year: 2027, month: 4, day: 2 }).message;
+        let after = deprecation_notice(Date { year: 2027, month: 4, day: 2 }).message;
         assert!(after.contains("(1 day ago) and is retired"), "{after}");
     }
 }

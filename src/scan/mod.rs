@@ -23,6 +23,8 @@
 //! small pieces is parsed a few times, not once per piece. The outcome does not depend on where
 //! the input is cut into buffers.
 
+pub mod position;
+
 use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
 
 /// Scanner settings.

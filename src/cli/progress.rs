@@ -7,8 +7,6 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::input::Input;
-
 /// How long a run goes before the bar appears.
 const SHOW_AFTER: Duration = Duration::from_millis(500);
 
@@ -20,20 +18,13 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A bar for `inputs`, sized by their files when every input is a file.
-    pub fn new(enabled: bool, inputs: &[Input]) -> Self {
+    /// A bar for `total` bytes, or a spinner when the total is unknown.
+    pub fn new(enabled: bool, total: Option<u64>) -> Self {
         let started = Instant::now();
         if !enabled {
             return Progress { bar: None, started };
         }
-        let sizes: Option<u64> = inputs
-            .iter()
-            .map(|input| match input {
-                Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
-                Input::Stdin => None,
-            })
-            .sum();
-        let (bar, template) = match sizes {
+        let (bar, template) = match total {
             Some(total) => (
                 ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden()),
                 "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",

@@ -10,15 +10,16 @@ use std::sync::Arc;
 
 use serde_json_path::JsonPath;
 
-use crate::assess::AssessOptions;
-use crate::check::Parallelism;
-use crate::cli::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, StatsArgs, StatsFormatArg};
-use crate::config_file::{self, FileError, FileSettings};
-use crate::contract::{Date, ReasonCode, Rule};
-use crate::policy::{Expectations, Level, Policy};
-use crate::report::{Format, Prerender, Style};
-use crate::scan::ScanOptions;
-use crate::verdict::Status;
+use authhook::assess::policy::{Expectations, Level, Policy};
+use authhook::assess::{AssessOptions, Finishing};
+use authhook::contract::{Date, ReasonCode, Rule, Status};
+use authhook::report::{Format, Style};
+use authhook::scan::ScanOptions;
+use authhook::stats::StatsFormat;
+use authhook::stream::Parallelism;
+
+use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, StatsArgs, StatsFormatArg};
+use super::config_file::{self, FileError, FileSettings};
 
 /// The environment variable that fixes today's date (YYYY-MM-DD) for the deprecation notice.
 pub const TODAY_VARIABLE: &str = "AUTHHOOK_TODAY";
@@ -36,10 +37,6 @@ pub struct InputConfig {
     pub progress: bool,
     /// Colour standard output.
     pub color: bool,
-    /// Rule levels, strictness and expectations.
-    pub policy: Policy,
-    /// How each result is rendered on its own, for formats that can.
-    pub prerender: Option<Prerender>,
     /// The file the report is written to, which a directory walk passes over.
     pub report_file: Option<Arc<same_file::Handle>>,
 }
@@ -64,14 +61,6 @@ pub struct StatsConfig {
     pub input: InputConfig,
     /// Output format.
     pub format: StatsFormat,
-}
-
-/// The output formats of `stats`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatsFormat {
-    Human,
-    Json,
-    Table,
 }
 
 /// A configuration that cannot be built.
@@ -127,8 +116,10 @@ impl InputConfig {
             )),
             None => None,
         };
-        let max_payload_bytes =
-            args.max_payload_bytes.or(settings.max_payload_bytes).unwrap_or(crate::limits::DEFAULT_MAX_PAYLOAD_BYTES);
+        let max_payload_bytes = args
+            .max_payload_bytes
+            .or(settings.max_payload_bytes)
+            .unwrap_or(authhook::limits::DEFAULT_MAX_PAYLOAD_BYTES);
         let scan = ScanOptions {
             lenient: args.lenient || settings.lenient == Some(true),
             max_payload_bytes: usize::try_from(max_payload_bytes).unwrap_or(usize::MAX),
@@ -141,12 +132,15 @@ impl InputConfig {
         policy.strict |= settings.strict == Some(true);
         Ok(InputConfig {
             paths: args.paths.clone(),
-            assess: AssessOptions { scan, show_secrets, with_payload, select, finish: None },
+            assess: AssessOptions {
+                scan,
+                with_payload,
+                select,
+                finishing: Finishing { show_secrets, policy, render: None },
+            },
             parallelism: Parallelism { threads: threads(args.threads.or(settings.threads)), ..Parallelism::default() },
             progress: std::io::stderr().is_terminal(),
             color: use_color(color, std::io::stdout().is_terminal()),
-            policy,
-            prerender: None,
             report_file: None,
         })
     }
@@ -176,7 +170,7 @@ impl CheckConfig {
         let policy = Policy { strict: args.strict, expectations, ..Policy::default() };
         let mut input =
             InputConfig::from_args(&args.input, &settings, format.shows_payload(), args.show_secrets, policy)?;
-        input.prerender = format.prerender();
+        input.assess.finishing.render = format.prerender();
         Ok(CheckConfig {
             // A report file is coloured only when asked for in so many words.
             style: Style {

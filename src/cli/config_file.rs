@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::contract::Rule;
-use crate::policy::Level;
+use authhook::assess::policy::Level;
+use authhook::contract::Rule;
 
 /// The file's name.
 pub const FILE_NAME: &str = "authhook.toml";
@@ -91,13 +91,13 @@ pub fn load(
     let format = check(&raw.format, "format", valid_format)?;
     let color = check(&raw.color, "color", valid_color)?;
     let within = |what: &str, value: Option<Spanned<u64>>, range: &std::ops::RangeInclusive<u64>| match value {
-        Some(v) => crate::limits::check(what, *v.get_ref(), range).map(Some).map_err(|m| invalid(Some(v.span()), m)),
+        Some(v) => authhook::limits::check(what, *v.get_ref(), range).map(Some).map_err(|m| invalid(Some(v.span()), m)),
         None => Ok(None),
     };
-    let threads_range = crate::limits::THREADS;
+    let threads_range = authhook::limits::THREADS;
     let threads_range = u64::from(*threads_range.start())..=u64::from(*threads_range.end());
     let threads = within("threads", raw.threads, &threads_range)?.and_then(|t| u16::try_from(t).ok());
-    let max_payload_bytes = within("max-payload-bytes", raw.max_payload_bytes, &crate::limits::MAX_PAYLOAD_BYTES)?;
+    let max_payload_bytes = within("max-payload-bytes", raw.max_payload_bytes, &authhook::limits::MAX_PAYLOAD_BYTES)?;
     let mut rules = BTreeMap::new();
     for (id, level) in &raw.rules {
         let rule = Rule::from_id(id.get_ref()).ok_or_else(|| invalid(Some(id.span()), unknown_rule(id.get_ref())))?;
@@ -120,8 +120,8 @@ pub fn load(
 }
 
 fn unknown_rule(id: &str) -> String {
-    let ids: Vec<String> = crate::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
-    match crate::explain::closest(id, &ids) {
+    let ids: Vec<String> = authhook::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
+    match authhook::contract::explain::closest(id, &ids) {
         Some(near) => format!("unknown rule id {id:?}; did you mean {near:?}?"),
         None => format!("unknown rule id {id:?}"),
     }

@@ -24,14 +24,14 @@ use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
+use crate::assess::CheckResult;
 use crate::assess::{AssessOptions, Assessor};
-use crate::error::InputError;
+use crate::input::InputError;
 use crate::input::unsupported_encoding;
 use crate::json::KnownText;
 use crate::limits::CHUNKS_IN_FLIGHT;
-use crate::position::{Locator, Position};
+use crate::scan::position::{Locator, Position};
 use crate::scan::{CarriedShadow, Region, Scanner};
-use crate::verdict::CheckResult;
 
 /// How many bytes are read at a time, and the size a chunk aims for.
 pub const READ_CHUNK: usize = 1 << 18;

@@ -15,15 +15,15 @@
 //! are 63% full on average at any size, 65 bytes an entry.
 
 use std::collections::hash_map::Entry;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
+use super::CheckResult;
+use super::fingerprint::{Fingerprint, TransactionKey};
 use crate::contract::Rule;
-use crate::fingerprint::Fingerprint;
-use crate::rules::fields::is_hex_id;
-use crate::verdict::{CheckResult, Finding, Status};
+use crate::contract::Status;
+use crate::rules::Finding;
 
 /// Where and how a transaction was first delivered, packed in 28 bytes.
 #[derive(Debug, Clone, Copy)]
@@ -61,9 +61,6 @@ impl FirstDelivery {
     }
 }
 
-/// A transactionId as 96 bits: its value when it is 24 hex characters, else a hash.
-pub type Key = [u32; 3];
-
 /// How many independent maps the transactions are spread over, so that a map growing copies
 /// only its own share: without it, doubling one map of a million entries briefly holds both.
 const SHARDS: usize = 256;
@@ -80,7 +77,7 @@ static SHARD_OF: LazyLock<[u8; 4096]> = LazyLock::new(|| {
     table
 });
 
-fn shard_of(key: &Key) -> usize {
+fn shard_of(key: &TransactionKey) -> usize {
     let mixed = (u64::from(key[1]) << 32 | u64::from(key[2] ^ key[0])).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     SHARD_OF.get((mixed >> 52) as usize).map_or(0, |&shard| usize::from(shard))
 }
@@ -88,7 +85,7 @@ fn shard_of(key: &Key) -> usize {
 /// Every transaction seen so far in a run.
 #[derive(Debug)]
 pub struct Deliveries {
-    shards: Vec<FxHashMap<Key, FirstDelivery>>,
+    shards: Vec<FxHashMap<TransactionKey, FirstDelivery>>,
     paths: Vec<Arc<str>>,
     /// Deliveries that repeated an earlier one exactly.
     pub duplicates: u64,
@@ -100,21 +97,6 @@ impl Default for Deliveries {
     fn default() -> Self {
         Deliveries { shards: vec![FxHashMap::default(); SHARDS], paths: Vec::new(), duplicates: 0, conflicts: 0 }
     }
-}
-
-/// The key a transactionId is remembered by; computed where the result is assessed, before any
-/// redaction, so that two different JWT-shaped ids stay two transactions.
-pub fn key(transaction: &str) -> Key {
-    let bits = if is_hex_id(transaction) {
-        u128::from_str_radix(transaction, 16).unwrap_or_default()
-    } else {
-        let mut hasher = DefaultHasher::new();
-        transaction.hash(&mut hasher);
-        let low = hasher.finish();
-        1u64.hash(&mut hasher);
-        u128::from(hasher.finish()) << 64 | u128::from(low) | 1 << 127
-    };
-    [bits as u32, (bits >> 32) as u32, ((bits >> 64) as u32) ^ ((bits >> 96) as u32)]
 }
 
 fn saturate(value: u64) -> u32 {
@@ -203,11 +185,11 @@ mod tests {
     }
 
     fn delivery(status: Status, content: Fingerprint) -> CheckResult {
-        let source = crate::verdict::Source::new(Arc::from("t"), crate::position::Position::START);
+        let source = crate::assess::Source::new(Arc::from("t"), crate::scan::position::Position::START);
         let mut result = CheckResult::unreadable(source, Vec::new());
         result.status = Some(status);
         result.transaction_id = Some("e59ee5a064e24d129d1beed9".into());
-        result.transaction_key = Some(key("e59ee5a064e24d129d1beed9"));
+        result.transaction_key = Some(super::super::fingerprint::transaction_key("e59ee5a064e24d129d1beed9"));
         result.content_hash = Some(content);
         result
     }
@@ -237,6 +219,6 @@ mod tests {
             assert_eq!(first.status(), status);
             assert_eq!(first.path(), path.min(u32::MAX >> 2) as usize);
         }
-        assert_eq!(std::mem::size_of::<(Key, FirstDelivery)>(), 40);
+        assert_eq!(std::mem::size_of::<(TransactionKey, FirstDelivery)>(), 40);
     }
 }

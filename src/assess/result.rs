@@ -11,8 +11,9 @@ use std::sync::Arc;
 use compact_str::CompactString;
 use serde::Serialize;
 
-use crate::contract::{ReasonCode, Rule, Severity};
-use crate::position::Position;
+use crate::contract::{Kind, ReasonCode, Severity, Status};
+use crate::rules::Finding;
+use crate::scan::position::Position;
 
 /// Where a payload (or a finding) was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,64 +29,6 @@ impl Source {
     pub fn new(path: Arc<str>, at: Position) -> Self {
         Source { path, line: at.line, column: at.column, offset: at.offset }
     }
-}
-
-/// Which webhook a JSON value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Kind {
-    #[serde(rename = "auth-1:1")]
-    Auth1To1,
-    #[serde(rename = "auth-1:N")]
-    Auth1ToN,
-    #[serde(rename = "onboarding-status")]
-    OnboardingStatus,
-    #[serde(rename = "unknown")]
-    Unknown,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Auth1To1 => "auth-1:1",
-            Kind::Auth1ToN => "auth-1:N",
-            Kind::OnboardingStatus => "onboarding-status",
-            Kind::Unknown => "unknown",
-        }
-    }
-
-    pub fn is_authentication(self) -> bool {
-        matches!(self, Kind::Auth1To1 | Kind::Auth1ToN)
-    }
-}
-
-/// The payload's overallStatus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Status {
-    #[serde(rename = "PASS")]
-    Pass,
-    #[serde(rename = "FAIL")]
-    Fail,
-}
-
-impl Status {
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Pass => "PASS",
-            Status::Fail => "FAIL",
-        }
-    }
-}
-
-/// One way a payload departs from the contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub rule: Rule,
-    pub severity: Severity,
-    /// RFC 6901 pointer into the payload; empty for the payload as a whole.
-    pub pointer: String,
-    pub line: u64,
-    pub column: u64,
-    pub message: String,
 }
 
 /// One reason for the verdict, with the field values that justify it.
@@ -116,7 +59,7 @@ pub struct CheckResult {
     pub transaction_at: Option<(u64, u64)>,
     /// What the run's delivery tracking knows transactionId by (taken before redaction).
     #[serde(skip)]
-    pub transaction_key: Option<crate::deliveries::Key>,
+    pub transaction_key: Option<super::fingerprint::TransactionKey>,
     pub error_code: Option<i64>,
     /// overallScore, when it is a number.
     pub overall_score: Option<f64>,
@@ -127,7 +70,7 @@ pub struct CheckResult {
     /// The payload's content fingerprint, to tell a repeated delivery from a conflicting one;
     /// `None` for what is not an authentication or has no transactionId.
     #[serde(skip)]
-    pub content_hash: Option<crate::fingerprint::Fingerprint>,
+    pub content_hash: Option<super::fingerprint::Fingerprint>,
     /// The result already rendered, by a format that renders each result on its own.
     #[serde(skip)]
     pub rendered: Option<Vec<u8>>,

@@ -1,4 +1,5 @@
-//! What a delivery's content is known by: a keyed 128-bit hash of its decoded content.
+//! What a delivery is known by: its transactionId as a 96-bit key, and a keyed 128-bit hash of
+//! its decoded content.
 //!
 //! Two deliveries of one transaction are the same when their content is: the same members with
 //! the same values, whatever the white space, the order of object members, the escapes in strings
@@ -6,15 +7,34 @@
 //! 128 bits of output and a key drawn at random for each run, so nobody who writes payloads can
 //! make two different deliveries collide: without the key, a collision is a 2^-128 chance.
 
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::json::{Member, Node, Value};
+use crate::rules::fields::is_hex_id;
 
 /// A delivery's content hash, as four words so that it packs with no padding.
 pub type Fingerprint = [u32; 4];
+
+/// A transactionId as 96 bits: its value when it is 24 hex characters, else a hash.
+pub type TransactionKey = [u32; 3];
+
+/// The key a transactionId is remembered by; computed where the result is assessed, before any
+/// redaction, so that two different JWT-shaped ids stay two transactions.
+pub fn transaction_key(transaction: &str) -> TransactionKey {
+    let bits = if is_hex_id(transaction) {
+        u128::from_str_radix(transaction, 16).unwrap_or_default()
+    } else {
+        let mut hasher = DefaultHasher::new();
+        transaction.hash(&mut hasher);
+        let low = hasher.finish();
+        1u64.hash(&mut hasher);
+        u128::from(hasher.finish()) << 64 | u128::from(low) | 1 << 127
+    };
+    [bits as u32, (bits >> 32) as u32, ((bits >> 64) as u32) ^ ((bits >> 96) as u32)]
+}
 
 /// This run's key: 128 bits from the standard library's per-process random hasher keys.
 static KEY: LazyLock<(u64, u64)> = LazyLock::new(|| {

@@ -1,20 +1,7 @@
-//! Operational failures: problems with the run itself, as opposed to findings about payloads.
+//! Failures that end a run of the command line, as opposed to findings about payloads.
 
 use std::io;
 use std::path::PathBuf;
-
-/// An input that could not be read; the run reports it and goes on with the others.
-#[derive(Debug, thiserror::Error)]
-pub enum InputError {
-    #[error("{path}: cannot read: {source}")]
-    Unreadable { path: String, source: io::Error },
-    #[error("{path}: skipped: not a regular file (a FIFO, socket or device found in a directory)")]
-    NotRegular { path: String },
-    #[error("{path}: cannot walk the directory: {message}")]
-    Walk { path: String, message: String },
-    #[error("{path}: the input is {encoding}; authhook reads UTF-8 (convert it with: iconv -f {iconv} -t UTF-8)")]
-    Encoding { path: String, encoding: &'static str, iconv: &'static str },
-}
 
 /// A failure that ends the run.
 #[derive(Debug, thiserror::Error)]

@@ -12,10 +12,10 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
+use crate::contract::Status;
 use crate::contract::{
     AUTH_FIELDS, AuthField, FAILURE_ONLY_FIELDS, FieldSpec, PASS_CONTRADICTIONS, STATUSES, ValueCheck,
 };
-use crate::verdict::Status;
 
 /// The JSON Schema dialect the schema is written in.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";

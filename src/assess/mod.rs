@@ -11,16 +11,23 @@ use std::sync::Arc;
 
 use serde_json_path::{JsonPath, PathElement};
 
-use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule};
-use crate::deliveries;
+pub mod deliveries;
+mod fingerprint;
+mod finish;
+pub mod policy;
+mod reasons;
+mod redact;
+mod result;
+
+pub use finish::{Finishing, RenderOne};
+pub use result::{CheckResult, Reason, Source, Summary};
+
+use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status};
 use crate::json::{JsonStr, KnownText, Leniency, Member, Node, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
-use crate::position::Locator;
-use crate::reasons;
-use crate::redact;
 use crate::rules::{AuthView, FindingSink, Path, consistency, fields};
+use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
-use crate::verdict::{CheckResult, Kind, Source, Status};
 
 /// Members that mark a JSON value as a log record wrapping text.
 const LOG_RECORD_KEYS: &[&str] = &["log", "message", "msg", "body", "MESSAGE", "@message"];
@@ -29,25 +36,12 @@ const LOG_RECORD_KEYS: &[&str] = &["log", "message", "msg", "body", "MESSAGE", "
 #[derive(Debug, Clone, Default)]
 pub struct AssessOptions {
     pub scan: ScanOptions,
-    /// Keep credentials in the payload shown in results.
-    pub show_secrets: bool,
     /// Attach the (redacted) payload to each result.
     pub with_payload: bool,
     /// Look for payloads only where this JSONPath selects inside each value found.
     pub select: Option<Arc<JsonPath>>,
-    /// Run on every result before it leaves the thread that made it.
-    pub finish: Option<ResultHook>,
-}
-
-/// Work on a finished result that needs no other result, such as applying the run's policy or
-/// rendering it, done on the worker thread that assessed it.
-#[derive(Clone)]
-pub struct ResultHook(pub Arc<dyn Fn(&mut CheckResult) + Send + Sync>);
-
-impl std::fmt::Debug for ResultHook {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResultHook")
-    }
+    /// What is done to each result before it leaves the thread that made it.
+    pub finishing: Finishing,
 }
 
 /// Turns what the scanner found into results, in input order.
@@ -63,15 +57,8 @@ impl<'o> Assessor<'o> {
 
     /// Emits the results for one found item; `locator` places offsets of the scanned buffer.
     pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, emit: &mut dyn FnMut(CheckResult)) {
-        let show_secrets = self.options.show_secrets;
-        let finish = self.options.finish.as_ref();
         self.assess_at_depth(found, locator, 0, &mut |mut result| {
-            if !show_secrets {
-                redact::hide_jwts(&mut result);
-            }
-            if let Some(ResultHook(finish)) = finish {
-                finish(&mut result);
-            }
+            self.options.finishing.finish(&mut result);
             emit(result);
         })
     }
@@ -202,7 +189,13 @@ impl<'o> Assessor<'o> {
     }
 
     /// Scans text that was held in a JSON string; everything found is placed at the string.
-    fn unwrap_text(&self, text: &str, at: crate::position::Position, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+    fn unwrap_text(
+        &self,
+        text: &str,
+        at: crate::scan::position::Position,
+        depth: usize,
+        emit: &mut dyn FnMut(CheckResult),
+    ) {
         // A string that is itself a JSON string literal was encoded twice: decode it once more.
         if text.trim_start().starts_with('"')
             && let Ok(parsed) = crate::json::parse_value(text.as_bytes(), 0, crate::json::Options::default())
@@ -247,7 +240,7 @@ impl<'o> Assessor<'o> {
             reasons: reasons::explain(&view, status),
             findings: sink.findings,
             customer_id: view.text(AuthField::CustomerId),
-            transaction_key: transaction_id.as_deref().map(deliveries::key),
+            transaction_key: transaction_id.as_deref().map(fingerprint::transaction_key),
             transaction_id,
             transaction_at: view.node(AuthField::TransactionId).map(|n| {
                 let at = locator.locate(n.offset);
@@ -257,7 +250,7 @@ impl<'o> Assessor<'o> {
             overall_score: view.number(AuthField::OverallScore),
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
-            content_hash: view.has(AuthField::TransactionId).then(|| crate::fingerprint::of(node)),
+            content_hash: view.has(AuthField::TransactionId).then(|| fingerprint::of(node)),
             rendered: None,
             payload: self.payload(node),
         };
@@ -283,7 +276,7 @@ impl<'o> Assessor<'o> {
     }
 
     fn payload(&self, node: &Node<'_>) -> Option<String> {
-        self.options.with_payload.then(|| redact::payload_json(node, self.options.show_secrets))
+        self.options.with_payload.then(|| redact::payload_json(node, self.options.finishing.show_secrets))
     }
 }
 

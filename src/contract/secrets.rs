@@ -1,17 +1,13 @@
-//! Keeping credentials out of every output.
-//!
-//! `token` and `interviewToken` are JWTs per the vendor's documentation; a capture that holds a
-//! live one must not spread it further. Payloads are re-serialized with every credential replaced
-//! by its length, and messages never quote a credential. Any other text of a result that holds
-//! something shaped like a JWT (an id, a quoted value, a key) has it replaced the same way.
+//! What a credential looks like: the keys that hold one, and JSON Web Tokens found in any text
+//! (replaced by their length wherever text is shown).
 
 use std::sync::LazyLock;
 
 use memchr::memmem;
 
-use crate::contract::SECRET_KEYS;
-use crate::json::{Member, Node, Value, write_compact};
-use crate::verdict::CheckResult;
+/// Keys whose values are credentials wherever they appear.
+pub const SECRET_KEYS: &[&str] =
+    &["token", "interviewToken", "accessToken", "access_token", "authorization", "Authorization"];
 
 /// Whether `text` has the shape of a JSON Web Token (three base64url parts, the first `eyJ`).
 pub fn looks_like_jwt(text: &str) -> bool {
@@ -69,52 +65,9 @@ pub fn without_jwts(text: &str) -> Option<String> {
     Some(out)
 }
 
-fn hide_in<T: AsRef<str> + From<String>>(text: &mut T) {
-    if let Some(clean) = without_jwts(text.as_ref()) {
-        *text = T::from(clean);
-    }
-}
-
-/// Replaces every JWT-shaped run in the text `result` shows: ids, messages and pointers (its
-/// payload is written without them by [`payload_json`]).
-pub fn hide_jwts(result: &mut CheckResult) {
-    result.customer_id.iter_mut().chain(result.transaction_id.iter_mut()).for_each(hide_in);
-    result.reasons.iter_mut().for_each(|reason| hide_in(&mut reason.message));
-    for finding in &mut result.findings {
-        hide_in(&mut finding.message);
-        hide_in(&mut finding.pointer);
-    }
-}
-
-/// What replaces a credential (`token`, `interviewToken`): its length, never its value.
-fn redaction(member: &Member<'_>) -> Option<String> {
-    if !SECRET_KEYS.iter().any(|key| member.key.is(key)) {
-        return None;
-    }
-    match &member.value.value {
-        Value::String(s) if s.raw().is_empty() => None,
-        Value::String(s) => Some(format!("\"<redacted: {} characters>\"", s.decoded().chars().count())),
-        Value::Null => None,
-        _ => Some("\"<redacted>\"".to_owned()),
-    }
-}
-
-/// The payload as compact JSON; unless `show_secrets`, credentials are replaced by their length,
-/// and so is anything else shaped like a JWT, value or key.
-pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
-    let mut out = String::new();
-    if show_secrets {
-        write_compact(node, &mut out, &|_| None);
-        return out;
-    }
-    write_compact(node, &mut out, &redaction);
-    without_jwts(&out).unwrap_or(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{Options, parse_value};
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
 
@@ -140,17 +93,5 @@ mod tests {
         assert_eq!(without_jwts("keyJ.example.com and eyJhbGci.only"), None);
         assert_eq!(without_jwts("no secret here, eyJ alone"), None);
         assert_eq!(without_jwts("/eyJhbGci.eyJzdWIi.").as_deref(), Some("/<redacted: 18 characters>"));
-    }
-
-    #[test]
-    fn redacts_credentials_but_not_empty_ones() {
-        let text = format!(r#"{{"token":"{JWT}","interviewToken":"","note":"{JWT}","n":1}}"#);
-        let parsed = parse_value(text.as_bytes(), 0, Options::default()).unwrap();
-        let json = payload_json(&parsed.node, false);
-        assert_eq!(
-            json,
-            r#"{"token":"<redacted: 49 characters>","interviewToken":"","note":"<redacted: 49 characters>","n":1}"#
-        );
-        assert!(payload_json(&parsed.node, true).contains(JWT));
     }
 }

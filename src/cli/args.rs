@@ -113,7 +113,7 @@ pub struct InputArgs {
     pub lenient: bool,
 
     /// Worker threads (default: one per core). Output is the same, in input order, for any count.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(crate::limits::as_i64(&crate::limits::THREADS)))]
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(authhook::limits::as_i64(&authhook::limits::THREADS)))]
     pub threads: Option<u16>,
 
     /// Largest JSON value parsed, in bytes (default 1048576); a larger one is a too-large error and is skipped.
@@ -144,16 +144,16 @@ pub struct InputArgs {
 /// A --max-payload-bytes value within its limits.
 fn payload_bytes(text: &str) -> Result<u64, String> {
     let value: u64 = text.parse().map_err(|_| format!("{text:?} is not a whole number of bytes"))?;
-    crate::limits::check("--max-payload-bytes", value, &crate::limits::MAX_PAYLOAD_BYTES)
+    authhook::limits::check("--max-payload-bytes", value, &authhook::limits::MAX_PAYLOAD_BYTES)
 }
 
 /// A rule id, or the error that names the closest one.
 fn rule_id(text: &str) -> Result<String, String> {
-    if crate::contract::Rule::from_id(text).is_some() {
+    if authhook::contract::Rule::from_id(text).is_some() {
         return Ok(text.to_owned());
     }
-    let ids: Vec<String> = crate::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
-    match crate::explain::closest(text, &ids) {
+    let ids: Vec<String> = authhook::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
+    match authhook::contract::explain::closest(text, &ids) {
         Some(near) => {
             Err(format!("unknown rule id {text:?}; did you mean {near:?}? (authhook explain lists the rules)"))
         }
@@ -163,11 +163,11 @@ fn rule_id(text: &str) -> Result<String, String> {
 
 /// A reason code, or the error that names the closest one.
 fn reason_code(text: &str) -> Result<String, String> {
-    if crate::contract::ReasonCode::from_id(text).is_some() {
+    if authhook::contract::ReasonCode::from_id(text).is_some() {
         return Ok(text.to_owned());
     }
-    let ids: Vec<String> = crate::contract::REASONS.iter().map(|r| r.id.to_owned()).collect();
-    match crate::explain::closest(text, &ids) {
+    let ids: Vec<String> = authhook::contract::REASONS.iter().map(|r| r.id.to_owned()).collect();
+    match authhook::contract::explain::closest(text, &ids) {
         Some(near) => Err(format!("unknown reason code {text:?}; did you mean {near:?}?")),
         None => Err(format!("unknown reason code {text:?} (authhook explain lists the reasons)")),
     }

@@ -17,37 +17,37 @@ pub const SAMPLES: &[Sample] = &[
     Sample {
         name: "pass",
         description: "a successful authentication (PASS)",
-        json: include_str!("../samples/pass.json"),
+        json: include_str!("../../samples/pass.json"),
     },
     Sample {
         name: "customer-not-found",
         description: "FAIL 4004: non existing customer",
-        json: include_str!("../samples/customer-not-found.json"),
+        json: include_str!("../../samples/customer-not-found.json"),
     },
     Sample {
         name: "spoof",
         description: "FAIL 4005: spoof attempt detected",
-        json: include_str!("../samples/spoof.json"),
+        json: include_str!("../../samples/spoof.json"),
     },
     Sample {
         name: "not-recognized",
         description: "FAIL 4015: user is not recognized",
-        json: include_str!("../samples/not-recognized.json"),
+        json: include_str!("../../samples/not-recognized.json"),
     },
     Sample {
         name: "blacklisted",
         description: "FAIL 4003: user blacklisted",
-        json: include_str!("../samples/blacklisted.json"),
+        json: include_str!("../../samples/blacklisted.json"),
     },
     Sample {
         name: "lenses",
         description: "FAIL: the user wore lenses (no error fields)",
-        json: include_str!("../samples/lenses.json"),
+        json: include_str!("../../samples/lenses.json"),
     },
     Sample {
         name: "face-mask",
         description: "FAIL: the user wore a face mask (no error fields)",
-        json: include_str!("../samples/face-mask.json"),
+        json: include_str!("../../samples/face-mask.json"),
     },
 ];
 

@@ -7,8 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::assess::CheckResult;
+use crate::contract::Status;
 use crate::contract::{ReasonCode, Rule, Severity};
-use crate::verdict::{CheckResult, Finding, Status};
+use crate::rules::Finding;
 
 /// What a rule is set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,14 +133,12 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assess::AssessOptions;
-    use crate::check::check_bytes;
 
     const PASS_WITH_WARNING: &str = r#"{"customerId":"67460a9995516d9a553aa95b","transactionId":"XYZ","faceMatch":true,
         "recognitionConfidence":{"confidence":0.9,"candidates":[]},"overallScore":0.9,"overallStatus":"PASS"}"#;
 
     fn result() -> CheckResult {
-        check_bytes("t", PASS_WITH_WARNING.as_bytes(), &AssessOptions::default()).remove(0)
+        crate::Checker::new().check_body(PASS_WITH_WARNING.as_bytes()).unwrap_or_default().remove(0)
     }
 
     fn rules(result: &CheckResult) -> Vec<(&'static str, Severity)> {

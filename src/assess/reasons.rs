@@ -4,9 +4,10 @@
 //! code, then the liveness and accessory flags, then what is left (a plain face mismatch, or
 //! nothing at all). Each message quotes the field values that justify it.
 
+use super::Reason;
+use crate::contract::Status;
 use crate::contract::{AuthField, ReasonCode, error_code};
 use crate::rules::AuthView;
-use crate::verdict::{Reason, Status};
 
 /// The reasons for `status`, most decisive first.
 pub fn explain(view: &AuthView<'_, '_>, status: Option<Status>) -> Vec<Reason> {

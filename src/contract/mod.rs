@@ -1,0 +1,25 @@
+//! The documented contract of the 1:1 Authentication webhook, as data, in one place.
+//!
+//! Fields, their types and checks, the documented error codes and their texts, the rules and
+//! reason codes with their explanations, and the deprecation dates. The validator, `explain`, the
+//! README's tables and every renderer read these tables; nothing else restates them. Where the
+//! vendor documents nothing, the texts say so rather than guess.
+
+mod deprecation;
+mod error_codes;
+pub mod explain;
+mod fields;
+mod reasons;
+mod rules;
+pub mod samples;
+pub mod schema;
+mod secrets;
+mod webhooks;
+
+pub use deprecation::{Date, END_OF_LIFE, END_OF_SUPPORT, MIGRATE_BY, Notice, SUCCESSOR, deprecation_notice};
+pub use error_codes::{ERROR_CODES, ErrorCodeSpec, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, error_code};
+pub use fields::*;
+pub use reasons::{REASONS, ReasonCode, ReasonSpec};
+pub use rules::{RULES, Rule, RuleSpec, Severity};
+pub use secrets::{SECRET_KEYS, looks_like_jwt, without_jwts};
+pub use webhooks::{Kind, STATUSES, Status};

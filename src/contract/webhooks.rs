@@ -1,0 +1,52 @@
+//! Which webhook a JSON value is, and the outcomes an authentication reports.
+
+use serde::Serialize;
+
+/// Which webhook a JSON value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Kind {
+    #[serde(rename = "auth-1:1")]
+    Auth1To1,
+    #[serde(rename = "auth-1:N")]
+    Auth1ToN,
+    #[serde(rename = "onboarding-status")]
+    OnboardingStatus,
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Auth1To1 => "auth-1:1",
+            Kind::Auth1ToN => "auth-1:N",
+            Kind::OnboardingStatus => "onboarding-status",
+            Kind::Unknown => "unknown",
+        }
+    }
+
+    pub fn is_authentication(self) -> bool {
+        matches!(self, Kind::Auth1To1 | Kind::Auth1ToN)
+    }
+}
+
+/// The payload's overallStatus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Status {
+    #[serde(rename = "PASS")]
+    Pass,
+    #[serde(rename = "FAIL")]
+    Fail,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+        }
+    }
+}
+
+/// The outcome values of `overallStatus`.
+pub const STATUSES: &[&str] = &["PASS", "FAIL"];

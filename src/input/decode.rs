@@ -1,0 +1,102 @@
+//! Decoding an input's bytes: gzip streams (every member, as `gzip -d` reads them) are
+//! decompressed on the fly, and encodings authhook does not read are recognised from their first
+//! bytes.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use flate2::bufread::GzDecoder;
+
+use super::InputError;
+
+/// The magic bytes that open a gzip stream.
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// `reader`, decompressed when it starts like gzip.
+pub fn decompressed(reader: impl Read + Send + 'static, name: &str) -> Result<Box<dyn Read + Send>, InputError> {
+    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    let head = buffered.fill_buf().map_err(|source| InputError::Unreadable { path: name.to_owned(), source })?;
+    if head.starts_with(GZIP_MAGIC) { Ok(Box::new(GzipMembers::new(buffered))) } else { Ok(Box::new(buffered)) }
+}
+
+/// Every member of a gzip stream, one after the other, as `gzip -d` reads them: zero bytes after
+/// the last member (padding that tape and block devices add) end the stream, as they do for it.
+struct GzipMembers<R: BufRead> {
+    member: Option<GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzipMembers<R> {
+    fn new(reader: R) -> Self {
+        GzipMembers { member: Some(GzDecoder::new(reader)) }
+    }
+
+    /// After a member: the next one, or `None` at the end of the stream or of its padding.
+    fn next_member(mut reader: R) -> io::Result<Option<GzDecoder<R>>> {
+        loop {
+            let head = reader.fill_buf()?;
+            if head.is_empty() {
+                return Ok(None);
+            }
+            match head.iter().take_while(|&&b| b == 0).count() {
+                0 if head.first() == GZIP_MAGIC.first() => return Ok(Some(GzDecoder::new(reader))),
+                0 => {
+                    let message = "the data after the last gzip member is not gzip";
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+                }
+                zeros => reader.consume(zeros),
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while let Some(mut member) = self.member.take() {
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                self.member = Some(member);
+                return Ok(n);
+            }
+            self.member = Self::next_member(member.into_inner())?;
+        }
+        Ok(0)
+    }
+}
+
+/// A printable ASCII byte or white space: what the first characters of a text are made of.
+fn is_text_byte(byte: u8) -> bool {
+    byte.is_ascii_graphic() || byte.is_ascii_whitespace()
+}
+
+/// Names the encoding of a stream that starts with `head` when it is one authhook does not
+/// read, as `(name, iconv name)`.
+pub fn unsupported_encoding(head: &[u8]) -> Option<(&'static str, &'static str)> {
+    match head {
+        [0xFF, 0xFE, 0, 0, ..] => Some(("UTF-32LE", "UTF-32LE")),
+        [a, 0, 0, 0, b, 0, 0, 0, ..] if is_text_byte(*a) && is_text_byte(*b) => Some(("UTF-32LE", "UTF-32LE")),
+        [0, 0, 0xFE, 0xFF, ..] => Some(("UTF-32BE", "UTF-32BE")),
+        [0, 0, 0, a, 0, 0, 0, b, ..] if is_text_byte(*a) && is_text_byte(*b) => Some(("UTF-32BE", "UTF-32BE")),
+        [0xFF, 0xFE, ..] => Some(("UTF-16LE", "UTF-16LE")),
+        [0xFE, 0xFF, ..] => Some(("UTF-16BE", "UTF-16BE")),
+        [a, 0, b, 0, ..] if a.is_ascii() && *a != 0 && b.is_ascii() && *b != 0 => {
+            Some(("UTF-16LE (no byte-order mark)", "UTF-16LE"))
+        }
+        [0, a, 0, b, ..] if a.is_ascii() && *a != 0 && b.is_ascii() && *b != 0 => {
+            Some(("UTF-16BE (no byte-order mark)", "UTF-16BE"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_unsupported_encodings() {
+        assert_eq!(unsupported_encoding(&[0xFF, 0xFE, b'{', 0]).map(|e| e.0), Some("UTF-16LE"));
+        assert_eq!(unsupported_encoding(&[b'{', 0, b'"', 0]).map(|e| e.1), Some("UTF-16LE"));
+        assert_eq!(unsupported_encoding(&[0, b'{', 0, b'"']).map(|e| e.1), Some("UTF-16BE"));
+        assert_eq!(unsupported_encoding(b"{\"a\":1}"), None);
+        assert_eq!(unsupported_encoding(&[0xEF, 0xBB, 0xBF, b'{']), None);
+    }
+}
