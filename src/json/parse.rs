@@ -1,0 +1,493 @@
+//! The parser: one JSON value at a time, from any offset of a buffer, strings searched eight
+//! bytes at a time.
+
+use super::*;
+
+/// Parses one JSON value starting at `start` (white space before it is skipped).
+pub fn parse_value(input: &[u8], start: usize, options: Options) -> Result<Parsed<'_>, SyntaxError> {
+    parse_value_in(input, start, options, KnownText::default())
+}
+
+/// Like [`parse_value`], with a stretch of `input` already known to be valid UTF-8, whose strings
+/// and numbers need no check of their own.
+pub fn parse_value_in<'a>(
+    input: &'a [u8],
+    start: usize,
+    options: Options,
+    known: KnownText<'a>,
+) -> Result<Parsed<'a>, SyntaxError> {
+    let mut parser = Parser { input, pos: start, options, leniencies: Vec::new(), known };
+    parser.skip_space()?;
+    let node = parser.value(0)?;
+    Ok(Parsed { node, end: parser.pos, leniencies: parser.leniencies })
+}
+
+struct Parser<'a> {
+    input: &'a [u8],
+    pos: usize,
+    options: Options,
+    leniencies: Vec<Leniency>,
+    known: KnownText<'a>,
+}
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that is zero.
+fn zero_bytes(word: u64) -> u64 {
+    !(((word & !HIGH_BITS) + !HIGH_BITS) | word) & HIGH_BITS
+}
+
+/// The high bit of each byte of `word` that ends a plain run of string body: a quote, a
+/// backslash, or a control character. Exact for every byte, no carry crosses bytes.
+fn string_special_bytes(word: u64) -> u64 {
+    let control = !(((word & !HIGH_BITS) + LOW_BITS * 0x60) | word) & HIGH_BITS;
+    zero_bytes(word ^ (LOW_BITS * u64::from(b'"'))) | zero_bytes(word ^ (LOW_BITS * u64::from(b'\\'))) | control
+}
+
+/// Whether a string body ends or needs a closer look at `b`: a quote, a backslash, a control.
+fn is_string_special(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The offset of the first byte of `bytes` that [`is_string_special`], eight bytes at a time.
+fn string_special(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk).map(u64::from_le_bytes) else { break };
+        let special = string_special_bytes(word);
+        if special != 0 {
+            return Some(offset + special.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    chunks.remainder().iter().position(|&b| is_string_special(b)).map(|i| i + offset)
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    fn fail<T>(&self, kind: SyntaxKind) -> Result<T, SyntaxError> {
+        Err(SyntaxError { offset: self.pos, kind })
+    }
+
+    /// Skips white space (and, when lenient, comments); compact JSON usually has none, so the
+    /// common case is one look at one byte.
+    #[inline]
+    fn skip_space(&mut self) -> Result<(), SyntaxError> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'/') => self.skip_space_run(),
+            _ => Ok(()),
+        }
+    }
+
+    fn skip_space_run(&mut self) -> Result<(), SyntaxError> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b'/') if self.options.lenient => self.comment()?,
+                Some(b'/') => match self.input.get(self.pos + 1) {
+                    Some(b'/' | b'*') => return self.fail(SyntaxKind::Comment),
+                    None => return self.fail(SyntaxKind::UnexpectedEnd),
+                    Some(_) => return Ok(()),
+                },
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn comment(&mut self) -> Result<(), SyntaxError> {
+        let start = self.pos;
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        match rest.get(1) {
+            Some(b'/') => {
+                self.pos += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            }
+            Some(b'*') => match memchr::memmem::find(rest.get(2..).unwrap_or_default(), b"*/") {
+                Some(at) => self.pos += at + 4,
+                None => {
+                    self.pos += rest.len();
+                    return self.fail(SyntaxKind::UnterminatedComment);
+                }
+            },
+            // A `/` at the end of the input may be the first half of a comment still to come.
+            None => return self.fail(SyntaxKind::UnexpectedEnd),
+            Some(_) => return self.fail(SyntaxKind::ExpectedValue),
+        }
+        self.leniencies.push(Leniency { offset: start, what: LeniencyKind::Comment });
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+        let offset = self.pos;
+        let value = match self.peek() {
+            None => return self.fail(SyntaxKind::UnexpectedEnd),
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.literal(b"true", Value::Bool(true))?,
+            Some(b'f') => self.literal(b"false", Value::Bool(false))?,
+            Some(b'n') => self.literal(b"null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => {
+                let text = self.number()?;
+                Value::Number(text, text.parse().unwrap_or(f64::NAN))
+            }
+            Some(_) => return self.fail(SyntaxKind::ExpectedValue),
+        };
+        Ok(Node { offset, value })
+    }
+
+    fn enter(&self, depth: usize) -> Result<usize, SyntaxError> {
+        if depth >= MAX_DEPTH {
+            return self.fail(SyntaxKind::TooDeep);
+        }
+        Ok(depth + 1)
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
+        let depth = self.enter(depth)?;
+        self.pos += 1;
+        self.skip_space()?;
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(Vec::new()));
+        }
+        // Room for a whole payload's members at the top, so it is allocated once; a nested object
+        // (a payload's have two members) starts with room for two, so that a value of many tiny
+        // objects takes memory in proportion to its size.
+        let mut members = Vec::with_capacity(if depth == 1 { 16 } else { 2 });
+        loop {
+            match self.peek() {
+                Some(b'"') => {}
+                None => return self.fail(SyntaxKind::UnexpectedEnd),
+                Some(b'}') if !members.is_empty() => {
+                    if self.options.lenient {
+                        self.pos += 1;
+                        return Ok(Value::Object(members));
+                    }
+                    return self.fail(SyntaxKind::TrailingComma);
+                }
+                Some(_) => return self.fail(SyntaxKind::ExpectedKey),
+            }
+            let key = self.string()?;
+            self.skip_space()?;
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                None => return self.fail(SyntaxKind::UnexpectedEnd),
+                Some(_) => return self.fail(SyntaxKind::ExpectedColon),
+            }
+            self.skip_space()?;
+            let value = self.value(depth)?;
+            members.push(Member { key, value });
+            self.skip_space()?;
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_space()?;
+                    self.note_trailing_comma(b'}');
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                None => return self.fail(SyntaxKind::UnexpectedEnd),
+                Some(_) => return self.fail(SyntaxKind::ExpectedCommaOrCloseObject),
+            }
+        }
+    }
+
+    /// Records a lenient trailing comma when the next byte closes the container.
+    fn note_trailing_comma(&mut self, close: u8) {
+        if self.options.lenient && self.peek() == Some(close) {
+            self.leniencies.push(Leniency { offset: self.pos, what: LeniencyKind::TrailingComma });
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
+        let depth = self.enter(depth)?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_space()?;
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            if self.peek() == Some(b']') && !items.is_empty() {
+                if self.options.lenient {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                return self.fail(SyntaxKind::TrailingComma);
+            }
+            items.push(self.value(depth)?);
+            self.skip_space()?;
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_space()?;
+                    self.note_trailing_comma(b']');
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                None => return self.fail(SyntaxKind::UnexpectedEnd),
+                Some(_) => return self.fail(SyntaxKind::ExpectedCommaOrCloseArray),
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value<'a>) -> Result<Value<'a>, SyntaxError> {
+        let end = self.pos + word.len();
+        match self.input.get(self.pos..end) {
+            Some(found) if found == word => {
+                self.pos = end;
+                Ok(value)
+            }
+            Some(_) => self.fail(SyntaxKind::InvalidLiteral),
+            None => {
+                let rest = self.input.get(self.pos..).unwrap_or_default();
+                if word.starts_with(rest) {
+                    self.pos = self.input.len();
+                    self.fail(SyntaxKind::UnexpectedEnd)
+                } else {
+                    self.fail(SyntaxKind::InvalidLiteral)
+                }
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<&'a str, SyntaxError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            None => return self.fail(SyntaxKind::UnexpectedEnd),
+            Some(_) => return self.fail(SyntaxKind::InvalidNumber),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return self.number_end_error();
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return self.number_end_error();
+            }
+        }
+        if matches!(self.peek(), Some(b'0'..=b'9')) {
+            // A leading zero followed by more digits, such as 0123.
+            return self.fail(SyntaxKind::InvalidNumber);
+        }
+        // Numbers are ASCII by construction, so this cannot fail.
+        self.text(start, self.pos)
+    }
+
+    fn number_end_error<T>(&self) -> Result<T, SyntaxError> {
+        if self.peek().is_none() { self.fail(SyntaxKind::UnexpectedEnd) } else { self.fail(SyntaxKind::InvalidNumber) }
+    }
+
+    fn string(&mut self) -> Result<JsonStr<'a>, SyntaxError> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            let rest = self.input.get(self.pos..).unwrap_or_default();
+            let Some(special) = string_special(rest) else {
+                self.pos = self.input.len();
+                return self.fail(SyntaxKind::UnterminatedString);
+            };
+            self.pos += special;
+            match rest.get(special) {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                _ => return self.fail(SyntaxKind::ControlCharacterInString),
+            }
+        }
+        let raw = self.text(start, self.pos)?;
+        self.pos += 1;
+        Ok(JsonStr { raw, escaped })
+    }
+
+    /// The input's `from..to` as text; an error at the first byte that is not UTF-8.
+    fn text(&mut self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
+        if let Some(text) = self.known.get(from, to) {
+            return Ok(text);
+        }
+        let bytes = self.input.get(from..to).unwrap_or_default();
+        std::str::from_utf8(bytes)
+            .map_err(|error| SyntaxError { offset: from + error.valid_up_to(), kind: SyntaxKind::InvalidUtf8 })
+    }
+
+    fn escape(&mut self) -> Result<(), SyntaxError> {
+        match self.input.get(self.pos + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                self.pos += 2;
+                Ok(())
+            }
+            Some(b'u') => {
+                let hex = self.input.get(self.pos + 2..self.pos + 6);
+                match hex {
+                    Some(h) if h.iter().all(u8::is_ascii_hexdigit) => {
+                        self.pos += 6;
+                        Ok(())
+                    }
+                    Some(_) => self.fail(SyntaxKind::InvalidEscape),
+                    None => {
+                        self.pos = self.input.len();
+                        self.fail(SyntaxKind::UnexpectedEnd)
+                    }
+                }
+            }
+            Some(_) => self.fail(SyntaxKind::InvalidEscape),
+            None => {
+                self.pos = self.input.len();
+                self.fail(SyntaxKind::UnexpectedEnd)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_first_special_byte_of_a_string_body_at_any_position() {
+        for len in 0..20 {
+            for at in 0..len {
+                for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    if at + 1 < len {
+                        bytes[at + 1] = 0xe9;
+                    }
+                    assert_eq!(string_special(&bytes), Some(at), "{bytes:?}");
+                }
+            }
+            let plain: Vec<u8> = (0..len).map(|i| [b' ', b'~', 0x7f, 0x80, 0xff, b'!', b'#', b'['][i % 8]).collect();
+            assert_eq!(string_special(&plain), None, "{plain:?}");
+        }
+    }
+
+    fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
+        parse_value(text.as_bytes(), 0, Options::default())
+    }
+
+    fn error_of(text: &str) -> SyntaxError {
+        match parse(text) {
+            Ok(parsed) => panic!("parsed {parsed:?}"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn parses_members_with_offsets() {
+        let text = r#"{"a": 1, "b": [true, null]}"#;
+        let parsed = parse(text).unwrap();
+        assert_eq!(parsed.end, 27);
+        let Value::Object(members) = &parsed.node.value else { panic!() };
+        assert_eq!(members[0].key_offset(text.as_bytes()), 1);
+        assert_eq!(members[1].key_offset(text.as_bytes()), 9);
+        assert_eq!(members[1].key_offset(b"elsewhere"), 0);
+        assert_eq!(members[0].value.offset, 6);
+        assert_eq!(members[1].value.offset, 14);
+    }
+
+    #[test]
+    fn keeps_repeated_keys_and_numbers_as_written() {
+        let parsed = parse(r#"{"a":4005.0,"a":1e999}"#).unwrap();
+        let Value::Object(members) = &parsed.node.value else { panic!() };
+        assert_eq!(members.len(), 2);
+        assert_eq!(members[0].value.value, Value::Number("4005.0", 4005.0));
+        assert_eq!(parsed.node.get("a").unwrap().as_f64(), Some(f64::INFINITY));
+    }
+
+    #[test]
+    fn names_a_trailing_comma() {
+        let error = error_of("{\"a\": 1,\n}");
+        assert_eq!(error, SyntaxError { offset: 9, kind: SyntaxKind::TrailingComma });
+        assert_eq!(error_of("[1,]").kind, SyntaxKind::TrailingComma);
+    }
+
+    #[test]
+    fn stops_where_an_object_is_not_closed() {
+        let error = error_of(r#"{"overallStatus": "PASS"Failure"#);
+        assert_eq!(error, SyntaxError { offset: 24, kind: SyntaxKind::ExpectedCommaOrCloseObject });
+    }
+
+    #[test]
+    fn reports_unexpected_end() {
+        for text in ["{", "{\"a\":", "{\"a\":tr", "{\"a\":-", "[1", "{\"a\":\"\\u00"] {
+            assert_eq!(error_of(text).kind, SyntaxKind::UnexpectedEnd, "{text}");
+        }
+        for text in ["{\"a", "{\"a\":\"x"] {
+            assert_eq!(error_of(text).kind, SyntaxKind::UnterminatedString, "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_strings_and_numbers() {
+        assert_eq!(error_of("\"a\nb\"").kind, SyntaxKind::ControlCharacterInString);
+        assert_eq!(error_of(r#""\x""#).kind, SyntaxKind::InvalidEscape);
+        assert_eq!(error_of("01").kind, SyntaxKind::InvalidNumber);
+        assert_eq!(error_of("1.").kind, SyntaxKind::UnexpectedEnd);
+        assert_eq!(error_of("1.x").kind, SyntaxKind::InvalidNumber);
+        assert_eq!(error_of("nul!").kind, SyntaxKind::InvalidLiteral);
+        let invalid = [b'"', b'a', 0xff, b'"'];
+        let error = parse_value(&invalid, 0, Options::default()).unwrap_err();
+        assert_eq!(error, SyntaxError { offset: 2, kind: SyntaxKind::InvalidUtf8 });
+    }
+
+    #[test]
+    fn limits_depth_without_recursing_further() {
+        let deep = "[".repeat(100_000);
+        assert_eq!(error_of(&deep).kind, SyntaxKind::TooDeep);
+        let fine = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&fine).is_ok());
+    }
+
+    #[test]
+    fn decodes_escapes_and_surrogate_pairs() {
+        let parsed = parse(r#""a\"b\\c\n\u00e9\ud83d\ude00\ud800""#).unwrap();
+        let Value::String(s) = parsed.node.value else { panic!() };
+        assert_eq!(s.decoded(), "a\"b\\c\né😀\u{FFFD}");
+    }
+
+    #[test]
+    fn lenient_mode_records_comments_and_trailing_commas() {
+        let text = "{ // note\n \"a\": [1,], /* x */ \"b\": 2,}";
+        let parsed = parse_value(text.as_bytes(), 0, Options { lenient: true }).unwrap();
+        let kinds: Vec<_> = parsed.leniencies.iter().map(|l| l.what).collect();
+        assert_eq!(
+            kinds,
+            [LeniencyKind::Comment, LeniencyKind::TrailingComma, LeniencyKind::Comment, LeniencyKind::TrailingComma]
+        );
+        assert_eq!(error_of("{\"a\":1 // x\n}").kind, SyntaxKind::Comment);
+    }
+}

@@ -1,0 +1,195 @@
+//! Reading a stream into chunks: its encoding checked, a byte-order mark skipped, each chunk cut
+//! after its last line break, read into pooled buffers with no copy.
+
+use std::io::{self, Read};
+use std::sync::{Arc, Mutex};
+
+use crate::input::{InputError, unsupported_encoding};
+use crate::scan::position::Position;
+
+/// How many bytes are read at a time, and the size a chunk aims for.
+pub const READ_CHUNK: usize = 1 << 18;
+
+/// The size of the first read of a stream; small inputs need no more.
+pub(super) const FIRST_READ: usize = 1 << 16;
+
+pub(super) const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// A piece of the input and where it starts.
+pub(super) struct Chunk {
+    pub(super) index: u64,
+    pub(super) data: ChunkData,
+    /// Where `data` starts, and where it ends.
+    pub(super) base: Position,
+    pub(super) end: Position,
+    pub(super) at_eof: bool,
+}
+
+/// A chunk's bytes: the first `len` bytes of a buffer that stays initialized as it goes round
+/// through the pool, so that input is read straight into it, with no zeroing and no copy.
+#[derive(Debug, Default)]
+pub(super) struct ChunkData {
+    pub(super) buffer: Vec<u8>,
+    pub(super) len: usize,
+}
+
+impl std::ops::Deref for ChunkData {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.buffer.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl From<Vec<u8>> for ChunkData {
+    fn from(buffer: Vec<u8>) -> Self {
+        ChunkData { len: buffer.len(), buffer }
+    }
+}
+
+impl ChunkData {
+    /// Room for `more` bytes after the data, zeroed only where the buffer grows.
+    pub(super) fn spare(&mut self, more: usize) -> &mut [u8] {
+        let end = self.len + more;
+        if self.buffer.len() < end {
+            self.buffer.resize(end, 0);
+        }
+        self.buffer.get_mut(self.len..end).unwrap_or_default()
+    }
+
+    pub(super) fn extend_from_slice(&mut self, bytes: &[u8]) {
+        self.spare(bytes.len()).copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    pub(super) fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    pub(super) fn drain_front(&mut self, count: usize) {
+        let count = count.min(self.len);
+        self.buffer.drain(..count);
+        self.len -= count;
+    }
+}
+
+/// Chunk buffers handed back once merged, so that reading reuses them rather than allocating
+/// (and faulting in) a fresh buffer per chunk.
+#[derive(Debug, Default)]
+pub(super) struct BufferPool(Mutex<Vec<ChunkData>>);
+
+/// Buffers a pool keeps at most; more are freed.
+pub(super) const POOLED_BUFFERS: usize = 8;
+
+impl BufferPool {
+    pub(super) fn take(&self) -> ChunkData {
+        self.0.lock().ok().and_then(|mut buffers| buffers.pop()).unwrap_or_default()
+    }
+
+    pub(super) fn give(&self, mut buffer: ChunkData) {
+        buffer.truncate(0);
+        if let Ok(mut buffers) = self.0.lock()
+            && buffers.len() < POOLED_BUFFERS
+        {
+            buffers.push(buffer);
+        }
+    }
+}
+
+/// Reads chunks from a stream: checks its encoding, skips a byte-order mark, cuts after the
+/// last line break, and tracks where each chunk starts.
+pub(super) struct ChunkReader<R> {
+    pub(super) reader: R,
+    pub(super) name: Arc<str>,
+    /// How much one read asks for: it starts small and doubles, up to the chunk size, each time
+    /// a read brings all it asked.
+    pub(super) read_size: usize,
+    pub(super) chunk_bytes: usize,
+    /// What followed the last line break of the previous read, for the next chunk.
+    pub(super) carry: Vec<u8>,
+    pub(super) pool: Arc<BufferPool>,
+    pub(super) next_at: Position,
+    pub(super) index: u64,
+    pub(super) started: bool,
+    pub(super) ended: bool,
+}
+
+impl<R: Read> ChunkReader<R> {
+    pub(super) fn new(reader: R, name: Arc<str>, chunk_bytes: usize, pool: Arc<BufferPool>) -> Self {
+        ChunkReader {
+            reader,
+            name,
+            read_size: chunk_bytes.clamp(1, FIRST_READ),
+            chunk_bytes: chunk_bytes.max(1),
+            carry: Vec::new(),
+            pool,
+            next_at: Position::START,
+            index: 0,
+            started: false,
+            ended: false,
+        }
+    }
+
+    /// The next chunk, or `None` after the last one.
+    pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
+        if self.ended {
+            return Ok(None);
+        }
+        let mut data = self.pool.take();
+        data.extend_from_slice(&self.carry);
+        self.carry.clear();
+        let at_eof = loop {
+            let at_eof = self.fill(&mut data)?;
+            if self.started || at_eof {
+                break at_eof;
+            }
+            // Wait for enough bytes to recognise the encoding.
+            if data.len() >= 8 {
+                break false;
+            }
+        };
+        if !self.started {
+            self.started = true;
+            self.check_start(&mut data)?;
+        }
+        if !at_eof && let Some(last) = memchr::memrchr(b'\n', &data) {
+            self.carry.extend_from_slice(data.get(last + 1..).unwrap_or_default());
+            data.truncate(last + 1);
+        }
+        let base = self.next_at;
+        let end = base.advanced_over(&data);
+        self.next_at = end;
+        self.ended = at_eof;
+        let index = self.index;
+        self.index += 1;
+        Ok(Some(Chunk { index, data, base, end, at_eof }))
+    }
+
+    pub(super) fn check_start(&mut self, data: &mut ChunkData) -> Result<(), InputError> {
+        if let Some((encoding, iconv)) = unsupported_encoding(data) {
+            return Err(InputError::Encoding { path: self.name.to_string(), encoding, iconv });
+        }
+        if data.starts_with(UTF8_BOM) {
+            data.drain_front(UTF8_BOM.len());
+            self.next_at.offset = UTF8_BOM.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Reads once, straight after what `data` holds; returns whether the input has ended.
+    pub(super) fn fill(&mut self, data: &mut ChunkData) -> Result<bool, InputError> {
+        loop {
+            match self.reader.read(data.spare(self.read_size)) {
+                Ok(n) => {
+                    data.len += n.min(self.read_size);
+                    if n >= self.read_size && self.read_size < self.chunk_bytes {
+                        self.read_size = (self.read_size * 2).min(self.chunk_bytes);
+                    }
+                    return Ok(n == 0);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(source) => return Err(InputError::Unreadable { path: self.name.to_string(), source }),
+            }
+        }
+    }
+}
