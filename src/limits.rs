@@ -12,6 +12,9 @@ pub const DEFAULT_MAX_PAYLOAD_BYTES: u64 = 1 << 20;
 /// Values that `--max-payload-bytes` (and `max-payload-bytes`) may take.
 pub const MAX_PAYLOAD_BYTES: RangeInclusive<u64> = 64..=(1 << 32);
 
+/// Deepest nesting of arrays and objects parsed; deeper is a syntax error.
+pub const MAX_NESTING: usize = 128;
+
 /// How many strings inside strings are unwrapped looking for a payload (a log line in a JSON
 /// string in a log line, and so on).
 pub const MAX_UNWRAP_DEPTH: usize = 10;

@@ -21,9 +21,9 @@ use rustc_hash::FxHashMap;
 
 use super::CheckResult;
 use super::fingerprint::{Fingerprint, TransactionKey};
-use crate::contract::Rule;
 use crate::contract::Status;
-use crate::rules::Finding;
+use crate::contract::{AuthField, Rule};
+use crate::rules::{Details, Finding};
 
 /// Where and how a transaction was first delivered, packed in 28 bytes.
 #[derive(Debug, Clone, Copy)]
@@ -130,6 +130,7 @@ impl Deliveries {
         let at = format!("{path}:{}:{}", first.line, first.column);
         let transaction = crate::rules::preview_text(transaction);
         // A retry repeats its content, status and all; a different status is never a retry.
+        let first_seen = serde_json::json!({ "path": path, "line": first.line, "column": first.column });
         let (rule, message) = if first.content == content && first.status() == result.status {
             self.duplicates += 1;
             (
@@ -149,14 +150,9 @@ impl Deliveries {
             )
         };
         let (line, column) = result.transaction_at.unwrap_or((result.source.line, result.source.column));
-        result.findings.push(Finding {
-            rule,
-            severity: rule.severity(),
-            pointer: "/transactionId".to_owned(),
-            line,
-            column,
-            message,
-        });
+        let details = Details::new().with("firstDelivery", first_seen);
+        let pointer = format!("/{}", AuthField::TransactionId.name());
+        result.findings.push(Finding::new(rule, pointer, (line, column), message, details));
         result.settle();
         true
     }

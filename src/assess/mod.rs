@@ -25,7 +25,7 @@ pub use result::{CheckResult, Reason, Source, Summary};
 use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status};
 use crate::json::{JsonStr, KnownText, Leniency, Member, Node, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
-use crate::rules::{AuthView, FindingSink, Path, consistency, fields};
+use crate::rules::{AuthView, Details, FindingSink, Path, consistency, fields};
 use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
 
@@ -84,14 +84,15 @@ impl<'o> Assessor<'o> {
                 })
             }
             Found::Syntax { start, error, .. } => {
-                let message = error.kind.message().to_owned();
-                emit(self.unreadable(&locator, *start, Rule::Syntax, error.offset, message));
+                let details = Details::new().with("error", error.kind.id());
+                emit(self.unreadable(&locator, *start, Rule::Syntax, error.offset, error.kind.to_string(), details));
             }
             Found::TooLarge { start, .. } => {
                 let limit = self.options.scan.max_payload_bytes;
                 let message =
                     format!("this JSON value is larger than {limit} bytes (--max-payload-bytes); it was skipped");
-                emit(self.unreadable(&locator, *start, Rule::TooLarge, *start, message));
+                let details = Details::new().with("limit", limit);
+                emit(self.unreadable(&locator, *start, Rule::TooLarge, *start, message, details));
             }
         }
     }
@@ -108,9 +109,10 @@ impl<'o> Assessor<'o> {
         rule: Rule,
         offset: usize,
         message: String,
+        details: Details,
     ) -> CheckResult {
         let mut sink = FindingSink::new(*locator);
-        sink.add(rule, &Path::Root, offset, message);
+        sink.add(rule, &Path::Root, offset, message, details);
         CheckResult::unreadable(self.source(locator, start), sink.findings)
     }
 
@@ -157,12 +159,16 @@ impl<'o> Assessor<'o> {
 
     /// The result for a JSON value that holds no payload.
     fn not_a_payload(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize) -> CheckResult {
+        let markers: Vec<&str> = AUTH_MARKERS.iter().chain([&ONBOARDING_MARKER]).copied().collect();
         let message = if self.options.select.is_some() && depth == 0 {
             "the --select JSONPath selects no webhook payload in this JSON value".to_owned()
+        } else if let [rest @ .., last] = markers.as_slice() {
+            format!("this JSON value holds no webhook payload (none of {} or {last} at any depth)", rest.join(", "))
         } else {
-            "this JSON value holds no webhook payload (none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus at any depth)".to_owned()
+            "this JSON value holds no webhook payload".to_owned()
         };
-        self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message)
+        let details = Details::new().with("markers", markers);
+        self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message, details)
     }
 
     /// Visits `node` and everything below it that is not itself a payload.
@@ -185,7 +191,8 @@ impl<'o> Assessor<'o> {
         let message = format!(
             "this string holds JSON text nested in strings more than {MAX_UNWRAP_DEPTH} levels deep, which is not searched for payloads"
         );
-        self.unreadable(locator, offset, Rule::UnwrapDepth, offset, message)
+        let details = Details::new().with("limit", MAX_UNWRAP_DEPTH);
+        self.unreadable(locator, offset, Rule::UnwrapDepth, offset, message, details)
     }
 
     /// Scans text that was held in a JSON string; everything found is placed at the string.
@@ -220,15 +227,8 @@ impl<'o> Assessor<'o> {
         let mut sink = FindingSink::new(locator);
         let mut view = AuthView::default();
         fields::check_object(node, AUTH_FIELDS, &Path::Root, &mut sink, Some(&mut view));
-        let status = view.node(AuthField::OverallStatus).and_then(|n| n.as_str()).and_then(|s| {
-            if s.is("PASS") {
-                Some(Status::Pass)
-            } else if s.is("FAIL") {
-                Some(Status::Fail)
-            } else {
-                None
-            }
-        });
+        let status =
+            view.node(AuthField::OverallStatus).and_then(|n| n.as_str()).and_then(|s| Status::from_name(&s.decoded()));
         consistency::check(&view, status, &mut sink);
         let kind = if view.has_candidates() { Kind::Auth1ToN } else { Kind::Auth1To1 };
         let transaction_id = view.text(AuthField::TransactionId);
@@ -268,7 +268,9 @@ impl<'o> Assessor<'o> {
             "this is an onboarding status webhook (onboardingStatus {}), not a 1:1 authentication result",
             status.unwrap_or_else(|| "unreadable".to_owned())
         );
-        sink.add(Rule::WrongWebhook, &Path::Root, node.offset, message);
+        let details =
+            Details::new().with("kind", Kind::OnboardingStatus.name()).with("expected", Kind::Auth1To1.name());
+        sink.add(Rule::WrongWebhook, &Path::Root, node.offset, message, details);
         let mut result = CheckResult::unreadable(self.source(&locator, node.offset), sink.findings);
         result.kind = Kind::OnboardingStatus;
         result.payload = self.payload(node);
@@ -287,7 +289,14 @@ fn note_leniencies(result: &mut CheckResult, leniencies: &[Leniency], locator: &
     }
     let mut sink = FindingSink::new(*locator);
     for leniency in leniencies {
-        sink.add(Rule::LenientSyntax, &Path::Root, leniency.offset, format!("accepted {}", leniency.what.message()));
+        let details = Details::new().with("accepted", leniency.what.id());
+        sink.add(
+            Rule::LenientSyntax,
+            &Path::Root,
+            leniency.offset,
+            format!("accepted {}", leniency.what.message()),
+            details,
+        );
     }
     result.findings.append(&mut sink.findings);
     result.settle();

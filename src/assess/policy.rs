@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::assess::CheckResult;
 use crate::contract::Status;
 use crate::contract::{ReasonCode, Rule, Severity};
-use crate::rules::Finding;
+use crate::rules::{Details, Finding};
 
 /// What a rule is set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,27 +48,33 @@ impl Expectations {
         self.status.is_none() && self.reason.is_none() && self.error_code.is_none()
     }
 
-    /// What `result` fails to meet, one sentence each.
-    fn unmet(&self, result: &CheckResult) -> Vec<String> {
+    /// What `result` fails to meet, one sentence each, with the expected and the found value.
+    fn unmet(&self, result: &CheckResult) -> Vec<(String, Details)> {
         let mut unmet = Vec::new();
+        let details = |what: &'static str, expected: serde_json::Value, found: serde_json::Value| {
+            Details::new().with("expectation", what).with("expected", expected).with("found", found)
+        };
         if let Some(expected) = self.status
             && result.status != Some(expected)
         {
             let found = result.status.map_or("no readable status", Status::name);
-            unmet.push(format!("expected status {}, found {found}", expected.name()));
+            let message = format!("expected status {}, found {found}", expected.name());
+            unmet.push((message, details("status", expected.name().into(), result.status.map(Status::name).into())));
         }
         if let Some(expected) = self.reason
             && !result.reasons.iter().any(|r| r.code == expected)
         {
             let found: Vec<&str> = result.reasons.iter().map(|r| r.code.id()).collect();
-            let found = if found.is_empty() { "none".to_owned() } else { found.join(", ") };
-            unmet.push(format!("expected reason {}, found {found}", expected.id()));
+            let shown = if found.is_empty() { "none".to_owned() } else { found.join(", ") };
+            let message = format!("expected reason {}, found {shown}", expected.id());
+            unmet.push((message, details("reason", expected.id().into(), found.into())));
         }
         if let Some(expected) = self.error_code
             && result.error_code != Some(expected)
         {
             let found = result.error_code.map_or_else(|| "no errorCode".to_owned(), |c| format!("errorCode {c}"));
-            unmet.push(format!("expected errorCode {expected}, found {found}"));
+            let message = format!("expected errorCode {expected}, found {found}");
+            unmet.push((message, details("errorCode", expected.into(), result.error_code.into())));
         }
         unmet
     }
@@ -91,15 +97,9 @@ impl Policy {
             return;
         }
         if result.kind.is_authentication() {
-            for message in self.expectations.unmet(result) {
-                result.findings.push(Finding {
-                    rule: Rule::Expectation,
-                    severity: Rule::Expectation.severity(),
-                    pointer: String::new(),
-                    line: result.source.line,
-                    column: result.source.column,
-                    message,
-                });
+            let at = (result.source.line, result.source.column);
+            for (message, details) in self.expectations.unmet(result) {
+                result.findings.push(Finding::new(Rule::Expectation, String::new(), at, message, details));
             }
         }
         self.set_levels(result);

@@ -23,6 +23,7 @@ pub fn hide_jwts(result: &mut CheckResult) {
     for finding in &mut result.findings {
         hide_in(&mut finding.message);
         hide_in(&mut finding.pointer);
+        finding.details.texts_mut().for_each(hide_in);
     }
 }
 

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::contract::{
-    AUTH_FIELDS, CANDIDATE_FIELDS, ERROR_CODES, ErrorCodeSpec, FieldSpec, ONBOARDING_FIELDS, REASONS,
-    RECOGNITION_FIELDS, RULES, ReasonSpec, RuleSpec, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, ValueCheck,
+    AUTH_FIELDS, CANDIDATE_FIELDS, ERROR_CODES, ErrorCodeSpec, FieldSpec, ID_LENGTH, ONBOARDING_FIELDS, REASONS,
+    RECOGNITION_FIELDS, RULES, ReasonSpec, RuleSpec, SPOOF_CODE, STATUSES, ValueCheck, spoof_message_prefix,
 };
 
 /// A topic `explain` knows.
@@ -81,8 +81,8 @@ pub fn closest(name: &str, candidates: &[String]) -> Option<String> {
 fn documented_message(spec: &ErrorCodeSpec) -> String {
     match spec.message {
         None => "absent (the vendor documents none)".to_owned(),
-        Some(_) if spec.code == SPOOF_CODE => {
-            format!("\"{SPOOF_MESSAGE_PREFIX}<spoofConfidence>\", e.g. \"{SPOOF_MESSAGE_PREFIX}1.0\"")
+        Some(text) if spec.code == SPOOF_CODE => {
+            format!("\"{}<spoofConfidence>\", e.g. {text:?}", spoof_message_prefix())
         }
         Some(text) => format!("{text:?} (a final period is accepted)"),
     }
@@ -92,8 +92,11 @@ fn checks_of(spec: &FieldSpec) -> String {
     let check = match spec.check {
         ValueCheck::Any => String::new(),
         ValueCheck::UnitInterval => ", from 0 to 1 (out-of-range)".to_owned(),
-        ValueCheck::HexId => ", 24 lowercase hex characters (id-format)".to_owned(),
-        ValueCheck::Status => ", exactly \"PASS\" or \"FAIL\" (invalid-value)".to_owned(),
+        ValueCheck::HexId => format!(", {ID_LENGTH} lowercase hex characters (id-format)"),
+        ValueCheck::Status => {
+            let spelled: Vec<String> = STATUSES.iter().map(|status| format!("{status:?}")).collect();
+            format!(", exactly {} (invalid-value)", spelled.join(" or "))
+        }
         ValueCheck::Secret => {
             ", a credential: redacted in every output, flagged when non-empty (token-present)".to_owned()
         }
@@ -124,9 +127,8 @@ pub fn render(topic: Topic) -> String {
                 .and_then(|_| writeln!(out, "  what to do:   {}", reason.action))
         }
         Topic::Reason(spec) => {
-            let codes: Vec<String> =
-                ERROR_CODES.iter().filter(|e| e.reason == spec.code).map(|e| e.code.to_string()).collect();
-            writeln!(out, "reason {}: {}", spec.id, spec.title)
+            let codes = codes_of(spec);
+            writeln!(out, "reason {}: {}", spec.id, heading(spec))
                 .and_then(|_| writeln!(out, "  meaning:    {}", spec.meaning))
                 .and_then(
                     |_| if codes.is_empty() { Ok(()) } else { writeln!(out, "  errorCode:  {}", codes.join(", ")) },
@@ -142,6 +144,19 @@ pub fn render(topic: Topic) -> String {
     out
 }
 
+/// The error codes that give a reason.
+fn codes_of(spec: &ReasonSpec) -> Vec<String> {
+    ERROR_CODES.iter().filter(|e| e.reason == spec.code).map(|e| e.code.to_string()).collect()
+}
+
+/// A reason's title, with the error codes that give it.
+pub fn heading(spec: &ReasonSpec) -> String {
+    match codes_of(spec).as_slice() {
+        [] => spec.title.to_owned(),
+        codes => format!("{} ({})", spec.title, codes.join(", ")),
+    }
+}
+
 /// The index of every topic, one line each.
 pub fn index() -> String {
     let mut out = String::from("Error codes (authhook explain 4005):\n");
@@ -151,7 +166,7 @@ pub fn index() -> String {
     out.push_str("  other codes                  an API exception or unpredicted error (reason api-exception)\n");
     out.push_str("\nReasons (authhook explain spoof-detected):\n");
     for spec in REASONS {
-        let _ = writeln!(out, "  {:<28} {}", spec.id, spec.title);
+        let _ = writeln!(out, "  {:<28} {}", spec.id, heading(spec));
     }
     out.push_str("\nRules (authhook explain id-format):\n");
     for spec in RULES {

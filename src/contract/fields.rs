@@ -126,11 +126,11 @@ auth_fields! {
     OverallScore = "overallScore", Number, ValueCheck::UnitInterval, true,
         "The attempt's score from 0 to 1: equal to recognitionConfidence.confidence on PASS, 0 in every FAIL sample.";
     OverallStatus = "overallStatus", String, ValueCheck::Status, true,
-        "The outcome: exactly \"PASS\" or \"FAIL\".";
+        "The outcome of the authentication.";
     Error = "error", String, ValueCheck::Any, false,
         "On error failures: the error's name (see the error codes).";
     ErrorCode = "errorCode", Number, ValueCheck::Integer, false,
-        "On error failures: 4003, 4004, 4005 or 4015; any other code is an API exception or unpredicted error.";
+        "On error failures: one of the documented error codes; any other code is an API exception or unpredicted error.";
     ErrorMessage = "errorMessage", String, ValueCheck::Any, false,
         "On some error failures: a description; absent where the vendor documents none.";
 }
@@ -160,6 +160,10 @@ pub const ONBOARDING_FIELDS: &[FieldSpec] = &[
         "The onboarding's stage, such as ID_VALIDATION_FINISHED or ONBOARDING_FINISHED.",
     ),
 ];
+
+/// The length of customerId and transactionId: lowercase hexadecimal characters, as in every
+/// published sample.
+pub const ID_LENGTH: usize = 24;
 
 /// Fields whose presence marks an object as an authentication payload.
 pub const AUTH_MARKERS: &[&str] =

@@ -17,7 +17,7 @@ mod secrets;
 mod webhooks;
 
 pub use deprecation::{Date, END_OF_LIFE, END_OF_SUPPORT, MIGRATE_BY, Notice, SUCCESSOR, deprecation_notice};
-pub use error_codes::{ERROR_CODES, ErrorCodeSpec, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, error_code};
+pub use error_codes::{ERROR_CODES, ErrorCodeSpec, SPOOF_CODE, error_code, spoof_message_prefix};
 pub use fields::*;
 pub use reasons::{REASONS, ReasonCode, ReasonSpec};
 pub use rules::{RULES, Rule, RuleSpec, Severity};

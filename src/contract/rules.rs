@@ -65,9 +65,9 @@ rules! {
         "overallScore, spoofConfidence and every confidence are documented from 0 to 1; another value means the payload was altered or is not this webhook.",
         "Compare with the raw request; do not rescale scores in the receiver.";
     InvalidValue = "invalid-value", Error,
-        "overallStatus is neither exactly \"PASS\" nor \"FAIL\".",
+        "overallStatus is not one of the documented statuses, spelled exactly.",
         "The status is case-sensitive; any other spelling makes consumers that compare strings treat the attempt as neither.",
-        "Send and compare exactly \"PASS\" or \"FAIL\".";
+        "Send and compare the statuses exactly as documented (authhook explain overallStatus).";
     DuplicateKey = "duplicate-key", Error,
         "A key appears twice in one object.",
         "JSON parsers disagree on which value wins (most keep the last, some the first, some fail), so two systems can read different verdicts from the same payload. authhook reads the last.",
@@ -129,7 +129,7 @@ rules! {
         "Retries repeat a payload unchanged; two different payloads with one transactionId (say PASS, then FAIL) cannot both be right.",
         "Report both deliveries, with their transactionId, to the vendor.";
     UndocumentedErrorCode = "undocumented-error-code", Note,
-        "errorCode is not one of the documented 4003, 4004, 4005, 4015.",
+        "errorCode is not one of the documented error codes (authhook explain lists them).",
         "The vendor also sends error fields for any API exception or unpredicted error, with values it does not document; their meaning is unknown.",
         "Read error and errorMessage for details, and ask the vendor about the code if it recurs.";
     Expectation = "expectation", Error,

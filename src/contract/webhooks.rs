@@ -31,22 +31,34 @@ impl Kind {
 }
 
 /// The payload's overallStatus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
-    #[serde(rename = "PASS")]
+    /// The authentication passed.
     Pass,
-    #[serde(rename = "FAIL")]
+    /// The authentication failed.
     Fail,
 }
 
 impl Status {
-    pub fn name(self) -> &'static str {
+    /// The status as the payload spells it.
+    pub const fn name(self) -> &'static str {
         match self {
             Status::Pass => "PASS",
             Status::Fail => "FAIL",
         }
     }
+
+    /// The status spelled exactly `text`.
+    pub fn from_name(text: &str) -> Option<Status> {
+        [Status::Pass, Status::Fail].into_iter().find(|status| status.name() == text)
+    }
 }
 
-/// The outcome values of `overallStatus`.
-pub const STATUSES: &[&str] = &["PASS", "FAIL"];
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// The outcome values of `overallStatus`, as spelled.
+pub const STATUSES: &[&str] = &[Status::Pass.name(), Status::Fail.name()];

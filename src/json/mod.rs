@@ -18,13 +18,12 @@ mod write;
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::limits::MAX_NESTING;
+
 pub use parse::{parse_value, parse_value_in};
 pub use text::KnownText;
 use text::unescape;
 pub use write::write_compact;
-
-/// Deepest nesting of arrays and objects accepted before parsing stops with an error.
-pub const MAX_DEPTH: usize = 128;
 
 /// A parsed JSON value and the byte offset of its first byte in the parsed buffer.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,8 +215,32 @@ impl SyntaxKind {
         matches!(self, SyntaxKind::UnexpectedEnd | SyntaxKind::UnterminatedString | SyntaxKind::UnterminatedComment)
     }
 
-    pub fn message(self) -> &'static str {
+    /// A stable name of the error, for programs.
+    pub fn id(self) -> &'static str {
         match self {
+            SyntaxKind::UnexpectedEnd => "unexpected-end",
+            SyntaxKind::TrailingComma => "trailing-comma",
+            SyntaxKind::ExpectedValue => "expected-value",
+            SyntaxKind::ExpectedKey => "expected-key",
+            SyntaxKind::ExpectedColon => "expected-colon",
+            SyntaxKind::ExpectedCommaOrCloseObject => "expected-comma-or-close-object",
+            SyntaxKind::ExpectedCommaOrCloseArray => "expected-comma-or-close-array",
+            SyntaxKind::UnterminatedString => "unterminated-string",
+            SyntaxKind::ControlCharacterInString => "control-character-in-string",
+            SyntaxKind::InvalidEscape => "invalid-escape",
+            SyntaxKind::InvalidUtf8 => "invalid-utf8",
+            SyntaxKind::InvalidNumber => "invalid-number",
+            SyntaxKind::InvalidLiteral => "invalid-literal",
+            SyntaxKind::TooDeep => "too-deep",
+            SyntaxKind::UnterminatedComment => "unterminated-comment",
+            SyntaxKind::Comment => "comment",
+        }
+    }
+}
+
+impl fmt::Display for SyntaxKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = match self {
             SyntaxKind::UnexpectedEnd => "unexpected end of input: the value is not closed",
             SyntaxKind::TrailingComma => "trailing comma: a comma must be followed by another member",
             SyntaxKind::ExpectedValue => "expected a JSON value",
@@ -235,16 +258,11 @@ impl SyntaxKind {
             SyntaxKind::InvalidUtf8 => "invalid UTF-8 inside a string",
             SyntaxKind::InvalidNumber => "invalid number",
             SyntaxKind::InvalidLiteral => "invalid literal (expected true, false or null)",
-            SyntaxKind::TooDeep => "arrays and objects nested more than 128 levels deep",
+            SyntaxKind::TooDeep => return write!(f, "arrays and objects nested more than {MAX_NESTING} levels deep"),
             SyntaxKind::UnterminatedComment => "unterminated /* comment",
             SyntaxKind::Comment => "a comment, which strict JSON does not allow (--lenient accepts comments)",
-        }
-    }
-}
-
-impl fmt::Display for SyntaxKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
+        };
+        f.write_str(message)
     }
 }
 
@@ -269,6 +287,15 @@ pub enum LeniencyKind {
 }
 
 impl LeniencyKind {
+    /// A stable name of what was accepted, for programs.
+    pub fn id(self) -> &'static str {
+        match self {
+            LeniencyKind::Comment => "comment",
+            LeniencyKind::TrailingComma => "trailing-comma",
+        }
+    }
+
+    /// What was accepted, in words.
     pub fn message(self) -> &'static str {
         match self {
             LeniencyKind::Comment => "a comment, which strict JSON does not allow",

@@ -141,7 +141,7 @@ impl<'a> Parser<'a> {
     }
 
     fn enter(&self, depth: usize) -> Result<usize, SyntaxError> {
-        if depth >= MAX_DEPTH {
+        if depth >= MAX_NESTING {
             return self.fail(SyntaxKind::TooDeep);
         }
         Ok(depth + 1)
@@ -468,7 +468,7 @@ mod tests {
     fn limits_depth_without_recursing_further() {
         let deep = "[".repeat(100_000);
         assert_eq!(error_of(&deep).kind, SyntaxKind::TooDeep);
-        let fine = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let fine = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
         assert!(parse(&fine).is_ok());
     }
 

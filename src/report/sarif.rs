@@ -17,6 +17,7 @@ use super::{Notice, Renderer, escape_for_terminal};
 use crate::assess::{CheckResult, Summary};
 use crate::contract::explain::{Topic, render};
 use crate::contract::{RULES, RuleSpec};
+use crate::rules::Details;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const VERSION: &str = "2.1.0";
@@ -92,7 +93,7 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool,
     column_kind: &'static str,
-    results: &'a [SarifResult],
+    results: &'a [SarifResult<'a>],
     properties: RunProperties<'a>,
 }
 
@@ -137,13 +138,13 @@ struct Configuration {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
+struct SarifResult<'r> {
     rule_id: &'static str,
     rule_index: usize,
     level: &'static str,
     message: Text,
     locations: [Location; 1],
-    properties: ResultProperties,
+    properties: ResultProperties<'r>,
 }
 
 #[derive(Serialize)]
@@ -172,12 +173,14 @@ struct Region {
 }
 
 #[derive(Serialize)]
-struct ResultProperties {
+struct ResultProperties<'r> {
     /// RFC 6901 pointer into the payload; empty for the payload as a whole.
     pointer: String,
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<&'static str>,
+    /// The values behind the finding.
+    details: &'r Details,
 }
 
 fn descriptor(spec: &'static RuleSpec) -> ReportingDescriptor {
@@ -230,6 +233,7 @@ impl Renderer for Sarif {
                     pointer: finding.pointer.clone(),
                     kind: result.kind.name(),
                     status: result.status.map(|status| status.name()),
+                    details: &finding.details,
                 },
             };
             out.write_all(if self.results_written == 0 { b"\n        " } else { b",\n        " })?;

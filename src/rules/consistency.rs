@@ -1,10 +1,11 @@
 //! Cross-field rules: whether the status, flags, scores and error fields of an authentication
 //! payload agree with each other and with the documented error table.
 
-use super::{AuthView, FindingSink, Path, number};
+use super::{AuthView, Details, FindingSink, Path, number};
 use crate::contract::Status;
 use crate::contract::{
-    AuthField, FAILURE_ONLY_FIELDS, PASS_CONTRADICTIONS, Rule, SPOOF_CODE, SPOOF_MESSAGE_PREFIX, error_code,
+    AuthField, ERROR_CODES, FAILURE_ONLY_FIELDS, PASS_CONTRADICTIONS, Rule, SPOOF_CODE, error_code,
+    spoof_message_prefix,
 };
 
 /// Two confidences closer than this are the same value written differently.
@@ -21,16 +22,28 @@ pub fn check(view: &AuthView<'_, '_>, status: Option<Status>, sink: &mut Finding
 }
 
 /// Adds a finding at the top-level field `field`.
-fn at(view: &AuthView<'_, '_>, field: AuthField, rule: Rule, sink: &mut FindingSink<'_>, message: String) {
+fn at(
+    view: &AuthView<'_, '_>,
+    field: AuthField,
+    rule: Rule,
+    sink: &mut FindingSink<'_>,
+    message: String,
+    details: Details,
+) {
     let offset = view.node(field).map_or(0, |node| node.offset);
     let root = Path::Root;
-    sink.add(rule, &Path::Key(&root, field.name()), offset, message);
+    sink.add(rule, &Path::Key(&root, field.name()), offset, message, details);
 }
 
 fn contradictions(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
     for flag in PASS_CONTRADICTIONS {
         if view.bool(flag.field) == Some(flag.failing) {
-            at(view, flag.field, Rule::Contradiction, sink, format!("overallStatus is PASS but {}", flag.what));
+            let message = format!("overallStatus is {} but {}", Status::Pass.name(), flag.what);
+            let details = Details::new()
+                .with("status", Status::Pass.name())
+                .with("field", flag.field.name())
+                .with("found", flag.failing);
+            at(view, flag.field, Rule::Contradiction, sink, message, details);
         }
     }
     for &field in FAILURE_ONLY_FIELDS {
@@ -40,7 +53,12 @@ fn contradictions(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
                 field,
                 Rule::Contradiction,
                 sink,
-                format!("overallStatus is PASS but the payload carries {}, which only failures do", field.name()),
+                format!(
+                    "overallStatus is {} but the payload carries {}, which only failures do",
+                    Status::Pass.name(),
+                    field.name()
+                ),
+                Details::new().with("status", Status::Pass.name()).with("field", field.name()),
             );
         }
     }
@@ -54,7 +72,8 @@ fn score(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
             AuthField::OverallScore,
             Rule::ScoreInconsistent,
             sink,
-            "overallStatus is PASS but overallScore is 0".to_owned(),
+            format!("overallStatus is {} but overallScore is 0", Status::Pass.name()),
+            Details::new().with("status", Status::Pass.name()).with("overallScore", overall),
         );
     } else if let Some(confidence) = view.recognition_confidence()
         && (overall - confidence).abs() > SAME_CONFIDENCE
@@ -64,7 +83,8 @@ fn score(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
             number(overall),
             number(confidence)
         );
-        at(view, AuthField::OverallScore, Rule::ScoreInconsistent, sink, message);
+        let details = Details::new().with("overallScore", overall).with("recognitionConfidence", confidence);
+        at(view, AuthField::OverallScore, Rule::ScoreInconsistent, sink, message, details);
     }
 }
 
@@ -77,6 +97,7 @@ fn error_fields(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
                 Rule::ErrorFieldsIncomplete,
                 sink,
                 "error is present without errorCode".to_owned(),
+                Details::new().with("present", AuthField::Error.name()).with("missing", AuthField::ErrorCode.name()),
             );
         }
         (false, true) => {
@@ -86,6 +107,7 @@ fn error_fields(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
                 Rule::ErrorFieldsIncomplete,
                 sink,
                 "errorCode is present without error".to_owned(),
+                Details::new().with("present", AuthField::ErrorCode.name()).with("missing", AuthField::Error.name()),
             );
         }
         _ => {}
@@ -96,28 +118,36 @@ fn error_fields(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
             "errorCode {} is not documented; the vendor sends such codes for an API exception or unpredicted error",
             view.number_text(AuthField::ErrorCode).unwrap_or_default()
         );
-        at(view, AuthField::ErrorCode, Rule::UndocumentedErrorCode, sink, message);
+        let documented: Vec<i64> = ERROR_CODES.iter().map(|spec| spec.code).collect();
+        let details = Details::new().with("found", code).with("documented", documented);
+        at(view, AuthField::ErrorCode, Rule::UndocumentedErrorCode, sink, message, details);
         return;
     };
     if let Some(error) = view.text(AuthField::Error)
         && !same_text(&error, spec.error)
     {
         let message = format!("error for {code} is documented as {:?}, found {error:?}", spec.error);
-        at(view, AuthField::Error, Rule::ErrorTextMismatch, sink, message);
+        let details = Details::new().with("errorCode", code).with("documented", spec.error).with_text("found", &error);
+        at(view, AuthField::Error, Rule::ErrorTextMismatch, sink, message, details);
     }
     let Some(found) = view.text(AuthField::ErrorMessage) else { return };
     let documented = match spec.message {
-        None => Some(format!("errorMessage is documented as absent for {code}, found {found:?}")),
+        None => Some((None, format!("errorMessage is documented as absent for {code}, found {found:?}"))),
         Some(_) if code == SPOOF_CODE => spoof_confidence_in(&found).is_none().then(|| {
-            format!(
-                "errorMessage for {code} is documented as \"{SPOOF_MESSAGE_PREFIX}<spoof confidence>\", found {found:?}"
+            let expected = format!("{}<spoof confidence>", spoof_message_prefix());
+            let message = format!("errorMessage for {code} is documented as {expected:?}, found {found:?}");
+            (Some(expected), message)
+        }),
+        Some(expected) => (!same_text(&found, expected)).then(|| {
+            (
+                Some(expected.to_owned()),
+                format!("errorMessage for {code} is documented as {expected:?}, found {found:?}"),
             )
         }),
-        Some(expected) => (!same_text(&found, expected))
-            .then(|| format!("errorMessage for {code} is documented as {expected:?}, found {found:?}")),
     };
-    if let Some(message) = documented {
-        at(view, AuthField::ErrorMessage, Rule::ErrorTextMismatch, sink, message);
+    if let Some((expected, message)) = documented {
+        let details = Details::new().with("errorCode", code).with("documented", expected).with_text("found", &found);
+        at(view, AuthField::ErrorMessage, Rule::ErrorTextMismatch, sink, message, details);
     }
 }
 
@@ -130,15 +160,20 @@ fn spoof(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
             AuthField::SpoofAttempt,
             Rule::SpoofInconsistent,
             sink,
-            "errorCode is 4005 (spoof attempt detected) but spoofAttempt is false".to_owned(),
+            format!("errorCode is {SPOOF_CODE} (spoof attempt detected) but spoofAttempt is false"),
+            Details::new().with("errorCode", SPOOF_CODE).with("spoofAttempt", false),
         );
     }
     if !is_4005 && attempt == Some(true) {
         let message = match view.error_code() {
-            Some(code) => format!("spoofAttempt is true but errorCode is {code}, not 4005"),
-            None => "spoofAttempt is true but errorCode 4005 (spoof attempt detected) is absent".to_owned(),
+            Some(code) => format!("spoofAttempt is true but errorCode is {code}, not {SPOOF_CODE}"),
+            None => format!("spoofAttempt is true but errorCode {SPOOF_CODE} (spoof attempt detected) is absent"),
         };
-        at(view, AuthField::SpoofAttempt, Rule::SpoofInconsistent, sink, message);
+        let details = Details::new()
+            .with("spoofAttempt", true)
+            .with("errorCode", view.error_code())
+            .with("expectedErrorCode", SPOOF_CODE);
+        at(view, AuthField::SpoofAttempt, Rule::SpoofInconsistent, sink, message, details);
     }
     if !is_4005 {
         return;
@@ -152,13 +187,14 @@ fn spoof(view: &AuthView<'_, '_>, sink: &mut FindingSink<'_>) {
             number(stated),
             number(actual)
         );
-        at(view, AuthField::ErrorMessage, Rule::SpoofInconsistent, sink, message);
+        let details = Details::new().with("stated", stated).with("spoofConfidence", actual);
+        at(view, AuthField::ErrorMessage, Rule::SpoofInconsistent, sink, message, details);
     }
 }
 
 /// The spoof confidence stated in a 4005 errorMessage.
 pub fn spoof_confidence_in(message: &str) -> Option<f64> {
-    let rest = message.strip_prefix(SPOOF_MESSAGE_PREFIX)?;
+    let rest = message.strip_prefix(spoof_message_prefix())?;
     rest.strip_suffix('.').unwrap_or(rest).trim().parse().ok().filter(|v: &f64| v.is_finite())
 }
 

@@ -15,7 +15,7 @@ use crate::contract::{AUTH_FIELDS, AuthField, Rule};
 use crate::json::{Member, Node};
 use crate::scan::position::Locator;
 mod finding;
-pub use finding::Finding;
+pub use finding::{Details, Finding};
 
 /// A JSON pointer under construction, kept as a chain of borrowed segments until a finding
 /// needs it as text.
@@ -77,21 +77,14 @@ impl<'l> FindingSink<'l> {
     }
 
     /// Records a finding of `rule` at byte `offset` of the scanned buffer.
-    pub fn add(&mut self, rule: Rule, path: &Path<'_>, offset: usize, message: String) {
+    pub fn add(&mut self, rule: Rule, path: &Path<'_>, offset: usize, message: String, details: Details) {
         let at = if offset >= self.cursor.anchor_index() {
             self.cursor = self.cursor.rebased(offset);
             self.cursor.locate(offset)
         } else {
             self.origin.locate(offset)
         };
-        self.findings.push(Finding {
-            rule,
-            severity: rule.severity(),
-            pointer: path.pointer(),
-            line: at.line,
-            column: at.column,
-            message,
-        });
+        self.findings.push(Finding::new(rule, path.pointer(), (at.line, at.column), message, details));
     }
 }
 

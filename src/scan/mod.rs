@@ -26,6 +26,7 @@
 pub mod position;
 
 use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
+use crate::limits::MAX_NESTING;
 
 /// Scanner settings.
 #[derive(Debug, Clone, Copy)]
@@ -428,7 +429,7 @@ fn opens_string(buf: &[u8], from: usize, at: usize) -> bool {
 
 /// Whether the array or object that `text` starts with ends within it, following brackets and
 /// strings only: `Some(true)` when it closes, or breaks where the parser stops at once (nesting
-/// past [`json::MAX_DEPTH`], a control character in a string), so parsing it costs little;
+/// past [`MAX_NESTING`], a control character in a string), so parsing it costs little;
 /// `Some(false)` when it runs on to the end of `text`; `None` when `text` ends inside a string. A
 /// value that runs on is either cut or too large; one that ends may still be broken, which only
 /// the parser tells.
@@ -442,7 +443,7 @@ fn closes_within(text: &[u8]) -> Option<bool> {
             (true, false, control) if control < 0x20 => return Some(true),
             (true, false, _) => {}
             (false, _, b'"') => in_string = true,
-            (false, _, b'[' | b'{') if depth >= json::MAX_DEPTH => return Some(true),
+            (false, _, b'[' | b'{') if depth >= MAX_NESTING => return Some(true),
             (false, _, b'[' | b'{') => depth += 1,
             (false, _, b']' | b'}') => {
                 depth = depth.saturating_sub(1);

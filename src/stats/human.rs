@@ -56,8 +56,10 @@ fn overview(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> 
         Row::new("valid", stats.summary.valid, Some(stats.share(stats.summary.valid))),
         Row::new("invalid", stats.summary.invalid, Some(stats.share(stats.summary.invalid)))
             .tone(Tone::Severity(Severity::Error)),
-        Row::new("PASS", stats.summary.pass, Some(stats.share(stats.summary.pass))).tone(Tone::Status(Status::Pass)),
-        Row::new("FAIL", stats.summary.fail, Some(stats.share(stats.summary.fail))).tone(Tone::Status(Status::Fail)),
+        Row::new(Status::Pass.name(), stats.summary.pass, Some(stats.share(stats.summary.pass)))
+            .tone(Tone::Status(Status::Pass)),
+        Row::new(Status::Fail.name(), stats.summary.fail, Some(stats.share(stats.summary.fail)))
+            .tone(Tone::Status(Status::Fail)),
     ];
     bars(&rows, max_count(&rows), paint, out)
 }

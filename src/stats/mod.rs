@@ -326,7 +326,7 @@ mod tests {
     use super::*;
     use crate::assess::{Reason, Source};
     use crate::contract::Rule;
-    use crate::rules::Finding;
+    use crate::rules::{Details, Finding};
     use crate::scan::position::Position;
 
     fn result(kind: Kind, status: Option<Status>) -> CheckResult {
@@ -342,8 +342,9 @@ mod tests {
     }
 
     fn with_finding(mut result: CheckResult, rule: Rule, severity: Severity) -> CheckResult {
-        let message = String::new();
-        result.findings.push(Finding { rule, severity, pointer: String::new(), line: 1, column: 1, message });
+        let mut finding = Finding::new(rule, String::new(), (1, 1), String::new(), Details::new());
+        finding.severity = severity;
+        result.findings.push(finding);
         result.settle();
         result
     }

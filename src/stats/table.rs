@@ -44,8 +44,8 @@ fn overview(stats: &Stats) -> Vec<(String, u64, f64)> {
         ("payloads", stats.summary.payloads),
         ("valid", stats.summary.valid),
         ("invalid", stats.summary.invalid),
-        ("PASS", stats.summary.pass),
-        ("FAIL", stats.summary.fail),
+        (Status::Pass.name(), stats.summary.pass),
+        (Status::Fail.name(), stats.summary.fail),
         ("duplicate deliveries", stats.duplicate_deliveries),
         ("conflicting deliveries", stats.conflicting_deliveries),
     ];
