@@ -13,6 +13,7 @@ mod junit;
 pub(crate) mod paint;
 mod sarif;
 mod spool;
+#[cfg(feature = "table")]
 mod table;
 
 use std::borrow::Cow;
@@ -34,10 +35,16 @@ pub trait Renderer {
 
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
+    /// A verdict and its reasons per payload, for people.
     Human,
+    /// One JSON document.
     Json,
+    /// One JSON object per line, as results are ready.
     Ndjson,
+    /// A table of every payload (comfy-table).
+    #[cfg(feature = "table")]
     Table,
     /// GitHub Actions workflow commands (annotations).
     Github,
@@ -77,6 +84,7 @@ impl Format {
             Format::Human => Box::new(human::Human::new(style)),
             Format::Json => Box::new(json::Json::document()),
             Format::Ndjson => Box::new(json::Json::lines()),
+            #[cfg(feature = "table")]
             Format::Table => Box::new(table::Table::new(style)),
             Format::Github => Box::new(github::Github),
             Format::Sarif => Box::new(sarif::Sarif::new()),

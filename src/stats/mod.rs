@@ -18,7 +18,6 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -29,15 +28,21 @@ use crate::report::paint::Paint;
 use crate::report::{SCHEMA_VERSION, summary_line};
 
 /// The output formats of `stats`.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatsFormat {
+    /// Titled sections with bar charts, for people.
     Human,
+    /// One JSON document, for programs.
     Json,
+    /// Tables drawn with comfy-table.
+    #[cfg(feature = "table")]
     Table,
 }
 
 mod human;
 mod json;
+#[cfg(feature = "table")]
 mod table;
 
 /// How many bins a confidence histogram has, each a tenth of 0..1 wide.
@@ -301,6 +306,7 @@ pub fn render(stats: &Stats, format: StatsFormat, color: bool, out: &mut dyn Wri
     match format {
         StatsFormat::Human => human::render(stats, Paint { enabled: color }, out),
         StatsFormat::Json => json::render(stats, out),
+        #[cfg(feature = "table")]
         StatsFormat::Table => table::render(stats, color, out),
     }
 }
@@ -477,7 +483,12 @@ mod tests {
     fn no_escape_sequences_without_colour() {
         let mut stats = Stats::default();
         stats.add(&with_reason(result(Kind::Auth1To1, Some(Status::Pass)), ReasonCode::FaceMatched));
-        for format in [StatsFormat::Human, StatsFormat::Json, StatsFormat::Table] {
+        for format in [
+            StatsFormat::Human,
+            StatsFormat::Json,
+            #[cfg(feature = "table")]
+            StatsFormat::Table,
+        ] {
             let mut out = Vec::new();
             render(&stats, format, false, &mut out).expect("writing to memory succeeds");
             let text = String::from_utf8(out).expect("output is UTF-8");

@@ -1,5 +1,7 @@
 //! The table rendering of `stats`: one comfy-table table per section.
 
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+
 use super::*;
 
 fn grid(header: &[&str], color: bool) -> Table {
