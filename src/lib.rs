@@ -15,6 +15,8 @@
 //! # Ok::<(), authhook::BodyError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod assess;
 mod checker;
 pub mod contract;

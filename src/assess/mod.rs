@@ -45,7 +45,7 @@ pub struct AssessOptions {
 }
 
 /// Turns what the scanner found into results, in input order.
-pub struct Assessor<'o> {
+pub(crate) struct Assessor<'o> {
     options: &'o AssessOptions,
     path: Arc<str>,
 }

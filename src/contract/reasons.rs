@@ -2,6 +2,7 @@
 
 /// Why an authentication passed or failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum ReasonCode {
     FaceMatched,
     UserBlacklisted,

@@ -23,6 +23,7 @@ macro_rules! rules {
     ($($variant:ident = $id:literal, $severity:ident, $summary:literal, $cause:literal, $fix:literal;)*) => {
         /// The checks `authhook` makes; their ids are a stable, public interface.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
         pub enum Rule { $($variant),* }
 
         /// Every rule's documentation, in the order `explain` lists them.

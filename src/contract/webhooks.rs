@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// Which webhook a JSON value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
 pub enum Kind {
     #[serde(rename = "auth-1:1")]
     Auth1To1,

@@ -4,6 +4,7 @@ use std::io;
 
 /// An input that could not be read; the run reports it and goes on with the others.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum InputError {
     #[error("{path}: cannot read: {source}")]
     Unreadable { path: String, source: io::Error },

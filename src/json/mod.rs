@@ -190,6 +190,7 @@ impl<'a> Node<'a> {
 
 /// What went wrong, in words a person can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SyntaxKind {
     UnexpectedEnd,
     TrailingComma,

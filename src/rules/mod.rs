@@ -6,8 +6,8 @@
 //! Findings are placed with a [`FindingSink`], which turns byte offsets into lines and columns
 //! only when a finding is actually made.
 
-pub mod consistency;
-pub mod fields;
+pub(crate) mod consistency;
+pub(crate) mod fields;
 
 use std::fmt::Write as _;
 
@@ -20,7 +20,7 @@ pub use finding::{Details, Finding};
 /// A JSON pointer under construction, kept as a chain of borrowed segments until a finding
 /// needs it as text.
 #[derive(Debug, Clone, Copy)]
-pub enum Path<'p> {
+pub(crate) enum Path<'p> {
     Root,
     Key(&'p Path<'p>, &'p str),
     Index(&'p Path<'p>, usize),
@@ -57,7 +57,7 @@ impl Path<'_> {
 }
 
 /// Collects findings for one payload, locating them in the input.
-pub struct FindingSink<'l> {
+pub(crate) struct FindingSink<'l> {
     /// Places any offset of the payload.
     origin: Locator<'l>,
     /// Anchored at the last finding, so that findings in input order cost a walk over the
@@ -90,7 +90,7 @@ impl<'l> FindingSink<'l> {
 
 /// The top-level fields of an authentication payload; where a key repeats, the last one.
 #[derive(Debug, Default)]
-pub struct AuthView<'n, 'a> {
+pub(crate) struct AuthView<'n, 'a> {
     slots: [Option<&'n Node<'a>>; AUTH_FIELDS.len()],
 }
 
@@ -158,7 +158,7 @@ impl<'n, 'a> AuthView<'n, 'a> {
 
 /// A short, safe rendering of a value for a message: strings quoted and cut to 40 characters,
 /// credentials (JWT-shaped strings) replaced by their length.
-pub fn preview(node: &Node<'_>) -> String {
+pub(crate) fn preview(node: &Node<'_>) -> String {
     use crate::json::Value;
     match &node.value {
         Value::String(s) => preview_text(&s.decoded()),
@@ -171,7 +171,7 @@ pub fn preview(node: &Node<'_>) -> String {
 }
 
 /// A string quoted for a message, cut to 40 characters; a credential shows only its length.
-pub fn preview_text(text: &str) -> String {
+pub(crate) fn preview_text(text: &str) -> String {
     if crate::contract::looks_like_jwt(text) {
         return format!("a {}-character token", text.chars().count());
     }
@@ -186,7 +186,7 @@ pub fn preview_text(text: &str) -> String {
 }
 
 /// Formats a number for a message, as short as it reads.
-pub fn number(value: f64) -> String {
+pub(crate) fn number(value: f64) -> String {
     format!("{value}")
 }
 
