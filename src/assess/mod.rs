@@ -4,8 +4,8 @@
 //! A JSON value that is not itself a payload is searched: object members and array items are
 //! visited, and a string that holds JSON (a log line or an encoded body put there by a log
 //! shipper) is scanned as text, recursively. A top-level value that holds no payload at all gets
-//! a `not-a-payload` warning, unless it is a log record (it has a `log`, `message`, `msg` or
-//! `body` member) whose text simply held no payload.
+//! a `not-a-payload` warning, unless it is a log record (it has a member named in
+//! [`LOG_RECORD_KEYS`]) whose text simply held no payload.
 
 use std::sync::Arc;
 
@@ -22,15 +22,14 @@ mod result;
 pub use finish::{Finishing, RenderOne};
 pub use result::{CheckResult, Reason, Source, Summary};
 
-use crate::contract::{AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status};
+use crate::contract::{
+    AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, LOG_RECORD_KEYS, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status,
+};
 use crate::json::{JsonStr, KnownText, Leniency, Member, Node, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
 use crate::rules::{AuthView, Details, FindingSink, Path, consistency, fields};
 use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
-
-/// Members that mark a JSON value as a log record wrapping text.
-const LOG_RECORD_KEYS: &[&str] = &["log", "message", "msg", "body", "MESSAGE", "@message"];
 
 /// Settings for turning found values into results.
 #[derive(Debug, Clone, Default)]

@@ -169,6 +169,11 @@ pub const ID_LENGTH: usize = 24;
 pub const AUTH_MARKERS: &[&str] =
     &["overallStatus", "faceMatch", "recognitionConfidence", "overallScore", "spoofConfidence"];
 
+/// Members that make a JSON value a log record wrapping text, as log shippers write them (not
+/// the vendor's: docker's `log`, CloudWatch's `message`, and the like). A log record whose text
+/// holds no payload is not reported as `not-a-payload`.
+pub const LOG_RECORD_KEYS: &[&str] = &["log", "message", "msg", "body", "MESSAGE", "@message"];
+
 /// The field whose presence marks an onboarding status webhook.
 pub const ONBOARDING_MARKER: &str = "onboardingStatus";
 

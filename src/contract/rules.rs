@@ -46,7 +46,7 @@ pub struct RuleSpec {
 
 rules! {
     Syntax = "syntax", Error,
-        "The text looks like a JSON object but is not valid JSON.",
+        "The text looks like a JSON object but is not valid JSON (a trailing comma, an unclosed object, an unterminated string, invalid UTF-8, nesting too deep).",
         "Something cut or altered the payload: a missing closing brace, a trailing comma, an unterminated string, invalid UTF-8, or nesting over 128 levels. Two of the vendor's published samples have such defects.",
         "Capture the request body byte for byte; a receiver that logs what it got should log the raw body, not a re-rendered one.";
     TooLarge = "too-large", Error,
@@ -86,7 +86,7 @@ rules! {
         "The onboarding status webhook (interviewId, onboardingStatus) is sent to receivers too and often lands in the same logs; it is not an authentication result.",
         "Route onboarding status notifications to their own endpoint, or ignore them when checking authentications.";
     NotAPayload = "not-a-payload", Warning,
-        "A JSON value holds no webhook payload at all.",
+        "A top-level JSON value holds no webhook payload at all (a log record whose text held none is exempt).",
         "The value has none of overallStatus, faceMatch, recognitionConfidence, overallScore, spoofConfidence or onboardingStatus, at any depth.",
         "If a payload should be there, check what wrapped or replaced it; --allow not-a-payload silences this for structured logs.";
     UnwrapDepth = "unwrap-depth", Warning,
@@ -94,11 +94,11 @@ rules! {
         "Each log shipper that stores a log line as a JSON string adds a level; past 10 levels the text inside is not searched, so a payload there would go unseen.",
         "Unwrap the capture once with jq -r, or point --select at the string that holds the payload.";
     UnknownField = "unknown-field", Warning,
-        "A key the contract does not name.",
+        "A key the contract does not name; the closest documented name is suggested.",
         "Often a misspelling of a documented field (which then counts as absent), or a field the vendor added without documenting it.",
         "Fix the spelling if it is one; otherwise note that its meaning is unknown.";
     IdFormat = "id-format", Warning,
-        "An id is not 24 lowercase hexadecimal characters.",
+        "An id is not lowercase hexadecimal of the documented length.",
         "customerId, interviewId, transactionId and identityId look like MongoDB ObjectIds in the samples. The published success sample itself has a transactionId with a non-hex 'r', so this is a warning.",
         "Check that ids are copied unaltered (no truncation, no case change).";
     ErrorFieldsIncomplete = "error-fields-incomplete", Warning,
@@ -106,11 +106,11 @@ rules! {
         "The vendor sends error, errorCode (and usually errorMessage) together for every error failure; one without the other cannot be matched to the error table.",
         "Check that the receiver keeps all error fields.";
     ErrorTextMismatch = "error-text-mismatch", Warning,
-        "error or errorMessage differs from the documented text for its code.",
+        "error or errorMessage differs from the documented text for its code (a final period is ignored).",
         "For the documented codes the vendor publishes fixed texts; a different text means the code and text disagree or were rewritten.",
         "Trust errorCode over the text, and check what rewrote it. A final period is ignored.";
     SpoofInconsistent = "spoof-inconsistent", Warning,
-        "The spoof fields disagree with each other.",
+        "The spoof fields disagree with each other: errorCode, spoofAttempt, and the confidence a spoof errorMessage states.",
         "errorCode 4005 with spoofAttempt false, spoofAttempt true without 4005, or a confidence in the 4005 message that differs from spoofConfidence.",
         "Treat the attempt as a possible spoof and report the transactionId to the vendor.";
     ScoreInconsistent = "score-inconsistent", Warning,

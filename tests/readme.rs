@@ -1,0 +1,113 @@
+//! The README against the contract: its rule and reason tables are the contract's own, its list
+//! of log-record members is the scanner's, and every detail a finding carries is documented.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use authhook::contract::explain::heading;
+use authhook::contract::{LOG_RECORD_KEYS, REASONS, RULES};
+use serde_json::Value;
+
+mod common;
+use common::{check, parse_lines, run};
+
+const README: &str = include_str!("../README.md");
+
+/// The rule table as the contract has it: id, default severity, summary.
+fn rules_table() -> String {
+    let mut table = String::from("| rule | severity | when |\n|---|---|---|\n");
+    for spec in RULES {
+        table.push_str(&format!("| `{}` | {} | {} |\n", spec.id, spec.severity.name(), spec.summary));
+    }
+    table
+}
+
+/// The reason table as the contract has it: id, title with its error codes, meaning.
+fn reasons_table() -> String {
+    let mut table = String::from("| reason | title | meaning |\n|---|---|---|\n");
+    for spec in REASONS {
+        table.push_str(&format!("| `{}` | {} | {} |\n", spec.id, heading(spec), spec.meaning));
+    }
+    table
+}
+
+#[test]
+fn the_rule_table_is_the_contracts() {
+    let table = rules_table();
+    assert!(README.contains(&table), "README.md's rule table differs from the contract; it should read:\n{table}");
+}
+
+#[test]
+fn the_reason_table_is_the_contracts() {
+    let table = reasons_table();
+    assert!(README.contains(&table), "README.md's reason table differs from the contract; it should read:\n{table}");
+}
+
+#[test]
+fn the_log_record_members_are_the_scanners() {
+    let names: Vec<String> = LOG_RECORD_KEYS.iter().map(|key| format!("`{key}`")).collect();
+    let (last, rest) = names.split_last().map(|(last, rest)| (last.clone(), rest.join(", "))).unwrap_or_default();
+    let phrase = format!("a member named {rest} or {last}");
+    assert!(README.contains(&phrase), "README.md should say which members make a log record: {phrase}");
+}
+
+/// The detail names README's "Finding details" table documents for each rule.
+fn documented_details() -> BTreeMap<String, BTreeSet<String>> {
+    let section = README.split("### Finding details").nth(1).unwrap_or_default();
+    let mut documented = BTreeMap::new();
+    for line in section.lines().skip_while(|line| !line.starts_with("| rule")).skip(2) {
+        let Some(row) = line.strip_prefix("| `") else { break };
+        let mut cells = row.split(" | ");
+        let rule = cells.next().unwrap_or_default().trim_end_matches('`').to_owned();
+        let names = cells.next().unwrap_or_default();
+        let names = names.split('`').skip(1).step_by(2).map(str::to_owned).collect();
+        documented.insert(rule, names);
+    }
+    documented
+}
+
+/// Text that makes every rule fire once `--lenient`, `--max-payload-bytes 65536` and
+/// `--expect pass` are given.
+fn every_rule() -> String {
+    let pass = r#"{"customerId":"67460a9995516d9a553aa95b","transactionId":"67460a9995516d9a553aa95c","faceMatch":false,"recognitionConfidence":{"confidence":0.9},"overallScore":0.5,"overallStatus":"PASS","error":"x"}"#;
+    let conflict = pass.replace("0.5", "0.6");
+    let mut nested = String::from(r#"{"overallStatus":"PASS"}"#);
+    for _ in 0..12 {
+        nested = format!(r#"{{"log":{}}}"#, serde_json::to_string(&Value::String(nested)).unwrap_or_default());
+    }
+    [
+        r#"{"overallStatus":"pass","faceMatch":"yes","customerId":"ABC","recognitionConfidence":{"confidence":1.5},"overallScore":0.9,"costumerId":1,"token":"abc","errorCode":4005.0,"error":"x","errorMessage":"y","spoofAttempt":false,"faceMatch":true}"#,
+        r#"{"faceMatch":true,"spoofAttempt":true}"#,
+        pass,
+        pass,
+        &conflict,
+        r#"{"customerId":"67460a9995516d9a553aa95b","faceMatch":false,"recognitionConfidence":{"confidence":0.1},"overallScore":0,"overallStatus":"FAIL","errorCode":4999}"#,
+        r#"{"onboardingStatus":"ONBOARDING_FINISHED"}"#,
+        r#"{"level":"info"}"#,
+        r#"{"a": }"#,
+        r#"{"overallStatus":"FAIL", /* accepted */ "faceMatch":false}"#,
+        &format!(r#"{{"pad":"{}"}}"#, "x".repeat(100_000)),
+        &nested,
+    ]
+    .join("\n")
+}
+
+#[test]
+fn every_detail_a_finding_carries_is_documented() {
+    let documented = documented_details();
+    let rule_ids: BTreeSet<String> = RULES.iter().map(|spec| spec.id.to_owned()).collect();
+    assert_eq!(documented.keys().cloned().collect::<BTreeSet<_>>(), rule_ids, "one row per rule");
+    let args = ["--format", "ndjson", "--lenient", "--max-payload-bytes", "65536", "--expect", "pass", "-"];
+    let (stdout, _) = run(check(&args).write_stdin(every_rule()), 1);
+    let mut fired = BTreeSet::new();
+    for result in parse_lines(&stdout) {
+        for finding in result["findings"].as_array().into_iter().flatten() {
+            let rule = finding["rule"].as_str().unwrap_or_default().to_owned();
+            let names: BTreeSet<String> =
+                finding["details"].as_object().map(|details| details.keys().cloned().collect()).unwrap_or_default();
+            let allowed = documented.get(&rule).cloned().unwrap_or_default();
+            assert!(names.is_subset(&allowed), "{rule}: details {names:?}, README documents {allowed:?}");
+            fired.insert(rule);
+        }
+    }
+    assert_eq!(fired, rule_ids, "the input makes every rule fire");
+}
