@@ -117,6 +117,12 @@ impl Renderer for Github {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Format;
+
+    #[test]
+    fn renders_the_samples() {
+        insta::assert_snapshot!(crate::report::tests::render_samples(Format::Github));
+    }
 
     #[test]
     fn encodes_as_the_runner_requires() {

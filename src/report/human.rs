@@ -106,3 +106,13 @@ impl Renderer for Human {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::report::Format;
+
+    #[test]
+    fn renders_the_samples() {
+        insta::assert_snapshot!(crate::report::tests::render_samples(Format::Human));
+    }
+}

@@ -86,3 +86,18 @@ impl Renderer for Json {
         writeln!(out, "],{members}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::report::Format;
+
+    #[test]
+    fn renders_the_samples() {
+        insta::assert_snapshot!(crate::report::tests::render_samples(Format::Json));
+    }
+
+    #[test]
+    fn renders_the_samples_as_lines() {
+        insta::assert_snapshot!(crate::report::tests::render_samples(Format::Ndjson));
+    }
+}

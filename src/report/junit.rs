@@ -190,6 +190,12 @@ impl Renderer for Junit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Format;
+
+    #[test]
+    fn renders_the_samples() {
+        insta::assert_snapshot!(crate::report::tests::render_samples(Format::Junit));
+    }
 
     #[test]
     fn escapes_markup_and_drops_what_xml_forbids() {

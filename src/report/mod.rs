@@ -163,6 +163,27 @@ pub fn summary_line(summary: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::samples::SAMPLES;
+    use crate::contract::{Date, deprecation_notice};
+
+    /// What `format` makes, colour off, of every documented sample, a broken value and a value
+    /// that holds no payload, checked as one body on a fixed date.
+    pub(crate) fn render_samples(format: Format) -> String {
+        let extra = ["{\"overallStatus\": \"PASS\",}".to_owned(), "{\"level\": \"info\"}".to_owned()];
+        let body: String = SAMPLES.iter().map(|sample| sample.compact()).chain(extra).map(|line| line + "\n").collect();
+        let checker = crate::Checker::new().with_payload(format.shows_payload());
+        let results = checker.check_body(body.as_bytes()).unwrap_or_default();
+        let mut renderer = format.renderer(Style::default());
+        let mut summary = Summary::default();
+        let mut out = Vec::new();
+        for result in &results {
+            summary.add(result);
+            renderer.result(&mut out, result).unwrap_or_default();
+        }
+        let notices = [deprecation_notice(Date { year: 2026, month: 11, day: 25 })];
+        renderer.finish(&mut out, &summary, &notices).unwrap_or_default();
+        String::from_utf8_lossy(&out).replace(env!("CARGO_PKG_VERSION"), "[version]")
+    }
 
     #[test]
     fn escapes_controls_and_bidi() {

@@ -253,6 +253,12 @@ impl Renderer for Sarif {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Format;
+
+    #[test]
+    fn renders_the_samples() {
+        insta::assert_snapshot!(crate::report::tests::render_samples(Format::Sarif));
+    }
 
     #[test]
     fn paths_become_uri_references() {
