@@ -80,7 +80,8 @@ pub struct Checker {
 }
 
 impl Checker {
-    /// A checker with the defaults of `authhook check`: strict JSON, payloads up to 1 MiB,
+    /// A checker with the defaults of `authhook check`: strict JSON, payloads up to
+    /// [`limits::DEFAULT_MAX_PAYLOAD_BYTES`],
     /// credentials redacted, each rule at its documented severity, no expectations.
     pub fn new() -> Self {
         Checker::default()

@@ -61,7 +61,7 @@ pub enum Command {
     },
     /// Print the payload contract as a JSON Schema (draft 2020-12), generated from the contract.
     #[command(
-        after_help = "The schema encodes the error-level field rules (missing-field, wrong-type, out-of-range,\ninvalid-value, contradiction); warnings, duplicate keys and syntax need authhook itself.\n\nExamples:\n  authhook schema > auth-1-1.schema.json\n  authhook schema | jq '.properties | keys'"
+        after_help = schema_help()
     )]
     Schema,
     /// Print a shell completion script for bash, zsh, fish, powershell or elvish.
@@ -116,8 +116,7 @@ pub struct InputArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(authhook::limits::as_i64(&authhook::limits::THREADS)))]
     pub threads: Option<u16>,
 
-    /// Largest JSON value parsed, in bytes (default 1048576); a larger one is a too-large error and is skipped.
-    #[arg(long, value_name = "BYTES", value_parser = payload_bytes)]
+    #[arg(long, value_name = "BYTES", value_parser = payload_bytes, help = max_payload_bytes_help())]
     pub max_payload_bytes: Option<u64>,
 
     /// When to colour output (default auto: only a terminal, honouring NO_COLOR and CLICOLOR_FORCE).
@@ -139,6 +138,23 @@ pub struct InputArgs {
     /// Read settings from this file instead of the authhook.toml found in the working directory or a parent.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// What follows the help of `authhook schema`: the rules the schema encodes.
+fn schema_help() -> String {
+    let rules: Vec<&str> = authhook::contract::schema::SCHEMA_RULES.iter().map(|rule| rule.id()).collect();
+    format!(
+        "The schema encodes the error-level field rules ({}); warnings, duplicate keys and syntax\nneed authhook itself.\n\nExamples:\n  authhook schema > auth-1-1.schema.json\n  authhook schema | jq '.properties | keys'",
+        rules.join(", ")
+    )
+}
+
+/// The help of --max-payload-bytes, with its default.
+fn max_payload_bytes_help() -> String {
+    format!(
+        "Largest JSON value parsed, in bytes (default {}); a larger one is a too-large error and is skipped.",
+        authhook::limits::DEFAULT_MAX_PAYLOAD_BYTES
+    )
 }
 
 /// A --max-payload-bytes value within its limits.

@@ -3,8 +3,7 @@
 //! Everything here is read from [`crate::contract`]: the field tables give the properties, their
 //! types, ranges and enumerations and which are required; the contradiction tables give the
 //! `if`/`then` that a PASS must satisfy. What a schema can say is exactly the error-level rules
-//! about one well-formed value: missing-field, wrong-type, out-of-range, invalid-value and
-//! contradiction. It says nothing of warnings (id-format, unknown-field, error texts, scores that
+//! about one well-formed value, [`SCHEMA_RULES`]. It says nothing of warnings (id-format, unknown-field, error texts, scores that
 //! disagree, ...), so it has no `additionalProperties: false` and no id `pattern`; nor of what
 //! only the text shows: duplicate keys, syntax, and whether a whole number was written `4005.0`
 //! (JSON Schema's `integer` accepts that; authhook reports it as wrong-type).
@@ -12,10 +11,14 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-use crate::contract::Status;
 use crate::contract::{
     AUTH_FIELDS, AuthField, FAILURE_ONLY_FIELDS, FieldSpec, PASS_CONTRADICTIONS, STATUSES, ValueCheck,
 };
+use crate::contract::{Rule, Status};
+
+/// The rules the schema encodes: the error-level rules about one well-formed value.
+pub const SCHEMA_RULES: &[Rule] =
+    &[Rule::MissingField, Rule::WrongType, Rule::OutOfRange, Rule::InvalidValue, Rule::Contradiction];
 
 /// The JSON Schema dialect the schema is written in.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
