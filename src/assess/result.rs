@@ -56,10 +56,10 @@ pub struct CheckResult {
     pub transaction_id: Option<CompactString>,
     /// Where transactionId's value stands, as (line, column).
     #[serde(skip)]
-    pub transaction_at: Option<(u64, u64)>,
+    pub(crate) transaction_at: Option<(u64, u64)>,
     /// What the run's delivery tracking knows transactionId by (taken before redaction).
     #[serde(skip)]
-    pub transaction_key: Option<super::fingerprint::TransactionKey>,
+    pub(crate) transaction_key: Option<super::fingerprint::TransactionKey>,
     pub error_code: Option<i64>,
     /// overallScore, when it is a number.
     pub overall_score: Option<f64>,
@@ -70,10 +70,11 @@ pub struct CheckResult {
     /// The payload's content fingerprint, to tell a repeated delivery from a conflicting one;
     /// `None` for what is not an authentication or has no transactionId.
     #[serde(skip)]
-    pub content_hash: Option<super::fingerprint::Fingerprint>,
-    /// The result already rendered, by a format that renders each result on its own.
+    pub(crate) content_hash: Option<super::fingerprint::Fingerprint>,
+    /// The result already rendered by [`Finishing`](super::Finishing), on the thread that made
+    /// it, for a format that renders each result on its own; the renderer then only frames it.
     #[serde(skip)]
-    pub rendered: Option<Vec<u8>>,
+    pub(crate) rendered: Option<Vec<u8>>,
     /// The payload as parsed, as compact JSON text with secrets redacted; `None` when it did not
     /// parse or the output format does not show it. The JSON renderer writes it as the result's
     /// last member, `payload`.
