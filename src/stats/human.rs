@@ -1,6 +1,11 @@
 //! The human rendering of `stats`: titled sections with bar charts and histograms.
 
-use super::*;
+use std::io::{self, Write};
+
+use super::{BIN_LABELS, Distribution, Stats, bar, fraction, mean_text, percent};
+use crate::contract::{ReasonCode, Severity, Status};
+use crate::report::paint::Paint;
+use crate::report::summary_line;
 
 /// How a row's label is coloured.
 #[derive(Debug, Clone, Copy)]

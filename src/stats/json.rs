@@ -1,6 +1,13 @@
 //! The JSON rendering of `stats`: one document for programs.
 
-use super::*;
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::{BINS, Distribution, Stats, rounded};
+use crate::contract::Severity;
+use crate::report::SCHEMA_VERSION;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -18,14 +18,10 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
-
 use crate::assess::{CheckResult, Summary};
+use crate::contract::Severity;
 use crate::contract::{Kind, Status};
-use crate::contract::{ReasonCode, Severity};
 use crate::report::paint::Paint;
-use crate::report::{SCHEMA_VERSION, summary_line};
 
 /// The output formats of `stats`.
 #[non_exhaustive]
@@ -331,7 +327,9 @@ mod tests {
 
     use super::*;
     use crate::assess::{Reason, Source};
+    use crate::contract::ReasonCode;
     use crate::contract::Rule;
+    use crate::report::summary_line;
     use crate::rules::{Details, Finding};
     use crate::scan::position::Position;
 

@@ -1,8 +1,12 @@
 //! The table rendering of `stats`: one comfy-table table per section.
 
+use std::io::{self, Write};
+
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
-use super::*;
+use super::{BIN_LABELS, Distribution, Stats, fraction, mean_text, percent};
+use crate::contract::Status;
+use crate::report::summary_line;
 
 fn grid(header: &[&str], color: bool) -> Table {
     let mut grid = Table::new();
