@@ -1,7 +1,10 @@
 //! The parser: one JSON value at a time, from any offset of a buffer, strings searched eight
 //! bytes at a time.
 
-use super::*;
+use super::{
+    JsonStr, KnownText, Leniency, LeniencyKind, Member, Node, Options, Parsed, SyntaxError, SyntaxKind, Value,
+};
+use crate::limits::MAX_NESTING;
 
 /// Parses one JSON value starting at `start` (white space before it is skipped).
 pub fn parse_value(input: &[u8], start: usize, options: Options) -> Result<Parsed<'_>, SyntaxError> {
