@@ -23,3 +23,20 @@ pub use reasons::{REASONS, ReasonCode, ReasonSpec};
 pub use rules::{RULES, Rule, RuleSpec, Severity};
 pub use secrets::{SECRET_KEYS, looks_like_jwt, without_jwts};
 pub use webhooks::{Kind, STATUSES, Status};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_and_reason_ids_are_unique_and_round_trip() {
+        for spec in RULES {
+            assert_eq!(Rule::from_id(spec.id), Some(spec.rule));
+            assert_eq!(spec.rule.id(), spec.id);
+        }
+        for spec in REASONS {
+            assert_eq!(ReasonCode::from_id(spec.id), Some(spec.code));
+            assert_eq!(spec.code.id(), spec.id);
+        }
+    }
+}

@@ -119,16 +119,3 @@ impl serde::Serialize for ReasonCode {
         serializer.serialize_str(self.id())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reason_ids_are_unique_and_round_trip() {
-        for spec in REASONS {
-            assert_eq!(ReasonCode::from_id(spec.id), Some(spec.code));
-            assert_eq!(spec.code.id(), spec.id);
-        }
-    }
-}

@@ -164,16 +164,3 @@ impl serde::Serialize for Rule {
         serializer.serialize_str(self.id())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rule_ids_are_unique_and_round_trip() {
-        for spec in RULES {
-            assert_eq!(Rule::from_id(spec.id), Some(spec.rule));
-            assert_eq!(spec.rule.id(), spec.id);
-        }
-    }
-}
