@@ -52,15 +52,37 @@ impl Default for ScanOptions {
 pub enum Found<'a> {
     /// A JSON value that parsed, starting at `start`; `shadowed` when it lies within a broken
     /// value, where only payloads count.
-    Value { start: usize, parsed: Parsed<'a>, shadowed: bool },
+    Value {
+        /// Offset of the value's first byte (for a string that holds an encoded object, its
+        /// opening quote).
+        start: usize,
+        /// The value; [`Parsed::end`] is where it ends.
+        parsed: Parsed<'a>,
+        /// The value lies within a broken value's shadow.
+        shadowed: bool,
+    },
     /// A candidate object starting at `start` that does not parse; its shadow ends at `end`.
-    Syntax { start: usize, end: usize, error: SyntaxError },
+    Syntax {
+        /// Offset of the object's opening brace.
+        start: usize,
+        /// Offset where the shadow ends, past `start`.
+        end: usize,
+        /// Why and where the parse failed.
+        error: SyntaxError,
+    },
     /// A candidate object starting at `start` larger than the payload limit; its shadow ends at
     /// `end`.
-    TooLarge { start: usize, end: usize },
+    TooLarge {
+        /// Offset of the object's opening brace, or of the opening quote of a string that holds
+        /// an encoded object.
+        start: usize,
+        /// Offset where the shadow ends, past `start`.
+        end: usize,
+    },
 }
 
 impl Found<'_> {
+    /// Where this item starts: its first byte.
     pub fn start(&self) -> usize {
         match self {
             Found::Value { start, .. } | Found::Syntax { start, .. } | Found::TooLarge { start, .. } => *start,
@@ -79,6 +101,7 @@ impl Found<'_> {
 /// The outcome of scanning one buffer.
 #[derive(Debug)]
 pub struct Scanned<'a> {
+    /// Everything found, in input order.
     pub found: Vec<Found<'a>>,
     /// How many leading bytes of the buffer are done with; the caller keeps the rest and
     /// scans it again with more input appended.
@@ -113,6 +136,33 @@ impl Region {
 
 /// An incremental scanner; between buffers it remembers a broken value's shadow that runs on,
 /// and how much input a cut candidate had when it was last tried.
+///
+/// ```
+/// use authhook::json::SyntaxKind;
+/// use authhook::scan::{Found, ScanOptions, Scanner};
+///
+/// let log = b"12:00:01 got {user} {\"overallStatus\":\"FAIL\",\"faceMatch\":false} in 3 ms
+/// 12:00:02 got {\"overallStatus\":\"PASS\",\"faceMatch\":tru
+/// 12:00:03 done";
+/// let scanned = Scanner::new(ScanOptions::default()).scan(log, true);
+/// assert_eq!(scanned.consumed, log.len());
+/// assert_eq!(scanned.found.len(), 2);
+///
+/// let Found::Value { start, parsed, shadowed: false } = &scanned.found[0] else { panic!("no value") };
+/// assert_eq!(&log[*start..parsed.end], br#"{"overallStatus":"FAIL","faceMatch":false}"#);
+/// assert_eq!(parsed.node.get("faceMatch").and_then(|node| node.as_bool()), Some(false));
+///
+/// let Found::Syntax { error, .. } = &scanned.found[1] else { panic!("no syntax error") };
+/// assert_eq!(error.kind, SyntaxKind::InvalidLiteral);
+///
+/// // Fed in pieces, it says how much of each buffer it is done with; the caller keeps the rest
+/// // and scans it again with more input appended.
+/// let mut scanner = Scanner::default();
+/// let first = scanner.scan(br#"x {"faceMatch":"#, false);
+/// assert_eq!((first.found.len(), first.consumed), (0, 2));
+/// let rest = scanner.scan(br#"{"faceMatch":true}"#, true);
+/// assert_eq!(rest.found.len(), 1);
+/// ```
 #[derive(Debug, Default)]
 pub struct Scanner {
     options: ScanOptions,
@@ -236,6 +286,7 @@ impl Pass<'_> {
 }
 
 impl Scanner {
+    /// A scanner with `options`, before its first buffer.
     pub fn new(options: ScanOptions) -> Self {
         Scanner { options, shadow: None, waited: None }
     }

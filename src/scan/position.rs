@@ -104,6 +104,7 @@ impl<'a> Locator<'a> {
         Locator { buf, anchor_index: 0, anchor, fixed: true }
     }
 
+    /// The buffer whose offsets this locator maps.
     pub fn buf(&self) -> &'a [u8] {
         self.buf
     }
