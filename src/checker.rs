@@ -81,21 +81,22 @@ pub struct Checker {
 
 impl Checker {
     /// A checker with the defaults of `authhook check`: strict JSON, payloads up to
-    /// [`limits::DEFAULT_MAX_PAYLOAD_BYTES`],
-    /// credentials redacted, each rule at its documented severity, no expectations.
+    /// [`limits::DEFAULT_MAX_PAYLOAD_BYTES`], credentials redacted, each rule at its documented
+    /// severity, no expectations.
     pub fn new() -> Self {
         Checker::default()
     }
 
-    /// Accepts comments, trailing commas and single-quoted strings, each reported as a
+    /// Accepts `//` and `/* */` comments and trailing commas, each reported as a
     /// `lenient-syntax` warning (`--lenient`).
     pub fn lenient(mut self, lenient: bool) -> Self {
         self.options.scan.lenient = lenient;
         self
     }
 
-    /// Reports a payload larger than `bytes` as `payload-too-large` instead of parsing it
-    /// (`--max-payload-bytes`); `bytes` must be within [`limits::MAX_PAYLOAD_BYTES`].
+    /// Reports an object larger than `bytes` as `too-large` instead of checking it, and searches
+    /// a larger array item by item (`--max-payload-bytes`); `bytes` must be within
+    /// [`limits::MAX_PAYLOAD_BYTES`].
     pub fn max_payload_bytes(mut self, bytes: u64) -> Result<Self, OptionError> {
         let bytes = limits::check("max_payload_bytes", bytes, &MAX_PAYLOAD_BYTES).map_err(OptionError::OutOfRange)?;
         self.options.scan.max_payload_bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
@@ -143,7 +144,7 @@ impl Checker {
         self
     }
 
-    /// Expects every authentication's decisive reason to be `reason` (`--expect-reason`).
+    /// Expects every authentication to give `reason`, decisive or not (`--expect-reason`).
     pub fn expect_reason(mut self, reason: ReasonCode) -> Self {
         self.options.finishing.policy.expectations.reason = Some(reason);
         self

@@ -29,4 +29,4 @@ pub mod scan;
 pub mod stats;
 pub mod stream;
 
-pub use checker::{BodyError, Checker};
+pub use checker::{BodyError, Checker, OptionError};

@@ -23,11 +23,6 @@ pub const MAX_UNWRAP_DEPTH: usize = 10;
 /// this, not the thread count, bounds the memory a run holds for its input.
 pub const CHUNKS_IN_FLIGHT: usize = 4;
 
-/// `range` as clap's value parsers take it.
-pub fn as_i64<T: Copy + Into<i64>>(range: &RangeInclusive<T>) -> RangeInclusive<i64> {
-    (*range.start()).into()..=(*range.end()).into()
-}
-
 /// `what must be between A and B` when `value` is out of `range`.
 pub fn check<T: PartialOrd + std::fmt::Display>(what: &str, value: T, range: &RangeInclusive<T>) -> Result<T, String> {
     if range.contains(&value) {

@@ -5,7 +5,7 @@
 //! transactionId is remembered, in about 65 bytes, for the whole run: a later one with the
 //! same content and status gets a `duplicate-delivery` note, one with different content or a
 //! different status a `conflicting-delivery` error, each naming where the first was seen.
-//! Content is compared by its keyed content fingerprint, which nobody can collide.
+//! Content is compared by its fingerprint, a keyed hash that nobody can make collide.
 //!
 //! Why about 65: an entry is 40 bytes (and a control byte) in a hash table that doubles when
 //! seven eighths full, so it is between 44% and 88% full. Were every table the same size, they

@@ -34,6 +34,7 @@ use crate::scan::{Found, Region, ScanOptions, Scanner};
 /// Settings for turning found values into results.
 #[derive(Debug, Clone, Default)]
 pub struct AssessOptions {
+    /// How JSON values are found and parsed, in the input and in the strings unwrapped.
     pub scan: ScanOptions,
     /// Attach the (redacted) payload to each result.
     pub with_payload: bool,

@@ -38,12 +38,16 @@ impl Level {
 /// What every authentication payload must show, for smoke tests of an integration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expectations {
+    /// The overallStatus each must have (`--expect`).
     pub status: Option<Status>,
+    /// A reason each must give, decisive or not (`--expect-reason`).
     pub reason: Option<ReasonCode>,
+    /// The errorCode each must carry (`--expect-code`).
     pub error_code: Option<i64>,
 }
 
 impl Expectations {
+    /// Whether nothing is expected.
     pub fn is_empty(&self) -> bool {
         self.status.is_none() && self.reason.is_none() && self.error_code.is_none()
     }
@@ -83,9 +87,12 @@ impl Expectations {
 /// The rule levels, strictness and expectations of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
+    /// The level each rule is set to; a rule not listed keeps its documented severity.
     pub levels: BTreeMap<Rule, Level>,
     /// Every warning is an error.
     pub strict: bool,
+    /// What every authentication payload must show; an unmet expectation is a finding of
+    /// [`Rule::Expectation`].
     pub expectations: Expectations,
 }
 

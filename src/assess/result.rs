@@ -20,12 +20,16 @@ use crate::scan::position::Position;
 pub struct Source {
     /// The input's path as given, or `-` for standard input.
     pub path: Arc<str>,
+    /// 1-based line of the first byte.
     pub line: u64,
+    /// 1-based column of the first byte, counted in characters.
     pub column: u64,
+    /// Byte offset of the first byte from the start of the input (after decompression, if any).
     pub offset: u64,
 }
 
 impl Source {
+    /// The point `at` of the input named `path`.
     pub fn new(path: Arc<str>, at: Position) -> Self {
         Source { path, line: at.line, column: at.column, offset: at.offset }
     }
@@ -34,15 +38,54 @@ impl Source {
 /// One reason for the verdict, with the field values that justify it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
+    /// Which reason it is.
     pub code: ReasonCode,
+    /// The reason in words, quoting the field values that justify it.
     pub message: String,
 }
 
 /// Everything concluded about one payload.
+///
+/// A value that could not be read as a payload (a syntax error, a value too large, JSON that
+/// holds no payload) gets a result too, of kind [`Kind::Unknown`], whose findings say why.
+///
+/// ```
+/// use authhook::contract::{ID_LENGTH, Kind, ReasonCode, Rule, Severity, Status, samples};
+///
+/// let pass = samples::find("pass").map(|sample| sample.json).unwrap_or_default();
+/// let results = authhook::Checker::new().check_body(pass.as_bytes())?;
+/// assert_eq!(results.len(), 1);
+/// let result = &results[0];
+/// assert_eq!((result.kind, result.status), (Kind::Auth1To1, Some(Status::Pass)));
+/// assert_eq!(result.decisive_reason(), Some(ReasonCode::FaceMatched));
+///
+/// // The published success sample has a transactionId that is not hexadecimal: a warning,
+/// // which leaves the result valid.
+/// assert!(result.valid);
+/// let findings: Vec<(&str, &str, u64, u64)> =
+///     result.findings.iter().map(|f| (f.rule.id(), f.pointer.as_str(), f.line, f.column)).collect();
+/// assert_eq!(findings, [("id-format", "/transactionId", 6, 20)]);
+/// let finding = &result.findings[0];
+/// assert_eq!((finding.rule, finding.severity), (Rule::IdFormat, Severity::Warning));
+/// assert_eq!(finding.details.get("expectedLength").and_then(|v| v.as_u64()), Some(ID_LENGTH as u64));
+///
+/// // A failure's reasons, most decisive first, each with the values behind it.
+/// let spoof = samples::find("spoof").map(|sample| sample.json).unwrap_or_default();
+/// let results = authhook::Checker::new().check_body(spoof.as_bytes())?;
+/// let result = &results[0];
+/// assert_eq!((result.status, result.error_code), (Some(Status::Fail), Some(4005)));
+/// let reasons: Vec<&str> = result.reasons.iter().map(|reason| reason.code.id()).collect();
+/// assert_eq!(reasons, ["spoof-detected"]);
+/// assert!(result.reasons[0].message.starts_with("errorCode 4005 (Spoof attempt detected)"));
+/// # Ok::<(), authhook::BodyError>(())
+/// ```
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
+    /// Where the value starts in the input; a payload found inside a JSON string is placed at
+    /// that string.
     pub source: Source,
+    /// Which webhook the value is; [`Kind::Unknown`] when it is not a readable payload.
     pub kind: Kind,
     /// overallStatus, or `None` when it is absent or unreadable.
     pub status: Option<Status>,
@@ -50,9 +93,13 @@ pub struct CheckResult {
     pub valid: bool,
     /// Most decisive first.
     pub reasons: Vec<Reason>,
+    /// The findings about the value, sorted by line, column and rule.
     pub findings: Vec<Finding>,
-    /// Held inline (no allocation) up to 24 bytes, which the documented ids are.
+    /// customerId, when it is a string; unless credentials are shown, anything shaped like a JWT
+    /// in it is replaced by its length. Held inline, without allocating, when as short as a
+    /// documented id ([`crate::contract::ID_LENGTH`]).
     pub customer_id: Option<CompactString>,
+    /// transactionId, when it is a string, redacted as `customer_id` is.
     pub transaction_id: Option<CompactString>,
     /// Where transactionId's value stands, as (line, column).
     #[serde(skip)]
@@ -60,6 +107,8 @@ pub struct CheckResult {
     /// What the run's delivery tracking knows transactionId by (taken before redaction).
     #[serde(skip)]
     pub(crate) transaction_key: Option<super::fingerprint::TransactionKey>,
+    /// errorCode as a whole number, also when written with a zero fraction (`4005.0`); `None`
+    /// when it is absent, not a number, or not whole.
     pub error_code: Option<i64>,
     /// overallScore, when it is a number.
     pub overall_score: Option<f64>,
@@ -131,6 +180,7 @@ impl CheckResult {
         }
     }
 
+    /// How many findings have `severity`.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
@@ -139,13 +189,21 @@ impl CheckResult {
 /// Totals over every result of a run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// Results added, readable payloads or not.
     pub payloads: u64,
+    /// Results with no finding of severity error.
     pub valid: u64,
+    /// Results with at least one finding of severity error.
     pub invalid: u64,
+    /// Results whose overallStatus is PASS.
     pub pass: u64,
+    /// Results whose overallStatus is FAIL.
     pub fail: u64,
+    /// Findings of severity error, over every result.
     pub errors: u64,
+    /// Findings of severity warning, over every result.
     pub warnings: u64,
+    /// Findings of severity note, over every result.
     pub notes: u64,
     /// Results per kind of webhook.
     pub kinds: BTreeMap<&'static str, u64>,
@@ -154,6 +212,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts `result` in every total it belongs to.
     pub fn add(&mut self, result: &CheckResult) {
         self.payloads += 1;
         if result.valid {

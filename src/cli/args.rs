@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use authhook::limits::THREADS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
@@ -113,7 +114,7 @@ pub struct InputArgs {
     pub lenient: bool,
 
     /// Worker threads (default: one per core). Output is the same, in input order, for any count.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(authhook::limits::as_i64(&authhook::limits::THREADS)))]
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(i64::from(*THREADS.start())..=i64::from(*THREADS.end())))]
     pub threads: Option<u16>,
 
     #[arg(long, value_name = "BYTES", value_parser = payload_bytes, help = max_payload_bytes_help())]

@@ -3,8 +3,11 @@
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
+    /// The year, such as 2026.
     pub year: i32,
+    /// The month, from 1 (January) to 12.
     pub month: u32,
+    /// The day of the month, from 1.
     pub day: u32,
 }
 

@@ -11,9 +11,14 @@ use crate::contract::{
 /// A topic `explain` knows.
 #[derive(Debug, Clone, Copy)]
 pub enum Topic {
+    /// A documented error code.
     ErrorCode(&'static ErrorCodeSpec),
+    /// A reason code.
     Reason(&'static ReasonSpec),
+    /// A rule.
     Rule(&'static RuleSpec),
+    /// A documented field, and the object that holds it in words (such as `recognitionConfidence`
+    /// or `the onboarding status webhook`).
     Field(&'static str, &'static FieldSpec),
 }
 

@@ -10,7 +10,7 @@ pub enum ValueCheck {
     Any,
     /// A number from 0 to 1.
     UnitInterval,
-    /// 24 lowercase hexadecimal characters (a MongoDB ObjectId).
+    /// [`ID_LENGTH`] lowercase hexadecimal characters (a MongoDB ObjectId).
     HexId,
     /// Exactly `PASS` or `FAIL`.
     Status,
@@ -27,8 +27,11 @@ pub enum ValueCheck {
 /// One documented field of an object in the payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
+    /// The field's name, as the payload spells it.
     pub name: &'static str,
+    /// The JSON type its value must have.
     pub json_type: JsonType,
+    /// What is checked of its value beyond the type.
     pub check: ValueCheck,
     /// Present in every documented sample; a payload without it is invalid.
     pub required: bool,
@@ -88,7 +91,7 @@ macro_rules! auth_fields {
     ($($variant:ident = $name:literal, $json_type:ident, $check:expr, $required:literal, $meaning:literal;)*) => {
         /// The top-level fields of the authentication payload, in the order of [`AUTH_FIELDS`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum AuthField { $($variant),* }
+        pub enum AuthField { $(#[doc = concat!("`", $name, "`: ", $meaning)] $variant),* }
 
         /// Members of the 1:1 Authentication payload.
         pub const AUTH_FIELDS: &[FieldSpec] =
@@ -180,7 +183,9 @@ pub const ONBOARDING_MARKER: &str = "onboardingStatus";
 /// A flag value that a PASS contradicts: overallStatus PASS with `field` equal to `failing`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PassContradiction {
+    /// The flag, a boolean field.
     pub field: AuthField,
+    /// The flag's value that contradicts a PASS.
     pub failing: bool,
     /// What that value means, for the finding's message.
     pub what: &'static str,

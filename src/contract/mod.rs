@@ -4,6 +4,28 @@
 //! reason codes with their explanations, and the deprecation dates. The validator, `explain`, the
 //! README's tables and every renderer read these tables; nothing else restates them. Where the
 //! vendor documents nothing, the texts say so rather than guess.
+//!
+//! ```
+//! use authhook::contract::{self, ReasonCode, Rule, SPOOF_CODE, Severity, explain};
+//!
+//! // A documented error code, its texts and the reason it gives.
+//! let spoof = contract::error_code(4005).ok_or("4005 is not documented")?;
+//! assert_eq!(spoof.code, SPOOF_CODE);
+//! assert_eq!(spoof.error, "Spoof attempt detected");
+//! assert_eq!(spoof.reason, ReasonCode::SpoofDetected);
+//! assert!(contract::error_code(4006).is_none());
+//!
+//! // A rule by its id.
+//! let rule = Rule::from_id("duplicate-key").ok_or("no such rule")?;
+//! assert_eq!((rule, rule.severity()), (Rule::DuplicateKey, Severity::Error));
+//! assert_eq!(rule.spec().summary, "A key appears twice in one object.");
+//!
+//! // What `authhook explain` prints for a topic: an error code, reason, rule id or field.
+//! let text = explain::render(explain::lookup("4005").ok_or("no such topic")?);
+//! assert!(text.starts_with("errorCode 4005: Spoof attempt detected\n"));
+//! assert!(text.contains("reason:       spoof-detected"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod deprecation;
 mod error_codes;

@@ -1,28 +1,48 @@
 //! Why an authentication passed or failed: the reason codes and what each means and asks for.
 
 /// Why an authentication passed or failed.
+///
+/// Each code's id, title, meaning and advice are in [`REASONS`]; the documented error codes
+/// that give a code are in [`ERROR_CODES`](crate::contract::ERROR_CODES).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ReasonCode {
+    /// `face-matched`: the attempt passed; every PASS gives it.
     FaceMatched,
+    /// `user-blacklisted`: the identity is on the blacklist (a documented error code).
     UserBlacklisted,
+    /// `customer-not-found`: no enrolled customer has the customerId (a documented error code).
     CustomerNotFound,
+    /// `spoof-detected`: liveness found a presentation attack (the spoof error code, or
+    /// spoofAttempt true).
     SpoofDetected,
+    /// `user-not-recognized`: the face did not match the enrolled identity (a documented error
+    /// code).
     UserNotRecognized,
+    /// `api-exception`: an errorCode that is not documented.
     ApiException,
+    /// `face-mask-detected`: hasFaceMask is true.
     FaceMaskDetected,
+    /// `lenses-detected`: hasLenses is true.
     LensesDetected,
+    /// `no-face-match`: a FAIL with faceMatch false and nothing else to explain it.
     NoFaceMatch,
+    /// `unexplained`: a FAIL that nothing in the payload explains.
     Unexplained,
 }
 
 /// A reason code's documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReasonSpec {
+    /// The reason code documented.
     pub code: ReasonCode,
+    /// Its stable id, as results, `--expect-reason` and `explain` spell it.
     pub id: &'static str,
+    /// A short title, for people.
     pub title: &'static str,
+    /// What the reason means.
     pub meaning: &'static str,
+    /// What to do about it.
     pub action: &'static str,
 }
 
@@ -101,14 +121,17 @@ pub const REASONS: &[ReasonSpec] = &[
 ];
 
 impl ReasonCode {
+    /// The code's documentation.
     pub fn spec(self) -> &'static ReasonSpec {
         REASONS.iter().find(|spec| spec.code == self).unwrap_or(&REASONS[0])
     }
 
+    /// The code's stable id, such as `spoof-detected`.
     pub fn id(self) -> &'static str {
         self.spec().id
     }
 
+    /// The reason code with this id.
     pub fn from_id(id: &str) -> Option<ReasonCode> {
         REASONS.iter().find(|spec| spec.id == id).map(|spec| spec.code)
     }

@@ -4,12 +4,16 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; leaves the result valid.
     Note,
+    /// Likely a problem; leaves the result valid.
     Warning,
+    /// A problem that makes the result invalid.
     Error,
 }
 
 impl Severity {
+    /// The severity's name in lowercase, as outputs spell it: `note`, `warning` or `error`.
     pub fn name(self) -> &'static str {
         match self {
             Severity::Note => "note",
@@ -24,7 +28,7 @@ macro_rules! rules {
         /// The checks `authhook` makes; their ids are a stable, public interface.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
-        pub enum Rule { $($variant),* }
+        pub enum Rule { $(#[doc = concat!("`", $id, "`: ", $summary)] $variant),* }
 
         /// Every rule's documentation, in the order `explain` lists them.
         pub const RULES: &[RuleSpec] = &[
@@ -36,11 +40,17 @@ macro_rules! rules {
 /// A rule's id, default severity and explanation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleSpec {
+    /// The rule documented.
     pub rule: Rule,
+    /// Its stable id, as findings and `--allow`, `--warn` and `--deny` spell it.
     pub id: &'static str,
+    /// Its severity unless the run's policy sets another.
     pub severity: Severity,
+    /// What it finds, in one sentence.
     pub summary: &'static str,
+    /// Why that happens.
     pub cause: &'static str,
+    /// What to do about it.
     pub fix: &'static str,
 }
 
@@ -140,15 +150,18 @@ rules! {
 }
 
 impl Rule {
+    /// The rule's documentation.
     pub fn spec(self) -> &'static RuleSpec {
         // RULES lists every variant in declaration order, so the index always exists.
         RULES.iter().find(|spec| spec.rule == self).unwrap_or(&RULES[0])
     }
 
+    /// The rule's stable id, such as `id-format`.
     pub fn id(self) -> &'static str {
         self.spec().id
     }
 
+    /// The rule's documented severity, before the run's policy.
     pub fn severity(self) -> Severity {
         self.spec().severity
     }

@@ -7,8 +7,11 @@ use crate::json::{self, Options};
 /// A documented sample: its name and its JSON text.
 #[derive(Debug, Clone, Copy)]
 pub struct Sample {
+    /// The name [`find`] and `authhook sample` take, such as `pass` or `spoof`.
     pub name: &'static str,
+    /// What the sample shows, in a few words.
     pub description: &'static str,
+    /// The payload as pretty-printed JSON text, values as published.
     pub json: &'static str,
 }
 

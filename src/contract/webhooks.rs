@@ -6,17 +6,28 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[non_exhaustive]
 pub enum Kind {
+    /// `auth-1:1`: an authentication payload (one with any of the
+    /// [`AUTH_MARKERS`](crate::contract::AUTH_MARKERS)) whose `recognitionConfidence.candidates`
+    /// holds no item.
     #[serde(rename = "auth-1:1")]
     Auth1To1,
+    /// `auth-1:N`: an authentication payload whose `recognitionConfidence.candidates` holds at
+    /// least one item.
     #[serde(rename = "auth-1:N")]
     Auth1ToN,
+    /// `onboarding-status`: the onboarding status webhook, marked by
+    /// [`ONBOARDING_MARKER`](crate::contract::ONBOARDING_MARKER).
     #[serde(rename = "onboarding-status")]
     OnboardingStatus,
+    /// `unknown`: no readable payload (a syntax error, a value too large, a value that holds no
+    /// payload).
     #[serde(rename = "unknown")]
     Unknown,
 }
 
 impl Kind {
+    /// The kind's name, as results spell it: `auth-1:1`, `auth-1:N`, `onboarding-status` or
+    /// `unknown`.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Auth1To1 => "auth-1:1",
@@ -26,6 +37,7 @@ impl Kind {
         }
     }
 
+    /// Whether this is an authentication payload, 1:1 or 1:N.
     pub fn is_authentication(self) -> bool {
         matches!(self, Kind::Auth1To1 | Kind::Auth1ToN)
     }

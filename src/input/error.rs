@@ -6,12 +6,38 @@ use std::io;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InputError {
+    /// The input could not be opened or read.
     #[error("{path}: cannot read: {source}")]
-    Unreadable { path: String, source: io::Error },
+    Unreadable {
+        /// The input's path, or `-` for standard input.
+        path: String,
+        /// Why it could not be read.
+        source: io::Error,
+    },
+    /// An entry of a directory is not a regular file (a FIFO, socket or device); it is skipped.
     #[error("{path}: skipped: not a regular file (a FIFO, socket or device found in a directory)")]
-    NotRegular { path: String },
+    NotRegular {
+        /// The entry's path.
+        path: String,
+    },
+    /// Walking a directory failed at an entry: it could not be read, or a symbolic link loops.
     #[error("{path}: cannot walk the directory: {message}")]
-    Walk { path: String, message: String },
+    Walk {
+        /// Where the walk failed.
+        path: String,
+        /// What went wrong, in words.
+        message: String,
+    },
+    /// The input is in an encoding that is not read (UTF-16 or UTF-32), recognised from its
+    /// first bytes.
     #[error("{path}: the input is {encoding}; authhook reads UTF-8 (convert it with: iconv -f {iconv} -t UTF-8)")]
-    Encoding { path: String, encoding: &'static str, iconv: &'static str },
+    Encoding {
+        /// The input's path, or `-` for standard input.
+        path: String,
+        /// The encoding recognised, such as `UTF-16LE`; ` (no byte-order mark)` follows the name
+        /// when the input starts without one.
+        encoding: &'static str,
+        /// The encoding's name as `iconv -f` takes it.
+        iconv: &'static str,
+    },
 }

@@ -21,7 +21,9 @@ pub use error::InputError;
 /// One input to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
+    /// Standard input, named `-`.
     Stdin,
+    /// A file, by its path as given or as found in a directory.
     File(PathBuf),
 }
 

@@ -28,19 +28,25 @@ pub use write::write_compact;
 /// A parsed JSON value and the byte offset of its first byte in the parsed buffer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'a> {
+    /// Byte offset of the value's first byte in the buffer it was parsed from.
     pub offset: usize,
+    /// The value itself.
     pub value: Value<'a>,
 }
 
 /// A JSON value whose strings and numbers borrow from the input.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// A number exactly as written, and its value (infinite beyond `f64`), read once here
     /// because rules, reasons and results all look at it.
     Number(&'a str, f64),
+    /// A string, escapes still in place (see [`JsonStr::decoded`]).
     String(JsonStr<'a>),
+    /// Items in input order.
     Array(Vec<Node<'a>>),
     /// Members in input order; a repeated key appears once per occurrence.
     Object(Vec<Member<'a>>),
@@ -51,6 +57,7 @@ pub enum Value<'a> {
 pub struct Member<'a> {
     /// The key, which stands in the parsed input (see [`Member::key_offset`]).
     pub key: JsonStr<'a>,
+    /// The member's value.
     pub value: Node<'a>,
 }
 
@@ -100,15 +107,22 @@ impl<'a> JsonStr<'a> {
 /// JSON's type names, as the contract and messages use them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonType {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Boolean,
+    /// A number, whole or not.
     Number,
+    /// A string.
     String,
+    /// An array.
     Array,
+    /// An object.
     Object,
 }
 
 impl JsonType {
+    /// The type's name in lowercase, such as `boolean`.
     pub fn name(self) -> &'static str {
         match self {
             JsonType::Null => "null",
@@ -128,6 +142,7 @@ impl fmt::Display for JsonType {
 }
 
 impl Value<'_> {
+    /// The JSON type of this value.
     pub fn json_type(&self) -> JsonType {
         match self {
             Value::Null => JsonType::Null,
@@ -165,6 +180,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The string, escapes still in place, if this is a string.
     pub fn as_str(&self) -> Option<JsonStr<'a>> {
         match self.value {
             Value::String(s) => Some(s),
@@ -172,6 +188,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The boolean, if this is `true` or `false`.
     pub fn as_bool(&self) -> Option<bool> {
         match self.value {
             Value::Bool(b) => Some(b),
@@ -192,21 +209,37 @@ impl<'a> Node<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SyntaxKind {
+    /// The input ended inside the value: more input may complete it.
     UnexpectedEnd,
+    /// A comma directly before the `}` or `]` that closes an object or array.
     TrailingComma,
+    /// Something that cannot begin a JSON value stands where a value must.
     ExpectedValue,
+    /// Something other than a quoted key stands where an object member must begin.
     ExpectedKey,
+    /// A key is not followed by `:`.
     ExpectedColon,
+    /// An object member is followed by something other than `,` or `}`.
     ExpectedCommaOrCloseObject,
+    /// An array item is followed by something other than `,` or `]`.
     ExpectedCommaOrCloseArray,
+    /// A string runs to the end of the input without its closing quote.
     UnterminatedString,
+    /// A string holds a control character (below U+0020, such as a line break) not escaped.
     ControlCharacterInString,
+    /// A backslash in a string starts no valid escape (`\x`, or `\u` without four hex digits).
     InvalidEscape,
+    /// A string holds bytes that are not valid UTF-8.
     InvalidUtf8,
+    /// A number that breaks JSON's grammar, such as `0123`, `1.x` or `-a`.
     InvalidNumber,
+    /// A word that starts with `t`, `f` or `n` but is not `true`, `false` or `null`.
     InvalidLiteral,
+    /// Arrays and objects nested more than [`MAX_NESTING`] levels deep.
     TooDeep,
+    /// A `/*` comment that the input ends inside of (lenient parsing only).
     UnterminatedComment,
+    /// A `//` or `/*` comment in strict parsing; [`Options::lenient`] accepts it.
     Comment,
 }
 
@@ -270,20 +303,29 @@ impl fmt::Display for SyntaxKind {
 /// A syntax error and the byte offset where the parser stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// Byte offset in the parsed buffer where parsing stopped: the byte that could not be
+    /// accepted, or the end of the input when it ended too early.
     pub offset: usize,
+    /// What went wrong.
     pub kind: SyntaxKind,
 }
 
 /// Something the lenient parser accepted that strict JSON does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Leniency {
+    /// Byte offset in the parsed buffer of the comment's first byte, or of the closing bracket
+    /// that follows a trailing comma.
     pub offset: usize,
+    /// What was accepted.
     pub what: LeniencyKind,
 }
 
+/// What kind of non-strict syntax a [`Leniency`] records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeniencyKind {
+    /// A `//` or `/* */` comment.
     Comment,
+    /// A comma directly before the `}` or `]` that closes an object or array.
     TrailingComma,
 }
 
@@ -315,8 +357,10 @@ pub struct Options {
 /// A successful parse: the value, where it ends, and what leniency allowed.
 #[derive(Debug)]
 pub struct Parsed<'a> {
+    /// The value; its offsets index the parsed buffer.
     pub node: Node<'a>,
     /// Offset one past the value's last byte.
     pub end: usize,
+    /// What lenient parsing accepted, in input order; empty for strict parsing.
     pub leniencies: Vec<Leniency>,
 }

@@ -7,6 +7,29 @@ use super::{
 use crate::limits::MAX_NESTING;
 
 /// Parses one JSON value starting at `start` (white space before it is skipped).
+///
+/// Parsing stops where the value ends; what follows it is left alone. Every offset in the result
+/// indexes `input`, so it places the value, its members and its keys in the text they came from.
+///
+/// ```
+/// use authhook::json::{Options, SyntaxKind, Value, parse_value};
+///
+/// let line = br#"log: {"overallStatus": "PASS", "overallScore": 0.93}"#;
+/// let parsed = parse_value(line, 4, Options::default())?;
+/// assert_eq!((parsed.node.offset, parsed.end), (5, line.len()));
+///
+/// let status = parsed.node.get("overallStatus").and_then(|node| node.as_str().map(|s| (node.offset, s)));
+/// assert_eq!(status.map(|(offset, s)| (offset, s.decoded())), Some((23, "PASS".into())));
+///
+/// let Value::Object(members) = &parsed.node.value else { panic!("not an object") };
+/// assert_eq!(members[1].key_offset(line), 31);
+/// assert_eq!(members[1].value.value, Value::Number("0.93", 0.93));
+///
+/// // An error tells what is wrong and where parsing stopped: here, at the closing brace.
+/// let error = parse_value(br#"{"faceMatch": true,}"#, 0, Options::default()).unwrap_err();
+/// assert_eq!((error.kind, error.offset), (SyntaxKind::TrailingComma, 19));
+/// # Ok::<(), authhook::json::SyntaxError>(())
+/// ```
 pub fn parse_value(input: &[u8], start: usize, options: Options) -> Result<Parsed<'_>, SyntaxError> {
     parse_value_in(input, start, options, KnownText::default())
 }

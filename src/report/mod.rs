@@ -5,6 +5,36 @@
 //! print on their own. Colour is decided once, in the configuration, and only the human and
 //! table renderers use it. Text that comes from a payload is passed through
 //! [`escape_for_terminal`] by every renderer that writes for a terminal.
+//!
+//! Rendering results as one JSON document, with the totals a [`Summary`] adds up:
+//!
+//! ```
+//! use authhook::assess::Summary;
+//! use authhook::contract::{Date, deprecation_notice, samples};
+//! use authhook::report::{Format, SCHEMA_VERSION, Style};
+//!
+//! let spoof = samples::find("spoof").map(|sample| sample.json).unwrap_or_default();
+//! let results = authhook::Checker::new().with_payload(true).check_body(spoof.as_bytes())?;
+//!
+//! let mut renderer = Format::Json.renderer(Style::default());
+//! let (mut out, mut summary) = (Vec::new(), Summary::default());
+//! for result in &results {
+//!     renderer.result(&mut out, result)?;
+//!     summary.add(result);
+//! }
+//! let notices = [deprecation_notice(Date { year: 2026, month: 6, day: 1 })];
+//! renderer.finish(&mut out, &summary, &notices)?;
+//!
+//! let report: serde_json::Value = serde_json::from_slice(&out)?;
+//! assert_eq!(report["schemaVersion"], SCHEMA_VERSION);
+//! assert_eq!(report["results"][0]["status"], "FAIL");
+//! assert_eq!(report["results"][0]["reasons"][0]["code"], "spoof-detected");
+//! assert_eq!(report["results"][0]["payload"]["errorCode"], 4005);
+//! assert_eq!(report["summary"]["payloads"], 1);
+//! assert_eq!(report["summary"]["fail"], 1);
+//! assert_eq!(report["notices"][0]["code"], "deprecation");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod github;
 mod human;

@@ -82,7 +82,7 @@ impl Details {
     }
 
     /// Every text value, to be rewritten in place (as redaction does).
-    pub fn texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
+    pub(crate) fn texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
         self.0.iter_mut().filter_map(|(_, value)| match value {
             Value::String(text) => Some(text),
             _ => None,

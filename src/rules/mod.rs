@@ -1,10 +1,10 @@
 //! The checks: each turns a parsed payload into findings against the contract.
 //!
-//! [`fields`] walks objects against the contract's field tables (presence, types, ranges,
-//! formats, duplicate and unknown keys) and fills an [`AuthView`], the typed view of the
-//! top-level fields; [`consistency`] then checks how those fields agree with each other.
-//! Findings are placed with a [`FindingSink`], which turns byte offsets into lines and columns
-//! only when a finding is actually made.
+//! The field checks walk objects against the contract's field tables (presence, types, ranges,
+//! formats, duplicate and unknown keys) and fill a typed view of the top-level fields; the
+//! consistency checks then look at how those fields agree with each other. Each check records a
+//! [`Finding`], with the [`Details`] behind its message, placed by a sink that turns byte offsets
+//! into lines and columns only when a finding is actually made.
 
 pub(crate) mod consistency;
 pub(crate) mod fields;

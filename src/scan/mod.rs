@@ -52,15 +52,37 @@ impl Default for ScanOptions {
 pub enum Found<'a> {
     /// A JSON value that parsed, starting at `start`; `shadowed` when it lies within a broken
     /// value, where only payloads count.
-    Value { start: usize, parsed: Parsed<'a>, shadowed: bool },
+    Value {
+        /// Offset of the value's first byte (for a string that holds an encoded object, its
+        /// opening quote).
+        start: usize,
+        /// The value; [`Parsed::end`] is where it ends.
+        parsed: Parsed<'a>,
+        /// The value lies within a broken value's shadow.
+        shadowed: bool,
+    },
     /// A candidate object starting at `start` that does not parse; its shadow ends at `end`.
-    Syntax { start: usize, end: usize, error: SyntaxError },
+    Syntax {
+        /// Offset of the object's opening brace.
+        start: usize,
+        /// Offset where the shadow ends, past `start`.
+        end: usize,
+        /// Why and where the parse failed.
+        error: SyntaxError,
+    },
     /// A candidate object starting at `start` larger than the payload limit; its shadow ends at
     /// `end`.
-    TooLarge { start: usize, end: usize },
+    TooLarge {
+        /// Offset of the object's opening brace, or of the opening quote of a string that holds
+        /// an encoded object.
+        start: usize,
+        /// Offset where the shadow ends, past `start`.
+        end: usize,
+    },
 }
 
 impl Found<'_> {
+    /// Where this item starts: its first byte.
     pub fn start(&self) -> usize {
         match self {
             Found::Value { start, .. } | Found::Syntax { start, .. } | Found::TooLarge { start, .. } => *start,
@@ -79,40 +101,68 @@ impl Found<'_> {
 /// The outcome of scanning one buffer.
 #[derive(Debug)]
 pub struct Scanned<'a> {
+    /// Everything found, in input order.
     pub found: Vec<Found<'a>>,
     /// How many leading bytes of the buffer are done with; the caller keeps the rest and
     /// scans it again with more input appended.
     pub consumed: usize,
-    /// Scanning stopped at `consumed` because it reached [`Region::stop_at`] outside any value.
+    /// Scanning stopped at `consumed` because it reached the point it was asked to stop at, outside any value.
     pub stopped: bool,
 }
 
 /// What part of a buffer to scan, and how its end is treated.
 #[derive(Debug, Clone, Copy)]
-pub struct Region {
+pub(crate) struct Region {
     /// Start scanning here, outside any value.
-    pub from: usize,
+    pub(crate) from: usize,
     /// No more input follows the buffer.
-    pub at_eof: bool,
+    pub(crate) at_eof: bool,
     /// Stop at the first point at or after this offset that is outside any value and past any
     /// broken value's shadow.
-    pub stop_at: usize,
+    pub(crate) stop_at: usize,
     /// Stop as soon as that is possible once this many items are found.
-    pub max_found: usize,
+    pub(crate) max_found: usize,
     /// Leave an array that does not close within the buffer to the caller unparsed; for a scan
     /// of a piece of input whose continuation is scanned elsewhere.
-    pub defer_unclosed_arrays: bool,
+    pub(crate) defer_unclosed_arrays: bool,
 }
 
 impl Region {
     /// The whole buffer.
-    pub fn whole(at_eof: bool) -> Self {
+    pub(crate) fn whole(at_eof: bool) -> Self {
         Region { from: 0, at_eof, stop_at: usize::MAX, max_found: usize::MAX, defer_unclosed_arrays: false }
     }
 }
 
 /// An incremental scanner; between buffers it remembers a broken value's shadow that runs on,
 /// and how much input a cut candidate had when it was last tried.
+///
+/// ```
+/// use authhook::json::SyntaxKind;
+/// use authhook::scan::{Found, ScanOptions, Scanner};
+///
+/// let log = b"12:00:01 got {user} {\"overallStatus\":\"FAIL\",\"faceMatch\":false} in 3 ms
+/// 12:00:02 got {\"overallStatus\":\"PASS\",\"faceMatch\":tru
+/// 12:00:03 done";
+/// let scanned = Scanner::new(ScanOptions::default()).scan(log, true);
+/// assert_eq!(scanned.consumed, log.len());
+/// assert_eq!(scanned.found.len(), 2);
+///
+/// let Found::Value { start, parsed, shadowed: false } = &scanned.found[0] else { panic!("no value") };
+/// assert_eq!(&log[*start..parsed.end], br#"{"overallStatus":"FAIL","faceMatch":false}"#);
+/// assert_eq!(parsed.node.get("faceMatch").and_then(|node| node.as_bool()), Some(false));
+///
+/// let Found::Syntax { error, .. } = &scanned.found[1] else { panic!("no syntax error") };
+/// assert_eq!(error.kind, SyntaxKind::InvalidLiteral);
+///
+/// // Fed in pieces, it says how much of each buffer it is done with; the caller keeps the rest
+/// // and scans it again with more input appended.
+/// let mut scanner = Scanner::default();
+/// let first = scanner.scan(br#"x {"faceMatch":"#, false);
+/// assert_eq!((first.found.len(), first.consumed), (0, 2));
+/// let rest = scanner.scan(br#"{"faceMatch":true}"#, true);
+/// assert_eq!(rest.found.len(), 1);
+/// ```
 #[derive(Debug, Default)]
 pub struct Scanner {
     options: ScanOptions,
@@ -126,7 +176,7 @@ pub struct Scanner {
 /// A broken value's shadow that runs on past where a scan stopped, handed from one scanner to
 /// another.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CarriedShadow(Option<Shadow>);
+pub(crate) struct CarriedShadow(Option<Shadow>);
 
 /// Where a broken value's shadow ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +286,7 @@ impl Pass<'_> {
 }
 
 impl Scanner {
+    /// A scanner with `options`, before its first buffer.
     pub fn new(options: ScanOptions) -> Self {
         Scanner { options, shadow: None, waited: None }
     }
@@ -246,12 +297,12 @@ impl Scanner {
     }
 
     /// The shadow the last scan ended in, to hand to a scanner that goes on with the input.
-    pub fn carried_shadow(&self) -> CarriedShadow {
+    pub(crate) fn carried_shadow(&self) -> CarriedShadow {
         CarriedShadow(self.shadow)
     }
 
     /// Goes on in a shadow that another scanner's scan of the same input ended in.
-    pub fn continue_shadow(&mut self, carried: CarriedShadow) {
+    pub(crate) fn continue_shadow(&mut self, carried: CarriedShadow) {
         self.shadow = carried.0;
     }
 
@@ -261,13 +312,18 @@ impl Scanner {
     }
 
     /// Scans `buf` as `region` says.
-    pub fn scan_region<'a>(&mut self, buf: &'a [u8], region: Region) -> Scanned<'a> {
+    pub(crate) fn scan_region<'a>(&mut self, buf: &'a [u8], region: Region) -> Scanned<'a> {
         self.scan_region_known(buf, region, &mut KnownText::default())
     }
 
     /// Scans `buf` as `region` says, reusing and extending `known`, what is known to be valid
     /// UTF-8 in `buf`; for a caller that scans one buffer region after region.
-    pub fn scan_region_known<'a>(&mut self, buf: &'a [u8], region: Region, known: &mut KnownText<'a>) -> Scanned<'a> {
+    pub(crate) fn scan_region_known<'a>(
+        &mut self,
+        buf: &'a [u8],
+        region: Region,
+        known: &mut KnownText<'a>,
+    ) -> Scanned<'a> {
         let shadow = self.shadow.take().map(|shadow| match shadow {
             Shadow::At(end) => Shadow::At(region.from + end),
             Shadow::LineEnd(from) => Shadow::LineEnd(region.from + from),

@@ -17,7 +17,7 @@ pub struct Position {
     pub column: u64,
     /// The byte before this point is a CR, so an LF here ends no further line (CRLF).
     #[serde(skip)]
-    pub after_cr: bool,
+    pub(crate) after_cr: bool,
 }
 
 impl Position {
@@ -84,7 +84,7 @@ fn count_chars(bytes: &[u8]) -> u64 {
 
 /// Maps offsets in one buffer to positions, given the position of one of its bytes.
 #[derive(Debug, Clone, Copy)]
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     buf: &'a [u8],
     anchor_index: usize,
     anchor: Position,
@@ -95,21 +95,22 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     /// A locator for `buf`, whose byte at `anchor_index` is at `anchor`.
-    pub fn new(buf: &'a [u8], anchor_index: usize, anchor: Position) -> Self {
+    pub(crate) fn new(buf: &'a [u8], anchor_index: usize, anchor: Position) -> Self {
         Locator { buf, anchor_index, anchor, fixed: false }
     }
 
     /// A locator that places every offset of `buf` at `anchor`.
-    pub fn fixed(buf: &'a [u8], anchor: Position) -> Self {
+    pub(crate) fn fixed(buf: &'a [u8], anchor: Position) -> Self {
         Locator { buf, anchor_index: 0, anchor, fixed: true }
     }
 
-    pub fn buf(&self) -> &'a [u8] {
+    /// The buffer whose offsets this locator maps.
+    pub(crate) fn buf(&self) -> &'a [u8] {
         self.buf
     }
 
     /// The position of `buf[index]`; offsets before the anchor map to the anchor.
-    pub fn locate(&self, index: usize) -> Position {
+    pub(crate) fn locate(&self, index: usize) -> Position {
         if self.fixed || index <= self.anchor_index {
             return self.anchor;
         }
@@ -118,12 +119,12 @@ impl<'a> Locator<'a> {
     }
 
     /// The index of the byte whose position is known.
-    pub fn anchor_index(&self) -> usize {
+    pub(crate) fn anchor_index(&self) -> usize {
         self.anchor_index
     }
 
     /// A locator anchored at `index`, to make later look-ups near it cheap.
-    pub fn rebased(&self, index: usize) -> Locator<'a> {
+    pub(crate) fn rebased(&self, index: usize) -> Locator<'a> {
         Locator { anchor_index: index.max(self.anchor_index), anchor: self.locate(index), ..*self }
     }
 }

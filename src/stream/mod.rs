@@ -70,6 +70,28 @@ impl Default for Parallelism {
 /// With more than one thread, the reading and the scanning run on threads of their own that are
 /// not waited for when `on_batch` fails (as on Ctrl-C): a read blocked on silent input (a pipe
 /// that stays open) must not keep the run from ending. Such a thread ends when its read returns.
+///
+/// ```
+/// use std::io::Cursor;
+/// use std::sync::Arc;
+///
+/// use authhook::assess::AssessOptions;
+/// use authhook::contract::{Status, samples};
+/// use authhook::stream::{Parallelism, check_stream};
+///
+/// // Two payloads as NDJSON, one per line.
+/// let compact = |name| samples::find(name).map(|sample| sample.compact()).unwrap_or_default();
+/// let ndjson = format!("{}\n{}\n", compact("pass"), compact("spoof"));
+///
+/// let (reader, options) = (Cursor::new(ndjson.into_bytes()), AssessOptions::default());
+/// let mut seen = Vec::new();
+/// check_stream(Arc::from("capture.ndjson"), reader, &options, Parallelism::default(), &mut |batch| {
+///     seen.extend(batch.into_iter().map(|result| (result.source.line, result.status)));
+///     Ok(())
+/// })?;
+/// assert_eq!(seen, [(1, Some(Status::Pass)), (2, Some(Status::Fail))]);
+/// # Ok::<(), authhook::stream::StreamError>(())
+/// ```
 pub fn check_stream(
     name: Arc<str>,
     reader: impl Read + Send + 'static,
@@ -209,6 +231,19 @@ fn work(
 }
 
 /// Checks an in-memory input on the calling thread; all its results at once.
+///
+/// ```
+/// use authhook::assess::AssessOptions;
+///
+/// let capture = b"12:00:01 {\"overallStatus\":\"FAIL\",\"faceMatch\":false}
+/// 12:00:02 nothing here
+/// 12:00:03 {\"overallStatus\":\"FAIL\",\"faceMatch\":fals";
+/// let results = authhook::stream::check_bytes("capture.log", capture, &AssessOptions::default());
+/// assert_eq!(results.len(), 2);
+/// assert_eq!(results.iter().filter(|result| result.valid).count(), 0);
+/// let rules: Vec<&str> = results[1].findings.iter().map(|finding| finding.rule.id()).collect();
+/// assert_eq!(rules, ["syntax"]);
+/// ```
 pub fn check_bytes(name: &str, bytes: &[u8], options: &AssessOptions) -> Vec<CheckResult> {
     check_bytes_with(name, bytes, options, Parallelism::default())
 }
