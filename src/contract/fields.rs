@@ -101,7 +101,7 @@ macro_rules! auth_fields {
 
 auth_fields! {
     CustomerId = "customerId", String, ValueCheck::HexId, true,
-        "The identity being authenticated; 24 lowercase hex characters in every published sample.";
+        "The identity being authenticated; lowercase hex in every published sample.";
     Token = "token", String, ValueCheck::Secret, false,
         "A JWT (per the sibling 1:N page): a credential. Present and empty in the success sample; never printed unredacted.";
     InterviewId = "interviewId", String, ValueCheck::HexId, false,

@@ -57,7 +57,7 @@ pub struct RuleSpec {
 rules! {
     Syntax = "syntax", Error,
         "The text looks like a JSON object but is not valid JSON (a trailing comma, an unclosed object, an unterminated string, invalid UTF-8, nesting too deep).",
-        "Something cut or altered the payload: a missing closing brace, a trailing comma, an unterminated string, invalid UTF-8, or nesting over 128 levels. Two of the vendor's published samples have such defects.",
+        "Something cut or altered the payload: a missing closing brace, a trailing comma, an unterminated string, invalid UTF-8, or nesting deeper than authhook parses. Two of the vendor's published samples have such defects.",
         "Capture the request body byte for byte; a receiver that logs what it got should log the raw body, not a re-rendered one.";
     TooLarge = "too-large", Error,
         "A JSON object runs past --max-payload-bytes (it ends, breaks off or is cut beyond that size).",
@@ -101,7 +101,7 @@ rules! {
         "If a payload should be there, check what wrapped or replaced it; --allow not-a-payload silences this for structured logs.";
     UnwrapDepth = "unwrap-depth", Warning,
         "JSON text sits in strings nested deeper than authhook unwraps.",
-        "Each log shipper that stores a log line as a JSON string adds a level; past 10 levels the text inside is not searched, so a payload there would go unseen.",
+        "Each log shipper that stores a log line as a JSON string adds a level; past a fixed depth the text inside is not searched, so a payload there would go unseen.",
         "Unwrap the capture once with jq -r, or point --select at the string that holds the payload.";
     UnknownField = "unknown-field", Warning,
         "A key the contract does not name; the closest documented name is suggested.",

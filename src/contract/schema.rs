@@ -12,7 +12,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use crate::contract::{
-    AUTH_FIELDS, AuthField, FAILURE_ONLY_FIELDS, FieldSpec, PASS_CONTRADICTIONS, STATUSES, ValueCheck,
+    AUTH_FIELDS, AuthField, FAILURE_ONLY_FIELDS, FieldSpec, ID_LENGTH, PASS_CONTRADICTIONS, STATUSES, ValueCheck,
 };
 use crate::contract::{Rule, Status};
 
@@ -118,7 +118,9 @@ fn field_schema(spec: &'static FieldSpec) -> Object {
         ValueCheck::Status => schema.with("enum", json!(STATUSES)),
         ValueCheck::HexId => schema.with(
             "$comment",
-            json!("24 lowercase hex characters in every sample; authhook only warns otherwise (id-format)"),
+            json!(format!(
+                "{ID_LENGTH} lowercase hex characters in every sample; authhook only warns otherwise (id-format)"
+            )),
         ),
         ValueCheck::Secret => {
             schema.with("$comment", json!("A credential; authhook warns when a capture holds a value (token-present)"))
