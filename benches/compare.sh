@@ -16,6 +16,9 @@
 #                 or $CARGO_TARGET_DIR/release/authhook). When set, the crate's
 #                 binary is not built, so another build or a stand-in can be
 #                 measured.
+#   AUTHHOOK_BASELINE  a second authhook binary (the previous build, say): each
+#                 authhook command then runs with both, alternately, and the
+#                 ratio of their best times is printed.
 #   RUNS          runs per command, best one kept (default 3)
 #   TMPDIR        where the corpus is written (it needs SIZE of free space)
 #
@@ -92,59 +95,113 @@ RSS=()
 NOTES=()
 FAILED=0
 
-# bench LABEL OK_CODES CMD [ARGS...]
-# Runs CMD RUNS times with stdout to /dev/null; an exit code outside OK_CODES
-# (space separated) marks the command as failed.
-bench() {
-	local label=$1 ok=$2
-	shift 2
-	local best='' best_rss='' i rc start end elapsed rss
-	echo "==> $label" >&2
-	for ((i = 1; i <= RUNS; i++)); do
-		rc=0
-		start=$(date +%s.%N)
-		if [[ -n $GNU_TIME ]]; then
-			"$GNU_TIME" -f '%M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || rc=$?
-		else
-			"$@" >/dev/null 2>"$WORK/stderr" || rc=$?
-		fi
-		end=$(date +%s.%N)
-		if [[ " $ok " != *" $rc "* ]]; then
-			echo "error: '$label' exited with status $rc; its stderr ends with:" >&2
-			tail -n 20 "$WORK/stderr" >&2
-			LABELS+=("$label")
-			SECONDS_BEST+=(FAILED)
-			MBPS+=(-)
-			RSS+=(-)
-			FAILED=1
-			return 0
-		fi
-		elapsed=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
-		if [[ -z $best ]] || awk -v a="$elapsed" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$elapsed
-		fi
-		if [[ -n $GNU_TIME ]]; then
-			# GNU time may put "Command exited with non-zero status N" first.
-			rss=$(tail -n 1 "$WORK/time")
-			if [[ $rss =~ ^[0-9]+$ ]] && { [[ -z $best_rss ]] || ((rss > best_rss)); }; then
-				best_rss=$rss
-			fi
-		fi
-	done
-	LABELS+=("$label")
-	SECONDS_BEST+=("$best")
-	MBPS+=("$(awk -v b="$BYTES" -v s="$best" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "inf" }')")
-	if [[ -n $best_rss ]]; then
-		RSS+=("$(awk -v k="$best_rss" 'BEGIN { printf "%.1f", k / 1024 }')")
+# run_once OK_CODES CMD [ARGS...]: runs CMD once with stdout to /dev/null and sets RUN_SECONDS,
+# RUN_RSS (KiB, empty without GNU time) and RUN_OK (0 when the exit code is outside OK_CODES).
+run_once() {
+	local ok=$1 rc=0 start end
+	shift
+	start=$(date +%s.%N)
+	if [[ -n $GNU_TIME ]]; then
+		"$GNU_TIME" -f '%M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || rc=$?
+	else
+		"$@" >/dev/null 2>"$WORK/stderr" || rc=$?
+	fi
+	end=$(date +%s.%N)
+	RUN_OK=1
+	if [[ " $ok " != *" $rc "* ]]; then
+		echo "error: '$*' exited with status $rc; its stderr ends with:" >&2
+		tail -n 20 "$WORK/stderr" >&2
+		RUN_OK=0
+	fi
+	RUN_SECONDS=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+	RUN_RSS=
+	if [[ -n $GNU_TIME ]]; then
+		# GNU time may put "Command exited with non-zero status N" first.
+		RUN_RSS=$(tail -n 1 "$WORK/time")
+		[[ $RUN_RSS =~ ^[0-9]+$ ]] || RUN_RSS=
+	fi
+}
+
+# record LABEL BEST_SECONDS PEAK_RSS_KIB: adds a row to the table (BEST_SECONDS empty: failed).
+record() {
+	LABELS+=("$1")
+	if [[ -z $2 ]]; then
+		SECONDS_BEST+=(FAILED)
+		MBPS+=(-)
+		RSS+=(-)
+		FAILED=1
+		return 0
+	fi
+	SECONDS_BEST+=("$2")
+	MBPS+=("$(awk -v b="$BYTES" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "inf" }')")
+	if [[ -n $3 ]]; then
+		RSS+=("$(awk -v k="$3" 'BEGIN { printf "%.1f", k / 1024 }')")
 	else
 		RSS+=(-)
 	fi
 }
 
-bench "authhook check --quiet" "0 1" "$AUTHHOOK_BIN" check --quiet "$CORPUS"
-bench "authhook check --format ndjson" "0 1" "$AUTHHOOK_BIN" check --format ndjson "$CORPUS"
+# bench LABEL OK_CODES CMD [ARGS...]
+# Runs CMD RUNS times with stdout to /dev/null; an exit code outside OK_CODES
+# (space separated) marks the command as failed.
+bench() {
+	local label=$1 ok=$2 best='' rss='' i
+	shift 2
+	echo "==> $label" >&2
+	for ((i = 1; i <= RUNS; i++)); do
+		run_once "$ok" "$@"
+		if ((!RUN_OK)); then
+			record "$label" '' ''
+			return 0
+		fi
+		awk -v a="$RUN_SECONDS" -v b="${best:-inf}" 'BEGIN { exit !(a < b) }' && best=$RUN_SECONDS
+		[[ -n $RUN_RSS ]] && { [[ -z $rss ]] || ((RUN_RSS > rss)); } && rss=$RUN_RSS
+	done
+	record "$label" "$best" "$rss"
+}
+
+# bench_authhook LABEL OK_CODES ARGS...
+# Times `authhook ARGS...`; with AUTHHOOK_BASELINE, the baseline binary too, the two runs
+# alternating (which goes first swaps every run) so that both see the same machine, and notes
+# the ratio of their best times.
+bench_authhook() {
+	local label=$1 ok=$2 i
+	shift 2
+	if [[ -z ${AUTHHOOK_BASELINE:-} ]]; then
+		bench "authhook $label" "$ok" "$AUTHHOOK_BIN" "$@"
+		return 0
+	fi
+	echo "==> authhook $label (alternating with the baseline)" >&2
+	local -A best=() rss=()
+	local order who bin
+	for ((i = 1; i <= RUNS; i++)); do
+		order="candidate baseline"
+		((i % 2 == 0)) && order="baseline candidate"
+		for who in $order; do
+			bin=$AUTHHOOK_BIN
+			[[ $who == baseline ]] && bin=$AUTHHOOK_BASELINE
+			run_once "$ok" "$bin" "$@"
+			((RUN_OK)) || { best[$who]=FAILED; continue; }
+			[[ ${best[$who]:-} == FAILED ]] && continue
+			awk -v a="$RUN_SECONDS" -v b="${best[$who]:-inf}" 'BEGIN { exit !(a < b) }' && best[$who]=$RUN_SECONDS
+			[[ -n $RUN_RSS ]] && { [[ -z ${rss[$who]:-} ]] || ((RUN_RSS > rss[$who])); } && rss[$who]=$RUN_RSS
+		done
+	done
+	for who in candidate baseline; do
+		local shown="authhook $label"
+		[[ $who == baseline ]] && shown="  baseline"
+		if [[ ${best[$who]:-FAILED} == FAILED ]]; then record "$shown" '' ''; else record "$shown" "${best[$who]}" "${rss[$who]:-}"; fi
+	done
+	if [[ ${best[candidate]:-FAILED} != FAILED && ${best[baseline]:-FAILED} != FAILED ]]; then
+		NOTES+=("$(awk -v l="authhook $label" -v c="${best[candidate]}" -v b="${best[baseline]}" \
+			'BEGIN { printf "%s: candidate/baseline time %.3f (best of alternating runs)", l, c / b }')")
+	fi
+}
+
+bench_authhook "check --quiet" "0 1" check --quiet "$CORPUS"
+bench_authhook "check --format ndjson" "0 1" check --format ndjson "$CORPUS"
 if "$AUTHHOOK_BIN" stats --help >/dev/null 2>&1; then
-	bench "authhook stats" "0 1" "$AUTHHOOK_BIN" stats "$CORPUS"
+	bench_authhook "stats" "0 1" stats "$CORPUS"
 else
 	NOTES+=("authhook stats: skipped, '$AUTHHOOK_BIN stats --help' failed")
 fi
