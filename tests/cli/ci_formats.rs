@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-mod common;
-use common::{authhook, check, crate_path, run, tempdir};
+use crate::common::{authhook, check, crate_path, run, tempdir};
 
 /// A PASS payload with an unknown key holding characters the formats must encode: `%`, `,`, `:`,
 /// a newline, ESC, U+0001, U+202E and XML's specials.

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: the binary run from the crate root with a fixed
 //! date and colour off, and the plumbing to read what it printed.
-#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::sync::Arc;

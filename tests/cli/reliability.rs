@@ -1,5 +1,5 @@
 //! One end-to-end test per reliability bug: each failed before its fix. They run the debug
-//! binary as a user would, with a time limit on every command (see tests/common).
+//! binary as a user would, with a time limit on every command (see tests/cli/common.rs).
 
 use std::fs;
 use std::io::Write;
@@ -8,8 +8,7 @@ use std::process::Command as Process;
 
 use serde_json::Value;
 
-mod common;
-use common::{authhook, check, parse_lines, run, tempdir};
+use crate::common::{authhook, check, parse_lines, run, tempdir};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLW9mLWEtbGl2ZS10b2tlbg";
 

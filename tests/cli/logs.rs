@@ -18,8 +18,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 
-mod common;
-use common::{TODAY, authhook, check, parse_lines, run};
+use crate::common::{TODAY, authhook, check, parse_lines, run};
 
 /// Every output format of `check`.
 const FORMATS: [&str; 7] = ["human", "json", "ndjson", "table", "github", "sarif", "junit"];

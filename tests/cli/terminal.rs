@@ -9,8 +9,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-mod common;
-use common::{LIMIT, TODAY, Watchdog, tempdir};
+use crate::common::{LIMIT, TODAY, Watchdog, tempdir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authhook");
 
