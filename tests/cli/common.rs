@@ -34,6 +34,25 @@ pub fn check(args: &[&str]) -> Command {
     cmd
 }
 
+/// `authhook check --color never ARGS...` as [`check`] runs it, allowed `seconds` of CPU time
+/// (`ulimit -t`, applied by `sh` before it becomes `authhook`): past them the kernel kills the
+/// run, so the exit status [`run`] asserts is missing and the test fails. For tests of running
+/// time: CPU time is the work done, which does not grow when other tests load the machine, as
+/// time on the clock does (a 15 s run took 64 s while another module's tests ran).
+pub fn check_within_cpu_seconds(seconds: u32, args: &[&str]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -t {seconds} && exec \"$0\" check --color never \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_authhook"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("AUTHHOOK_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .timeout(LIMIT);
+    cmd
+}
+
 /// Runs `cmd`, asserts its exit status, and returns its stdout and stderr.
 pub fn run(cmd: &mut Command, code: i32) -> (String, String) {
     let assert = cmd.assert().code(code);

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{LIMIT, Rng, TODAY, Watchdog, authhook, check, run};
+use crate::common::{LIMIT, Rng, TODAY, Watchdog, authhook, check, check_within_cpu_seconds, run};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLW9mLWEtbGl2ZS10b2tlbg";
 
@@ -342,16 +342,16 @@ fn an_error_code_of_4005_point_0_is_the_wrong_type() {
     assert!(messages(&results[0])[0].contains("whole number"), "{:?}", messages(&results[0]));
 }
 
+/// Fast: within 10 s of CPU time (a debug build takes about half a second).
 #[test]
 fn a_key_repeated_10000_times_is_reported_fast() {
     let dir = scratch();
     let text = format!("{{{}\"faceMatch\":false}}\n", "\"overallStatus\":\"FAIL\",".repeat(10_000));
     let path = write(dir.path(), "repeated.json", text.as_bytes());
-    let started = Instant::now();
-    let (results, _) = results_of(&path, &[], 1);
+    let (stdout, _) = run(&mut check_within_cpu_seconds(10, &["--format", "ndjson", arg(&path)]), 1);
+    let results = ndjson(&stdout);
     let duplicates = rules(&results[0]).iter().filter(|r| *r == "duplicate-key").count();
     assert_eq!(duplicates, 9_999);
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
 }
 
 #[test]
@@ -609,11 +609,8 @@ fn input_that_never_resynchronises_is_checked_in_linear_time() {
     let dir = scratch();
     let path = dir.path().join("resync.txt");
     fs::write(&path, "{\"a{\"".repeat(200_000)).expect("write");
-    let started = Instant::now();
-    let mut cmd = check(&["-q", "-j", "1", arg(&path)]);
-    cmd.timeout(Duration::from_secs(30));
-    run(&mut cmd, 1);
-    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    // About 1.5 s of CPU time in a debug build; the quadratic scan took minutes.
+    run(&mut check_within_cpu_seconds(30, &["-q", "-j", "1", arg(&path)]), 1);
 }
 
 /// Regression: under `--lenient`, the same bytes gave a different verdict when they arrived in
@@ -798,7 +795,6 @@ fn without_paths(mut results: Vec<Value>) -> Vec<Value> {
 fn nothing_lost_in_one_log() {
     let blocks = generate(0x5EED_0001, N);
     let (bytes, expected) = assemble(&blocks);
-    assert!(expected.len() >= N);
     let dir = scratch();
     let path = write(dir.path(), "mixed.log", &bytes);
     let (results, stderr) = results_of(&path, &[], 1);
