@@ -11,6 +11,7 @@ mod hostile;
 mod logs;
 mod properties;
 mod reliability;
+mod report_model;
 mod rules;
 mod schema;
 mod stats;
