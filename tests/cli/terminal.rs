@@ -7,10 +7,9 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-mod common;
-use common::{LIMIT, TODAY, Watchdog, tempdir};
+use crate::common::{LIMIT, TODAY, Watchdog, tempdir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authhook");
 
@@ -43,8 +42,9 @@ fn on_terminal(shell: &str) -> Terminal {
     Terminal { _watchdog: Watchdog::new(child.id(), LIMIT), child }
 }
 
-/// Waits for the terminal's command for at most `limit`; fails when it is still running then.
-fn finish(mut terminal: Terminal, limit: Duration) -> (i32, String) {
+/// Waits for the terminal's command to end, and returns its exit status and what it printed.
+/// The terminal's watchdog kills it at the time limit: a hang fails the test, with no status.
+fn finish(mut terminal: Terminal) -> (i32, String) {
     let child = &mut terminal.child;
     let mut stdout = child.stdout.take().expect("stdout");
     let (sender, receiver) = mpsc::channel();
@@ -53,18 +53,14 @@ fn finish(mut terminal: Terminal, limit: Duration) -> (i32, String) {
         let _ = stdout.read_to_end(&mut text);
         let _ = sender.send(text);
     });
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("the child can be waited for") {
-            let text = receiver.recv_timeout(Duration::from_secs(10)).unwrap_or_default();
-            let text = String::from_utf8_lossy(&text).into_owned();
-            assert!(!text.contains("panicked"), "authhook panicked:\n{text}");
-            return (status.code().unwrap_or(-1), text);
-        }
-        // Dropping the terminal on the way out kills it.
-        assert!(started.elapsed() <= limit, "still running after {limit:?}: a hang");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let status = child.wait().expect("the child can be waited for");
+    let text = receiver.recv_timeout(Duration::from_secs(10)).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).into_owned();
+    assert!(!text.contains("panicked"), "authhook panicked:\n{text}");
+    let code = status.code().unwrap_or_else(|| {
+        panic!("the terminal was killed ({status}), by the watchdog if it ran past {LIMIT:?}: a hang\n{text}")
+    });
+    (code, text)
 }
 
 #[test]
@@ -73,7 +69,7 @@ fn every_command_finishes_on_a_terminal_when_input_is_slow() {
         ["check -q", "check", "check --format table", "check --format ndjson", "stats", "stats --format table"];
     for command in commands {
         let shell = format!("(sleep 1; {BIN} sample --all) | {BIN} {command}");
-        let (status, text) = finish(on_terminal(&shell), LIMIT);
+        let (status, text) = finish(on_terminal(&shell));
         // The samples hold one invalid payload (a face-mask and a lenses sample share one
         // transactionId with different content), so the run finds a problem: status 1.
         assert_eq!(status, 1, "{command}: {text}");
@@ -94,7 +90,7 @@ fn a_large_input_shows_progress_and_finishes_on_a_terminal() {
     file.flush().expect("flush");
     drop(file);
     let shell = format!("{BIN} check -q {}", path.display());
-    let (status, text) = finish(on_terminal(&shell), LIMIT);
+    let (status, text) = finish(on_terminal(&shell));
     assert_eq!(status, 0, "{text}");
     assert!(text.contains("60000 payloads: 0 PASS, 60000 FAIL, 0 invalid"), "{text}");
 }
@@ -141,7 +137,7 @@ fn ctrl_c_on_a_terminal_stops_the_run_at_the_next_input_with_status_130() {
     // The FIFO may already be closed by an authhook that stopped; either way it must end.
     let _ = writeln!(writer, "{spoof}").and_then(|()| writer.flush());
     drop(keys);
-    let (status, text) = finish(terminal, LIMIT);
+    let (status, text) = finish(terminal);
     drop(writer);
     assert_eq!(status, 130, "{text}");
 }
@@ -155,7 +151,7 @@ fn a_second_ctrl_c_on_a_terminal_ends_a_run_blocked_on_silent_input() {
     // The run may have ended on the first already; then the terminal is gone, which is fine.
     let _ = keys.write_all(b"\x03").and_then(|()| keys.flush());
     drop(keys);
-    let (status, text) = finish(terminal, LIMIT);
+    let (status, text) = finish(terminal);
     drop(writer);
     assert_eq!(status, 130, "{text}");
 }

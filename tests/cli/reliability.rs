@@ -1,5 +1,5 @@
 //! One end-to-end test per reliability bug: each failed before its fix. They run the debug
-//! binary as a user would, with a time limit on every command (see tests/common).
+//! binary as a user would, with a time limit on every command (see tests/cli/common.rs).
 
 use std::fs;
 use std::io::Write;
@@ -8,8 +8,7 @@ use std::process::Command as Process;
 
 use serde_json::Value;
 
-mod common;
-use common::{authhook, check, parse_lines, run, tempdir};
+use crate::common::{authhook, check, check_within_cpu_seconds, parse_lines, run, tempdir};
 
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLW9mLWEtbGl2ZS10b2tlbg";
 
@@ -262,10 +261,8 @@ fn select_over_a_wide_object_is_linear() {
     let dir = tempdir();
     let wide: serde_json::Map<String, Value> = (0..95_000).map(|i| (format!("k{i}"), Value::from(i))).collect();
     let path = write(dir.path(), "wide.json", Value::Object(wide).to_string());
-    // Before the fix this took over three minutes; the command's limit fails it long before.
-    let mut cmd = check(&["-q", "--max-payload-bytes", "4000000", "--select", "$.*", arg(&path)]);
-    cmd.timeout(std::time::Duration::from_secs(60));
-    run(&mut cmd, 2);
+    // Before the fix this took over three minutes; now under a second of CPU time (debug).
+    run(&mut check_within_cpu_seconds(30, &["-q", "--max-payload-bytes", "4000000", "--select", "$.*", arg(&path)]), 2);
 }
 
 #[test]
@@ -446,10 +443,10 @@ fn an_existing_report_file_inside_a_checked_directory_is_refused_not_overwritten
 #[test]
 fn escaped_quotes_before_braces_are_not_string_candidates() {
     // Each `\"{\"` once started a string candidate that read to the end of the line: quadratic.
+    // 300 KB; a debug build takes a quarter of a second of CPU time (before the fix, 125 KB took
+    // 6 s and 1.25 MB over 120 s).
     let text = format!("\"{{\\\"{}\n", "\\\"{\\\"".repeat(50_000));
-    let mut cmd = check(&["-q", "-"]);
-    cmd.write_stdin(text).timeout(std::time::Duration::from_secs(60));
-    run(&mut cmd, 2);
+    run(check_within_cpu_seconds(10, &["-q", "-"]).write_stdin(text), 2);
 }
 
 #[test]
@@ -493,7 +490,6 @@ fn a_jwt_with_a_short_header_never_shows() {
 /// the parser would, at 129 levels.
 #[test]
 fn a_tower_of_arrays_and_objects_is_checked_in_linear_time() {
-    let mut cmd = check(&["-q", "-"]);
-    cmd.write_stdin("{\"a\":[".repeat(80_000)).timeout(std::time::Duration::from_secs(60));
-    run(&mut cmd, 1);
+    // 480 KB: 15 to 20 s of CPU time in a debug build, a little over 1 s in release.
+    run(check_within_cpu_seconds(60, &["-q", "-"]).write_stdin("{\"a\":[".repeat(80_000)), 1);
 }

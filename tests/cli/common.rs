@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: the binary run from the crate root with a fixed
 //! date and colour off, and the plumbing to read what it printed.
-#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +31,25 @@ pub fn authhook() -> Command {
 pub fn check(args: &[&str]) -> Command {
     let mut cmd = authhook();
     cmd.args(["check", "--color", "never"]).args(args);
+    cmd
+}
+
+/// `authhook check --color never ARGS...` as [`check`] runs it, allowed `seconds` of CPU time
+/// (`ulimit -t`, applied by `sh` before it becomes `authhook`): past them the kernel kills the
+/// run, so the exit status [`run`] asserts is missing and the test fails. For tests of running
+/// time: CPU time is the work done, which does not grow when other tests load the machine, as
+/// time on the clock does (a 15 s run took 64 s while another module's tests ran).
+pub fn check_within_cpu_seconds(seconds: u32, args: &[&str]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -t {seconds} && exec \"$0\" check --color never \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_authhook"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("AUTHHOOK_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .timeout(LIMIT);
     cmd
 }
 

@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use assert_cmd::Command;
 use serde_json::Value;
 
-mod common;
-use common::{authhook, run};
+use crate::common::{authhook, run};
 
 /// `authhook stats --color never ARGS...`
 fn stats(args: &[&str]) -> Command {

@@ -11,24 +11,19 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 
-mod common;
-use common::{TODAY, authhook, check, parse_lines, run};
+use crate::common::{LIMIT, TODAY, Watchdog, authhook, check, parse_lines, run};
 
 /// Every output format of `check`.
 const FORMATS: [&str; 7] = ["human", "json", "ndjson", "table", "github", "sarif", "junit"];
 
 /// The transactionId the delivery fixtures share.
 const TRANSACTION: &str = "5a9e94d9c3474bfcbbbdc5a5";
-
-/// How long a streamed result may take to appear.
-const PROMPTLY: Duration = Duration::from_secs(5);
 
 /// `authhook check --format ndjson ARGS...`, asserting its exit status; the results.
 fn ndjson(args: &[&str], code: i32) -> Vec<Value> {
@@ -689,6 +684,7 @@ fn assert_results_stream(threads: &str) {
             .spawn()
             .expect("authhook starts"),
     );
+    let _watchdog = Watchdog::new(child.0.id(), LIMIT);
     let mut stdin = child.0.stdin.take().expect("a stdin pipe");
     let stdout = child.0.stdout.take().expect("a stdout pipe");
     let (lines_tx, lines) = mpsc::channel();
@@ -703,23 +699,19 @@ fn assert_results_stream(threads: &str) {
     for (name, status) in [("pass", "PASS"), ("spoof", "FAIL")] {
         let payload = serde_json::to_string(&sample(name)).expect("serializing a sample");
         writeln!(stdin, "{payload}").and_then(|()| stdin.flush()).expect("writing to authhook");
+        // A run that holds results back until its input ends writes none while stdin is open:
+        // the wait ends at the time limit, and the test fails.
         let line = lines
-            .recv_timeout(PROMPTLY)
+            .recv_timeout(LIMIT)
             .unwrap_or_else(|e| panic!("-j {threads}: no result for the {name} payload while stdin is open: {e}"));
         let result: Value = serde_json::from_str(&line).expect("a JSON line");
         assert_eq!(result["status"], status, "-j {threads}: {line}");
     }
 
     drop(stdin);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.0.try_wait().expect("waiting for authhook") {
-            break status;
-        }
-        assert!(started.elapsed() < PROMPTLY, "-j {threads}: authhook did not exit after its input ended");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(status.code(), Some(0), "-j {threads}");
+    // A run that does not exit after its input ended is killed at the time limit: no status.
+    let status = child.0.wait().expect("waiting for authhook");
+    assert_eq!(status.code(), Some(0), "-j {threads}: {status:?} (killed: it did not exit after its input ended)");
     reader.join().expect("the reader thread");
     assert_eq!(lines.try_iter().collect::<Vec<_>>(), Vec::<String>::new(), "-j {threads}: nothing more");
 }

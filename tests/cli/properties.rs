@@ -24,8 +24,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;
 
-mod common;
-use common::Rng;
+use crate::common::Rng;
 
 /// Everything a result says that must not depend on chunking or threads.
 fn signature(results: &[CheckResult]) -> Vec<String> {

@@ -10,8 +10,7 @@ use std::path::PathBuf;
 use predicates::prelude::*;
 use serde_json::Value;
 
-mod common;
-use common::{authhook, check, parse_lines, run};
+use crate::common::{authhook, check, parse_lines, run};
 
 /// The seven documented samples in published order, with the status, reason codes and finding
 /// rule ids `check` must report for each.

@@ -1,0 +1,18 @@
+//! The integration tests of `authhook`, in one test binary (`cargo test --test cli`): one module
+//! per subject, sharing the helpers of [`common`]. Run one subject with a module filter, e.g.
+//! `cargo test --test cli properties::`.
+//!
+//! Fixtures are in `tests/fixtures/`, insta snapshots in `tests/cli/snapshots/`.
+
+mod ci_formats;
+mod commands;
+mod common;
+mod hostile;
+mod logs;
+mod properties;
+mod reliability;
+mod report_model;
+mod rules;
+mod schema;
+mod stats;
+mod terminal;
