@@ -4,12 +4,14 @@
 //!
 //! Fixtures are in `tests/fixtures/`, insta snapshots in `tests/cli/snapshots/`.
 
+mod architecture;
 mod ci_formats;
 mod commands;
 mod common;
 mod hostile;
 mod logs;
 mod properties;
+mod readme;
 mod reliability;
 mod report_model;
 mod rules;

@@ -107,8 +107,6 @@ pub struct Finding {
     pub message: String,
     /// What the rule measured (`expected`, `actual`, `limit`, `value`, `documented`, `found`,
     /// `closest`, ... depending on the rule); `{}` when nothing.
-    // TODO(details): make required once findings carry it
-    #[serde(default)]
     pub details: Map<String, Value>,
 }
 
@@ -649,8 +647,7 @@ fn assert_every_member_required<T: DeserializeOwned>(document: &Value, pointers:
     let mut tried = 0;
     for pointer in pointers {
         let object = document.pointer(pointer).and_then(Value::as_object).expect("an object");
-        // TODO(details): drop this exception once `details` is required.
-        for member in object.keys().filter(|member| *member != "details") {
+        for member in object.keys() {
             let without = changed(document, pointer, |object| {
                 object.remove(member);
             });

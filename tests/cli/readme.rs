@@ -7,10 +7,9 @@ use authhook::contract::explain::heading;
 use authhook::contract::{LOG_RECORD_KEYS, REASONS, RULES};
 use serde_json::Value;
 
-mod common;
-use common::{check, parse_lines, run};
+use crate::common::{check, parse_lines, run};
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 /// The rule table as the contract has it: id, default severity, summary.
 fn rules_table() -> String {
