@@ -20,7 +20,7 @@ mod redact;
 mod result;
 
 pub use finish::{Finishing, RenderOne};
-pub use result::{CheckResult, Reason, Source, Summary};
+pub use result::{CheckResult, Outcome, Reason, Source, Summary, Tally};
 
 use crate::contract::{
     AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, LOG_RECORD_KEYS, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use compact_str::CompactString;
 use serde::Serialize;
 
-use crate::contract::{Kind, ReasonCode, Severity, Status};
+use crate::contract::{Kind, ReasonCode, Rule, Severity, Status};
 use crate::rules::Finding;
 use crate::scan::position::Position;
 
@@ -165,6 +165,18 @@ impl CheckResult {
         self.valid = !self.findings.iter().any(|f| f.severity == Severity::Error);
     }
 
+    /// What the result is, in a word.
+    pub fn outcome(&self) -> Outcome {
+        match (self.kind, self.status) {
+            (Kind::Auth1To1 | Kind::Auth1ToN, Some(Status::Pass)) => Outcome::Pass,
+            (Kind::Auth1To1 | Kind::Auth1ToN, Some(Status::Fail)) => Outcome::Fail,
+            (Kind::Auth1To1 | Kind::Auth1ToN, None) => Outcome::NoStatus,
+            (Kind::OnboardingStatus, _) => Outcome::Onboarding,
+            _ if self.findings.iter().any(|f| matches!(f.rule, Rule::Syntax | Rule::TooLarge)) => Outcome::Unreadable,
+            _ => Outcome::NotAPayload,
+        }
+    }
+
     /// The most decisive reason, if there is one.
     pub fn decisive_reason(&self) -> Option<ReasonCode> {
         self.reasons.first().map(|r| r.code)
@@ -209,6 +221,68 @@ pub struct Summary {
     pub kinds: BTreeMap<&'static str, u64>,
     /// Results per decisive reason code.
     pub reasons: BTreeMap<&'static str, u64>,
+    /// Results per outcome, each result counted under exactly one.
+    pub outcomes: BTreeMap<Outcome, Tally>,
+}
+
+/// What one result is, in a word: every result is exactly one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// An authentication whose overallStatus is PASS.
+    Pass,
+    /// An authentication whose overallStatus is FAIL.
+    Fail,
+    /// An authentication with no readable overallStatus.
+    NoStatus,
+    /// An onboarding status webhook.
+    Onboarding,
+    /// Text that looked like a JSON object but could not be read (`syntax`, `too-large`).
+    Unreadable,
+    /// A JSON value that holds no webhook payload.
+    NotAPayload,
+}
+
+impl Outcome {
+    /// The outcome's name in JSON (`PASS`, `FAIL`, `no-status`, `onboarding`, `unreadable`,
+    /// `not-a-payload`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Pass => Status::Pass.name(),
+            Outcome::Fail => Status::Fail.name(),
+            Outcome::NoStatus => "no-status",
+            Outcome::Onboarding => "onboarding",
+            Outcome::Unreadable => "unreadable",
+            Outcome::NotAPayload => "not-a-payload",
+        }
+    }
+
+    /// How the summary line counts `count` results of this outcome.
+    pub fn counted(self, count: u64) -> String {
+        let (one, many) = match self {
+            Outcome::Pass | Outcome::Fail => return format!("{count} {}", self.id()),
+            Outcome::NoStatus => ("without a status", "without a status"),
+            Outcome::Onboarding => ("onboarding webhook", "onboarding webhooks"),
+            Outcome::Unreadable => ("unreadable", "unreadable"),
+            Outcome::NotAPayload => ("not a payload", "not payloads"),
+        };
+        format!("{count} {}", if count == 1 { one } else { many })
+    }
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+/// How many results an outcome has, and how many of them are invalid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Results with this outcome.
+    pub results: u64,
+    /// Those of them with a finding of severity error.
+    pub invalid: u64,
 }
 
 impl Summary {
@@ -232,6 +306,9 @@ impl Summary {
         if let Some(code) = result.decisive_reason() {
             *self.reasons.entry(code.id()).or_default() += 1;
         }
+        let tally = self.outcomes.entry(result.outcome()).or_default();
+        tally.results += 1;
+        tally.invalid += u64::from(!result.valid);
     }
 
     /// How many authentication payloads (1:1 or 1:N) were found.

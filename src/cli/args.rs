@@ -3,24 +3,36 @@
 
 use std::path::PathBuf;
 
+use authhook::contract::{REASONS, RULES, SPOOF_CODE, explain};
 use authhook::limits::THREADS;
+
+use super::exit::EXIT_STATUSES;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXAMPLES: &str = "\
-Examples:
+/// Examples of `check`, as `--help` and the manual page show them.
+pub const CHECK_EXAMPLES: &str = "\
   authhook check samples/                      check every file below a directory
   authhook sample spoof | authhook             check a payload piped on standard input
   authhook check --format json app.log         results as one JSON document
-  authhook check -q --strict captures/*.log    only the summary; warnings fail too
-  authhook explain 4005                        what an error code means and what to do
+  authhook check --only fail,invalid app.log   only what failed or broke the contract
+  authhook check -q --strict samples/          only the summary; warnings fail too
+  authhook explain 4005                        what an error code means and what to do";
 
-Exit status: 0 every payload valid, 1 a payload has an error finding (or a warning with
---strict), 2 a usage error, an unreadable input, or no authentication payload found.";
+/// What follows the help of `authhook` and `authhook check`: examples, then the exit statuses.
+fn check_help() -> String {
+    let statuses: Vec<String> =
+        EXIT_STATUSES.iter().map(|(status, when)| format!("  {:<4} {when}", *status as u8)).collect();
+    format!("Examples:\n{CHECK_EXAMPLES}\n\nExit status:\n{}", statuses.join("\n"))
+}
+
+/// What `--version` prints: the version, the commit built and the target, for a bug report.
+pub const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("AUTHHOOK_COMMIT"), ", ", env!("AUTHHOOK_TARGET"), ")");
 
 /// Inspect Incode 1:1 Authentication webhook payloads: find them in any capture, validate them
 /// against the documented contract, and explain every verdict.
 #[derive(Debug, Parser)]
-#[command(name = "authhook", version, about, after_help = EXAMPLES, args_conflicts_with_subcommands = true)]
+#[command(name = "authhook", version = VERSION, about, after_help = check_help(), args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -33,7 +45,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find payloads in files, directories or standard input, validate them, explain verdicts.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = check_help())]
     Check(CheckArgs),
     /// Explain an error code, reason code, rule id or field; with no topic, list them all.
     #[command(
@@ -41,6 +53,7 @@ pub enum Command {
     )]
     Explain {
         /// An error code (4005), reason code (spoof-detected), rule id (id-format) or field name (overallScore).
+        #[arg(value_parser = Names::topics(), hide_possible_values = true)]
         topic: Option<String>,
     },
     /// One aggregate over every input: verdicts, reasons, error codes, rules, deliveries, confidences.
@@ -125,15 +138,15 @@ pub struct InputArgs {
     pub color: Option<ColorArg>,
 
     /// Drop a rule's findings (repeatable).
-    #[arg(long, value_name = "RULE", value_parser = rule_id)]
+    #[arg(long, value_name = "RULE", value_parser = Names::rules(), hide_possible_values = true)]
     pub allow: Vec<String>,
 
     /// Report a rule's findings as warnings (repeatable).
-    #[arg(long, value_name = "RULE", value_parser = rule_id)]
+    #[arg(long, value_name = "RULE", value_parser = Names::rules(), hide_possible_values = true)]
     pub warn: Vec<String>,
 
     /// Report a rule's findings as errors (repeatable).
-    #[arg(long, value_name = "RULE", value_parser = rule_id)]
+    #[arg(long, value_name = "RULE", value_parser = Names::rules(), hide_possible_values = true)]
     pub deny: Vec<String>,
 
     /// Read settings from this file instead of the authhook.toml found in the working directory or a parent.
@@ -164,30 +177,59 @@ fn payload_bytes(text: &str) -> Result<u64, String> {
     authhook::limits::check("--max-payload-bytes", value, &authhook::limits::MAX_PAYLOAD_BYTES)
 }
 
-/// A rule id, or the error that names the closest one.
-fn rule_id(text: &str) -> Result<String, String> {
-    if authhook::contract::Rule::from_id(text).is_some() {
-        return Ok(text.to_owned());
+/// One of a set of names (rule ids, reason codes, explain topics): shells complete them, and an
+/// unknown one is refused with the closest name, unless any value is accepted (`open`).
+#[derive(Clone)]
+struct Names {
+    /// What a name is, for the error: `rule id`, `reason code`.
+    what: &'static str,
+    names: fn() -> Vec<String>,
+    open: bool,
+}
+
+impl Names {
+    fn rules() -> Names {
+        Names { what: "rule id", names: || RULES.iter().map(|r| r.id.to_owned()).collect(), open: false }
     }
-    let ids: Vec<String> = authhook::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
-    match authhook::contract::explain::closest(text, &ids) {
-        Some(near) => {
-            Err(format!("unknown rule id {text:?}; did you mean {near:?}? (authhook explain lists the rules)"))
-        }
-        None => Err(format!("unknown rule id {text:?} (authhook explain lists the rules)")),
+
+    fn reasons() -> Names {
+        Names { what: "reason code", names: || REASONS.iter().map(|r| r.id.to_owned()).collect(), open: false }
+    }
+
+    fn topics() -> Names {
+        Names { what: "topic", names: explain::topic_names, open: true }
     }
 }
 
-/// A reason code, or the error that names the closest one.
-fn reason_code(text: &str) -> Result<String, String> {
-    if authhook::contract::ReasonCode::from_id(text).is_some() {
-        return Ok(text.to_owned());
+impl clap::builder::TypedValueParser for Names {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let text = value.to_string_lossy();
+        let names = (self.names)();
+        if self.open || names.iter().any(|name| *name == text) {
+            return Ok(text.into_owned());
+        }
+        let hint = explain::closest(&text, &names).map(|near| format!("; did you mean {near:?}?")).unwrap_or_default();
+        let message = format!("unknown {} {text:?}{hint} (authhook explain lists them)\n", self.what);
+        Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, message).with_cmd(cmd))
     }
-    let ids: Vec<String> = authhook::contract::REASONS.iter().map(|r| r.id.to_owned()).collect();
-    match authhook::contract::explain::closest(text, &ids) {
-        Some(near) => Err(format!("unknown reason code {text:?}; did you mean {near:?}?")),
-        None => Err(format!("unknown reason code {text:?} (authhook explain lists the reasons)")),
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new((self.names)().into_iter().map(clap::builder::PossibleValue::new)))
     }
+}
+
+/// An errorCode: a whole number.
+fn error_code(text: &str) -> Result<i64, String> {
+    text.trim().parse().map_err(|_| {
+        format!("{text:?} is not an error code: a whole number such as {SPOOF_CODE} (authhook explain lists the documented codes)")
+    })
 }
 
 /// Options of `check`.
@@ -204,16 +246,16 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Every authentication payload must have this status, else an expectation error.
-    #[arg(long, value_enum, value_name = "STATUS")]
+    /// Every authentication payload must have this status (PASS or FAIL, in any case), else an expectation error.
+    #[arg(long, value_enum, value_name = "STATUS", ignore_case = true)]
     pub expect: Option<ExpectArg>,
 
     /// Every authentication payload must have this reason among its reasons, else an expectation error.
-    #[arg(long, value_name = "CODE", value_parser = reason_code)]
+    #[arg(long, value_name = "CODE", value_parser = Names::reasons(), hide_possible_values = true)]
     pub expect_reason: Option<String>,
 
     /// Every authentication payload must carry this errorCode, else an expectation error.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = error_code)]
     pub expect_code: Option<i64>,
 
     /// Show token and interviewToken values instead of their length.
@@ -223,6 +265,15 @@ pub struct CheckArgs {
     /// Human format: print only the summary line.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Show only these results (comma-separated): fail, pass, invalid (an error finding), problems
+    /// (an error or warning finding). The summary and the exit status still count every result.
+    #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
+    pub only: Vec<OnlyArg>,
+
+    /// Leave out the webhook's deprecation notice (also `notice = false` in authhook.toml).
+    #[arg(long)]
+    pub no_notice: bool,
 
     /// Write the report to FILE instead of standard output; the summary line still goes to standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -268,6 +319,19 @@ pub enum FormatArg {
     Sarif,
     /// JUnit XML for GitLab, Jenkins and the like: a test case per payload.
     Junit,
+}
+
+/// Which results `--only` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyArg {
+    /// Authentications whose overallStatus is FAIL.
+    Fail,
+    /// Authentications whose overallStatus is PASS.
+    Pass,
+    /// Results with a finding of severity error.
+    Invalid,
+    /// Results with a finding of severity error or warning.
+    Problems,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

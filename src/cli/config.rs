@@ -12,13 +12,14 @@ use serde_json_path::JsonPath;
 
 use authhook::assess::policy::{Expectations, Level, Policy};
 use authhook::assess::{AssessOptions, Finishing};
-use authhook::contract::{Date, ReasonCode, Rule, Status};
+use authhook::assess::{CheckResult, Outcome};
+use authhook::contract::{Date, ReasonCode, Rule, Severity, Status};
 use authhook::report::{Format, Style};
 use authhook::scan::ScanOptions;
 use authhook::stats::StatsFormat;
 use authhook::stream::Parallelism;
 
-use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, StatsArgs, StatsFormatArg};
+use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, OnlyArg, StatsArgs, StatsFormatArg};
 use super::config_file::{self, FileError, FileSettings};
 
 /// The environment variable that fixes today's date (YYYY-MM-DD) for the deprecation notice.
@@ -53,6 +54,27 @@ pub struct CheckConfig {
     pub today: Date,
     /// Where the report goes instead of standard output (`-o`); the summary line still goes there.
     pub output: Option<PathBuf>,
+    /// Which results the report shows (`--only`); every result is counted all the same.
+    pub shown: Shown,
+    /// Whether the report carries the deprecation notice.
+    pub notice: bool,
+}
+
+/// The results a report shows: all of them, or those that any of `--only`'s choices picks.
+#[derive(Debug, Clone, Default)]
+pub struct Shown(Vec<OnlyArg>);
+
+impl Shown {
+    /// Whether the report shows `result`.
+    pub fn shows(&self, result: &CheckResult) -> bool {
+        self.0.is_empty()
+            || self.0.iter().any(|only| match only {
+                OnlyArg::Fail => result.outcome() == Outcome::Fail,
+                OnlyArg::Pass => result.outcome() == Outcome::Pass,
+                OnlyArg::Invalid => !result.valid,
+                OnlyArg::Problems => result.findings.iter().any(|f| f.severity >= Severity::Warning),
+            })
+    }
 }
 
 /// Everything a `stats` run needs to know.
@@ -82,9 +104,12 @@ fn file_settings(args: &InputArgs) -> Result<FileSettings, ConfigError> {
         None => std::env::current_dir().ok().and_then(|dir| config_file::discover(&dir)),
     };
     let Some(path) = path else { return Ok(FileSettings::default()) };
-    let valid_format = |text: &str| FormatArg::from_str(text, false).is_ok();
-    let valid_color = |text: &str| ColorArg::from_str(text, false).is_ok();
-    Ok(config_file::load(&path, &valid_format, &valid_color)?)
+    Ok(config_file::load(&path, &value_names::<FormatArg>(), &value_names::<ColorArg>())?)
+}
+
+/// The values the command line accepts for a value enum, as written.
+fn value_names<T: ValueEnum>() -> Vec<String> {
+    T::value_variants().iter().filter_map(|v| v.to_possible_value()).map(|v| v.get_name().to_owned()).collect()
 }
 
 /// The rule levels: the file's, then the flags', which win.
@@ -181,6 +206,8 @@ impl CheckConfig {
             format,
             today,
             output: args.output.clone().filter(|path| path.as_os_str() != "-"),
+            shown: Shown(args.only.clone()),
+            notice: !args.no_notice && settings.notice != Some(false),
         })
     }
 }

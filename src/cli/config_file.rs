@@ -7,6 +7,7 @@
 //! ```toml
 //! format = "json"          # any --format value
 //! strict = false
+//! notice = false           # leave out the deprecation notice
 //! [rules]
 //! id-format = "deny"       # allow | warn | deny, per rule id
 //! ```
@@ -31,6 +32,7 @@ struct Raw {
     color: Option<Spanned<String>>,
     strict: Option<bool>,
     quiet: Option<bool>,
+    notice: Option<bool>,
     lenient: Option<bool>,
     select: Option<String>,
     threads: Option<Spanned<u64>>,
@@ -46,6 +48,7 @@ pub struct FileSettings {
     pub color: Option<String>,
     pub strict: Option<bool>,
     pub quiet: Option<bool>,
+    pub notice: Option<bool>,
     pub lenient: Option<bool>,
     pub select: Option<String>,
     pub threads: Option<u16>,
@@ -67,13 +70,9 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().map(|d| d.join(FILE_NAME)).find(|candidate| candidate.is_file())
 }
 
-/// Reads and checks the settings file at `path`; `valid_format` and `valid_color` tell the
-/// values the command line accepts.
-pub fn load(
-    path: &Path,
-    valid_format: &dyn Fn(&str) -> bool,
-    valid_color: &dyn Fn(&str) -> bool,
-) -> Result<FileSettings, FileError> {
+/// Reads and checks the settings file at `path`; `formats` and `colors` are the values the
+/// command line accepts.
+pub fn load(path: &Path, formats: &[String], colors: &[String]) -> Result<FileSettings, FileError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| FileError::Unreadable { path: shown.clone(), source })?;
     let invalid = |span: Option<std::ops::Range<usize>>, message: String| FileError::Invalid {
@@ -82,14 +81,15 @@ pub fn load(
         message,
     };
     let raw: Raw = toml::from_str(&text).map_err(|e| invalid(e.span(), e.message().to_owned()))?;
-    let check = |value: &Option<Spanned<String>>, what: &str, valid: &dyn Fn(&str) -> bool| match value {
-        Some(v) if !valid(v.get_ref()) => {
-            Err(invalid(Some(v.span()), format!("{what} {:?} is not accepted", v.get_ref())))
+    let check = |value: &Option<Spanned<String>>, what: &str, accepted: &[String]| match value {
+        Some(v) if !accepted.contains(v.get_ref()) => {
+            let message = format!("{what} {:?} is not accepted; it is one of: {}", v.get_ref(), accepted.join(", "));
+            Err(invalid(Some(v.span()), message))
         }
         _ => Ok(value.as_ref().map(|v| v.get_ref().clone())),
     };
-    let format = check(&raw.format, "format", valid_format)?;
-    let color = check(&raw.color, "color", valid_color)?;
+    let format = check(&raw.format, "format", formats)?;
+    let color = check(&raw.color, "color", colors)?;
     let within = |what: &str, value: Option<Spanned<u64>>, range: &std::ops::RangeInclusive<u64>| match value {
         Some(v) => authhook::limits::check(what, *v.get_ref(), range).map(Some).map_err(|m| invalid(Some(v.span()), m)),
         None => Ok(None),
@@ -111,6 +111,7 @@ pub fn load(
         color,
         strict: raw.strict,
         quiet: raw.quiet,
+        notice: raw.notice,
         lenient: raw.lenient,
         select: raw.select,
         threads,
@@ -140,7 +141,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, text).unwrap();
-        load(&path, &|f| f == "json" || f == "human", &|c| c == "never")
+        load(&path, &["json".to_owned(), "human".to_owned()], &["never".to_owned()])
     }
 
     #[test]

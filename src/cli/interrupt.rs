@@ -10,7 +10,7 @@ pub fn install() {
     // A handler that cannot be installed leaves the default behaviour, which is still safe.
     let _ = ctrlc::set_handler(|| {
         if REQUESTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(super::run::ExitStatus::Interrupted as i32);
+            std::process::exit(super::exit::ExitStatus::Interrupted as i32);
         }
     });
 }

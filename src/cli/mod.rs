@@ -6,6 +6,7 @@ mod args;
 mod config;
 mod config_file;
 mod error;
+mod exit;
 mod interrupt;
 mod progress;
 mod run;
@@ -20,7 +21,8 @@ use clap::{CommandFactory, Parser};
 use args::{CheckArgs, Cli, Command, InputArgs, StatsArgs};
 use config::{CheckConfig, ConfigError, StatsConfig};
 use error::RunError;
-use run::{ExitStatus, Outcome, run_check, run_stats};
+use exit::ExitStatus;
+use run::{Outcome, run_check, run_stats};
 
 /// Runs the command line and returns its exit status.
 pub fn run() -> ExitCode {
@@ -30,7 +32,10 @@ pub fn run() -> ExitCode {
     };
     let status = match cli.command {
         Some(Command::Check(args)) => check(&args),
-        None => check(&cli.check),
+        None => match mistyped_command(&cli.check.input) {
+            Some(status) => status,
+            None => check(&cli.check),
+        },
         Some(Command::Stats(args)) => stats(&args),
         Some(Command::Explain { topic }) => explain_topic(topic.as_deref()),
         Some(Command::Sample { name, all }) => sample(name.as_deref(), all),
@@ -56,6 +61,22 @@ fn command_line_error(error: &clap::Error) -> ExitCode {
         return ExitCode::from(ExitStatus::Trouble as u8);
     }
     ExitCode::from(print_text(&text) as u8)
+}
+
+/// A first path that names no file but is close to a command (`authhook chek samples/`) is a
+/// mistyped command, not an input that cannot be read.
+fn mistyped_command(input: &InputArgs) -> Option<ExitStatus> {
+    let first = input.paths.first()?;
+    let text = first.to_str()?;
+    if text == "-" || first.exists() || text.contains(['/', '.']) {
+        return None;
+    }
+    let commands: Vec<String> = Cli::command().get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    let near = explain::closest(text, &commands)?;
+    say(&format!(
+        "{text:?} is neither a file nor a command; did you mean `authhook {near}`? (authhook --help lists the commands)"
+    ));
+    Some(ExitStatus::Trouble)
 }
 
 /// Refuses to wait on a terminal when no input was named.
@@ -158,20 +179,75 @@ fn completions(shell: clap_complete::Shell) -> ExitStatus {
 }
 
 /// The roff manual page of authhook, or of its command `name`, generated from the command-line
-/// definitions.
+/// definitions: its examples kept as written, then its exit statuses, environment and files.
 fn man_page(name: Option<&str>) -> ExitStatus {
-    let mut command = Cli::command();
+    let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
     let page = match name.and_then(|name| command.find_subcommand(name)) {
         Some(sub) => sub.clone(),
         None => command,
     };
     let mut roff = Vec::new();
-    let man = clap_mangen::Man::new(page).source(concat!("authhook ", env!("CARGO_PKG_VERSION")));
-    if let Err(error) = man.render(&mut roff) {
+    if let Err(error) = render_man(&page, &mut roff) {
         return failure(&RunError::Output(error));
     }
     print_text(&String::from_utf8_lossy(&roff))
+}
+
+fn render_man(page: &clap::Command, roff: &mut Vec<u8>) -> io::Result<()> {
+    let man = clap_mangen::Man::new(page.clone()).source(concat!("authhook ", env!("CARGO_PKG_VERSION")));
+    man.render_title(roff)?;
+    man.render_name_section(roff)?;
+    man.render_synopsis_section(roff)?;
+    man.render_description_section(roff)?;
+    if page.get_arguments().any(|arg| !arg.is_hide_set()) {
+        man.render_options_section(roff)?;
+    }
+    if page.has_subcommands() {
+        man.render_subcommands_section(roff)?;
+    }
+    let examples: Vec<String> = page
+        .get_after_help()
+        .map(|help| help.to_string())
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.trim_start().starts_with("authhook "))
+        .map(|line| line.trim().to_owned())
+        .collect();
+    if !examples.is_empty() {
+        writeln!(roff, ".SH EXAMPLES\n.nf\n{}\n.fi", roff_text(&examples.join("\n")))?;
+    }
+    let statuses: String = exit::EXIT_STATUSES
+        .iter()
+        .map(|(status, when)| format!(".TP\n{}\n{}\n", *status as u8, roff_text(when)))
+        .collect();
+    writeln!(roff, ".SH \"EXIT STATUS\"\n{statuses}.SH ENVIRONMENT")?;
+    for (name, meaning) in [
+        ("NO_COLOR", "When set and not empty, no colour unless --color always."),
+        ("CLICOLOR_FORCE", "When set and not 0, colour even when the output is not a terminal."),
+        (config::TODAY_VARIABLE, "Today's date as YYYY-MM-DD, which the deprecation notice is worded from."),
+    ] {
+        writeln!(roff, ".TP\n{}\n{}", roff_text(name), roff_text(meaning))?;
+    }
+    writeln!(
+        roff,
+        ".SH FILES\n.TP\n{}\nSettings for check and stats, looked for in the working directory and each parent (or named with \\-\\-config): default options, rule levels.",
+        roff_text(config_file::FILE_NAME)
+    )?;
+    if page.get_version().is_some() || page.get_long_version().is_some() {
+        man.render_version_section(roff)?;
+    }
+    Ok(())
+}
+
+/// `text` as roff: backslashes and hyphens escaped, and no line read as a request.
+fn roff_text(text: &str) -> String {
+    text.replace('\\', "\\e")
+        .replace('-', "\\-")
+        .lines()
+        .map(|line| if line.starts_with(['.', '\'']) { format!("\\&{line}") } else { line.to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn print_text(text: &str) -> ExitStatus {

@@ -9,6 +9,7 @@ use authhook::{contract, input, report, stats};
 
 use super::config::{CheckConfig, InputConfig, StatsConfig};
 use super::error::RunError;
+use super::exit::ExitStatus;
 use super::{interrupt, progress};
 
 /// What a `check` run concluded, for the exit status.
@@ -17,19 +18,6 @@ pub struct Outcome {
     pub summary: Summary,
     /// Inputs that could not be read.
     pub input_problems: u64,
-}
-
-/// The exit statuses `authhook` documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Every payload is valid.
-    Valid = 0,
-    /// A payload has an error finding (with --strict, every warning is one).
-    Invalid = 1,
-    /// A usage error, an unreadable input, or no authentication payload found.
-    Trouble = 2,
-    /// Stopped by Ctrl-C (128 + SIGINT).
-    Interrupted = 130,
 }
 
 impl Outcome {
@@ -138,13 +126,15 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
     let mut on_batch = |batch: Vec<CheckResult>| {
         for result in &batch {
             summary.add(result);
-            renderer.result(out, result)?;
+            if config.shown.shows(result) {
+                renderer.result(out, result)?;
+            }
         }
         out.flush()
     };
     let inputs = scan_inputs(&config.input, problems, &mut on_batch)?;
     let outcome = Outcome { summary, input_problems: inputs.input_problems };
-    let notices = [contract::deprecation_notice(config.today)];
+    let notices: Vec<_> = config.notice.then(|| contract::deprecation_notice(config.today)).into_iter().collect();
     renderer.finish(out, &outcome.summary, &notices).map_err(RunError::Output)?;
     out.flush().map_err(RunError::Output)?;
     if let Some(message) = outcome.nothing_found_message() {

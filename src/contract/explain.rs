@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use crate::contract::{
     AUTH_FIELDS, CANDIDATE_FIELDS, ERROR_CODES, ErrorCodeSpec, FieldSpec, ID_LENGTH, ONBOARDING_FIELDS, REASONS,
-    RECOGNITION_FIELDS, RULES, ReasonSpec, RuleSpec, SPOOF_CODE, STATUSES, ValueCheck, spoof_message_prefix,
+    RECOGNITION_FIELDS, RULES, ReasonCode, ReasonSpec, Rule, RuleSpec, SPOOF_CODE, STATUSES, ValueCheck, error_code,
+    spoof_message_prefix,
 };
 
 /// A topic `explain` knows.
@@ -13,6 +14,8 @@ use crate::contract::{
 pub enum Topic {
     /// A documented error code.
     ErrorCode(&'static ErrorCodeSpec),
+    /// An error code the vendor does not document: an API exception or unpredicted error.
+    UndocumentedCode(i64),
     /// A reason code.
     Reason(&'static ReasonSpec),
     /// A rule.
@@ -46,7 +49,7 @@ fn all_fields() -> Vec<(String, &'static str, &'static FieldSpec)> {
 pub fn lookup(name: &str) -> Option<Topic> {
     let name = name.trim();
     if let Ok(code) = name.parse::<i64>() {
-        return ERROR_CODES.iter().find(|e| e.code == code).map(Topic::ErrorCode);
+        return Some(error_code(code).map_or(Topic::UndocumentedCode(code), Topic::ErrorCode));
     }
     if let Some(rule) = RULES.iter().find(|r| r.id == name) {
         return Some(Topic::Rule(rule));
@@ -74,9 +77,15 @@ pub fn topic_names() -> Vec<String> {
 
 /// The known topic closest to `name`, for a "did you mean" hint.
 pub fn closest(name: &str, candidates: &[String]) -> Option<String> {
+    let name = name.trim().to_ascii_lowercase();
+    let containing: Vec<&String> =
+        candidates.iter().filter(|c| name.len() >= 3 && c.to_ascii_lowercase().contains(&name)).collect();
+    if let [only] = containing.as_slice() {
+        return Some((*only).clone());
+    }
     candidates
         .iter()
-        .map(|c| (strsim::levenshtein(&name.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .map(|c| (strsim::levenshtein(&name, &c.to_ascii_lowercase()), c))
         .filter(|(distance, c)| *distance <= 3.max(c.len() / 3))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c.clone())
@@ -130,6 +139,15 @@ pub fn render(topic: Topic) -> String {
                 .and_then(|_| writeln!(out, "  reason:       {}", reason.id))
                 .and_then(|_| writeln!(out, "  meaning:      {}", reason.meaning))
                 .and_then(|_| writeln!(out, "  what to do:   {}", reason.action))
+        }
+        Topic::UndocumentedCode(code) => {
+            let reason = ReasonCode::ApiException.spec();
+            let note = Rule::UndocumentedErrorCode.spec();
+            writeln!(out, "errorCode {code}: not documented")
+                .and_then(|_| writeln!(out, "  reason:       {}", reason.id))
+                .and_then(|_| writeln!(out, "  meaning:      {}", reason.meaning))
+                .and_then(|_| writeln!(out, "  what to do:   {}", reason.action))
+                .and_then(|_| writeln!(out, "  finding:      {} ({}): {}", note.id, note.severity.name(), note.cause))
         }
         Topic::Reason(spec) => {
             let codes = codes_of(spec);
@@ -199,7 +217,7 @@ mod tests {
             matches!(lookup("recognitionConfidence.candidates[].identityId"), Some(Topic::Field(_, spec)) if spec.name == "identityId")
         );
         assert!(matches!(lookup("onboardingStatus"), Some(Topic::Field(_, _))));
-        assert!(lookup("4006").is_none());
+        assert!(matches!(lookup("4006"), Some(Topic::UndocumentedCode(4006))));
     }
 
     #[test]

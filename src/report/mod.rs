@@ -49,7 +49,7 @@ mod table;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::assess::{CheckResult, RenderOne, Summary};
+use crate::assess::{CheckResult, Outcome, RenderOne, Summary};
 pub use crate::contract::Notice;
 
 /// The version of the JSON wire formats (`check --format json` and `stats --format json`).
@@ -174,18 +174,30 @@ pub fn plural(count: u64, noun: &str) -> String {
     if count == 1 { format!("{count} {noun}") } else { format!("{count} {noun}s") }
 }
 
-/// The one-line summary shared by the human and table formats.
+/// The one-line summary of every format that has one: each result counted once, under its
+/// outcome, invalid ones in brackets, then the warnings and notes.
 pub fn summary_line(summary: &Summary) -> String {
-    let mut line = format!(
-        "{}: {} PASS, {} FAIL, {} invalid, {}",
-        plural(summary.payloads, "payload"),
-        summary.pass,
-        summary.fail,
-        summary.invalid,
-        plural(summary.warnings, "warning")
-    );
-    if summary.notes > 0 {
-        line.push_str(&format!(", {}", plural(summary.notes, "note")));
+    let mut outcomes = summary.outcomes.clone();
+    for outcome in [Outcome::Pass, Outcome::Fail] {
+        outcomes.entry(outcome).or_default();
+    }
+    let counts: Vec<String> = outcomes
+        .iter()
+        .map(|(outcome, tally)| match outcome.counted(tally.results) {
+            count if tally.invalid > 0 && *outcome != Outcome::Unreadable => {
+                format!("{count} ({} invalid)", tally.invalid)
+            }
+            count => count,
+        })
+        .collect();
+    let mut line = format!("{}: {}", plural(summary.payloads, "result"), counts.join(", "));
+    let findings: Vec<String> = [(summary.warnings, "warning"), (summary.notes, "note")]
+        .into_iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, word)| plural(count, word))
+        .collect();
+    if !findings.is_empty() {
+        line.push_str(&format!("; {}", findings.join(", ")));
     }
     line
 }

@@ -445,7 +445,10 @@ mod tests {
         assert_eq!(stats.spoof.count(), 3);
         assert_eq!(stats.spoof.bins(), [1, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
         assert_eq!((stats.duplicate_deliveries, stats.conflicting_deliveries), (1, 2));
-        assert_eq!(summary_line(stats.summary()), "4 payloads: 1 PASS, 2 FAIL, 2 invalid, 2 warnings");
+        assert_eq!(
+            summary_line(stats.summary()),
+            "4 results: 1 PASS, 2 FAIL (2 invalid), 1 onboarding webhook; 2 warnings"
+        );
     }
 
     #[test]

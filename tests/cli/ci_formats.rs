@@ -136,7 +136,10 @@ fn github_format_has_a_command_per_finding_then_the_summary_and_the_notice() {
     assert!(id_format.contains("::/transactionId: transactionId \"549994d9r3474bfcbbbdc5a5\" is not 24 lowercase hex"));
     assert!(id_format.ends_with("(payload: PASS, face-matched)"), "{id_format}");
     assert!(commands.iter().any(|l| l.starts_with("::notice ") && l.contains("title=duplicate-delivery::")));
-    assert_eq!(tail[0], "authhook: 12 payloads: 2 PASS, 8 FAIL, 2 invalid, 2 warnings, 2 notes");
+    assert_eq!(
+        tail[0],
+        "authhook: 12 results: 2 PASS, 8 FAIL (1 invalid), 1 onboarding webhook, 1 unreadable; 2 warnings, 2 notes"
+    );
     assert!(tail[1].starts_with("::notice title=deprecation::the 1:1 Authentication webhook"), "{}", tail[1]);
 }
 
@@ -353,7 +356,10 @@ fn output_writes_the_report_to_the_file_and_only_the_summary_line_to_stdout() {
         let file = dir.path().join(format!("report.{format}"));
         let file_arg = file.to_str().expect("a UTF-8 path");
         let (stdout, stderr) = run(&mut check(&["--format", format, "-o", file_arg, "samples/"]), 1);
-        assert_eq!(stdout, "12 payloads: 2 PASS, 8 FAIL, 2 invalid, 2 warnings, 2 notes\n", "{format}");
+        assert_eq!(
+            stdout, "12 results: 2 PASS, 8 FAIL (1 invalid), 1 onboarding webhook, 1 unreadable; 2 warnings, 2 notes\n",
+            "{format}"
+        );
         assert_eq!(stderr, "", "{format}");
         let report = std::fs::read_to_string(&file).expect("the report file");
         let (direct, _) = run(&mut check(&["--format", format, "samples/"]), 1);
@@ -369,7 +375,7 @@ fn output_long_flag_and_exit_status_follow_the_payloads() {
     let file = dir.path().join("pass.xml");
     let file_arg = file.to_str().expect("a UTF-8 path");
     let (stdout, _) = run(&mut check(&["--format", "junit", "--output", file_arg, "samples/pass.json"]), 0);
-    assert_eq!(stdout, "1 payload: 1 PASS, 0 FAIL, 0 invalid, 1 warning\n");
+    assert_eq!(stdout, "1 result: 1 PASS, 0 FAIL; 1 warning\n");
     parse_xml(&std::fs::read_to_string(&file).expect("the report file"));
 }
 

@@ -197,7 +197,7 @@ fn json_document_has_schema_version_summary_and_deprecation_notice() {
     let summary = &document["summary"];
     let summary_keys: Vec<&str> = summary.as_object().expect("an object").keys().map(String::as_str).collect();
     let mut expected_keys =
-        ["payloads", "valid", "invalid", "pass", "fail", "errors", "warnings", "notes", "kinds", "reasons"];
+        ["payloads", "valid", "invalid", "pass", "fail", "errors", "warnings", "notes", "kinds", "reasons", "outcomes"];
     expected_keys.sort_unstable();
     assert_eq!(summary_keys, expected_keys);
     let counts = [

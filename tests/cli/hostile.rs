@@ -226,7 +226,7 @@ fn a_64_mib_line_without_payload_finishes() {
     let path = dir.path().join("long.txt");
     write_long_line(&path, b"", b'x', LONG_LINE);
     let (stdout, stderr) = run(&mut check(&["-q", arg(&path)]), 2);
-    assert!(stdout.starts_with("0 payloads"), "{stdout}");
+    assert!(stdout.starts_with("0 results"), "{stdout}");
     assert!(stderr.contains("no authentication payload found"), "{stderr}");
 }
 

@@ -8,6 +8,7 @@ mod architecture;
 mod ci_formats;
 mod commands;
 mod common;
+mod first_use;
 mod hostile;
 mod logs;
 mod properties;

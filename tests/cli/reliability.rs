@@ -359,7 +359,7 @@ fn a_closed_standard_error_changes_neither_the_run_nor_its_status() {
     let bad = write(dir.path(), "bad.json", sample("pass").replacen("\"faceMatch\":true", "\"faceMatch\":\"yes\"", 1));
     let output = with_stderr_closed(&["check", "-q", "missing.json", arg(&bad)]);
     assert_eq!(output.status.code(), Some(2), "an unreadable input is still trouble");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("1 payload: 1 PASS, 0 FAIL, 1 invalid"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 result: 1 PASS (1 invalid), 0 FAIL"));
     let usage: [&[&str]; 4] = [
         &["explain", "nope"],
         &["sample", "nope"],

@@ -127,6 +127,34 @@ pub struct Summary {
     pub kinds: BTreeMap<Kind, u64>,
     /// Results per decisive reason, for the reasons that occur.
     pub reasons: BTreeMap<ReasonCode, u64>,
+    /// Results per outcome, for the outcomes that occur: each result under exactly one.
+    pub outcomes: BTreeMap<Outcome, Tally>,
+}
+
+/// What one result is, in a word.
+#[derive(Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    #[serde(rename = "PASS")]
+    Pass,
+    #[serde(rename = "FAIL")]
+    Fail,
+    #[serde(rename = "no-status")]
+    NoStatus,
+    #[serde(rename = "onboarding")]
+    Onboarding,
+    #[serde(rename = "unreadable")]
+    Unreadable,
+    #[serde(rename = "not-a-payload")]
+    NotAPayload,
+}
+
+/// How many results an outcome has, and how many of them are invalid.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tally {
+    pub results: u64,
+    pub invalid: u64,
 }
 
 #[allow(dead_code)]
@@ -406,6 +434,10 @@ fn reports(options: &[&str], inputs: &[&str], stdin: &[u8]) -> Reports {
     assert_eq!(lines.len(), document.results.len(), "{what}: one NDJSON line per result of the document");
     assert_eq!(stats.payloads, document.results.len() as u64, "{what}: stats counts every result");
     assert_eq!(document.summary.payloads, document.results.len() as u64, "{what}: the summary counts every result");
+    let outcomes: u64 = document.summary.outcomes.values().map(|tally| tally.results).sum();
+    assert_eq!(outcomes, document.summary.payloads, "{what}: every result has exactly one outcome");
+    let invalid: u64 = document.summary.outcomes.values().map(|tally| tally.invalid).sum();
+    assert_eq!(invalid, document.summary.invalid, "{what}: the outcomes' invalid results add up");
     Reports { document, lines, stats }
 }
 

@@ -219,7 +219,7 @@ fn out_of_range_confidences_are_counted_apart() {
 #[test]
 fn a_valid_payload_exits_zero() {
     let (stdout, _) = run(&mut stats(&["samples/pass.json"]), 0);
-    assert!(stdout.ends_with("1 payload: 1 PASS, 0 FAIL, 0 invalid, 1 warning\n"), "{stdout}");
+    assert!(stdout.ends_with("1 result: 1 PASS, 0 FAIL; 1 warning\n"), "{stdout}");
 }
 
 #[test]
