@@ -64,7 +64,7 @@ fn an_undocumented_error_code_is_explained_as_check_reports_it() {
     assert!(stdout.contains("reason:       api-exception"), "{stdout}");
     assert!(stdout.contains("undocumented-error-code (note)"), "{stdout}");
     let payload = r#"{"customerId":"67460a9995516d9a553aa95b","faceMatch":false,"recognitionConfidence":{"confidence":0},"overallScore":0,"overallStatus":"FAIL","error":"x","errorCode":4006}"#;
-    let (stdout, _) = run(&mut check(&["--format", "ndjson", "-"]).write_stdin(payload), 0);
+    let (stdout, _) = run(check(&["--format", "ndjson", "-"]).write_stdin(payload), 0);
     let result = parse_lines(&stdout).remove(0);
     assert_eq!(result["reasons"][0]["code"], "api-exception");
     assert_eq!(result["findings"][0]["rule"], "undocumented-error-code");
@@ -78,7 +78,7 @@ fn the_summary_line_counts_every_result_once() {
         Some("12 results: 2 PASS, 8 FAIL (1 invalid), 1 onboarding webhook, 1 unreadable; 2 warnings, 2 notes")
     );
     let text = "{\"overallStatus\":\"PASS\"}\n{\"faceMatch\":true}\n{\"level\":\"info\"}\n{\"a\": }\n";
-    let (stdout, _) = run(&mut check(&["-q", "-"]).write_stdin(text), 1);
+    let (stdout, _) = run(check(&["-q", "-"]).write_stdin(text), 1);
     assert!(
         stdout.starts_with(
             "4 results: 1 PASS (1 invalid), 0 FAIL, 1 without a status (1 invalid), 1 unreadable, 1 not a payload"
