@@ -110,3 +110,85 @@ fn every_detail_a_finding_carries_is_documented() {
     }
     assert_eq!(fired, rule_ids, "the input makes every rule fire");
 }
+
+/// Words in README's shell examples that stand for the reader's own files, which the tests
+/// cannot have; an example that holds one is not run.
+const PLACEHOLDERS: &[&str] = &["captures/", "app.log"];
+
+/// README's `sh` blocks, each as its lines.
+fn shell_blocks() -> Vec<Vec<&'static str>> {
+    let mut blocks = Vec::new();
+    let mut block: Option<Vec<&str>> = None;
+    for line in README.lines() {
+        match (&mut block, line.trim_end()) {
+            (None, "```sh") => block = Some(Vec::new()),
+            (Some(_), "```") => blocks.extend(block.take()),
+            (Some(lines), _) => lines.push(line),
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+/// The exit status an example's own text promises: `echo "exit $?"   # N`.
+fn promised_status(line: &str) -> Option<&str> {
+    let (command, comment) = line.rsplit_once('#')?;
+    command.contains("echo \"exit $?\"").then(|| comment.trim())
+}
+
+/// Runs `script` with bash in `dir`, with the built authhook first on the PATH; returns its
+/// exit status and what it printed.
+fn bash(dir: &std::path::Path, script: &str) -> (Option<i32>, String) {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_authhook")).parent().map(|p| p.display().to_string());
+    let path = format!("{}:{}", bin.unwrap_or_default(), std::env::var("PATH").unwrap_or_default());
+    let output = std::process::Command::new("timeout")
+        .args(["120", "bash", "-o", "pipefail", "-c", script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("HOME", dir)
+        .env("NO_COLOR", "1")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("AUTHHOOK_TODAY", crate::common::TODAY)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("bash runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.code(), text)
+}
+
+#[test]
+fn every_shell_example_works_as_pasted() {
+    let dir = crate::common::tempdir();
+    for shared in ["samples", "tests"] {
+        std::os::unix::fs::symlink(crate::common::crate_path(shared), dir.path().join(shared)).expect("a link");
+    }
+    let mut ran = 0;
+    for block in shell_blocks() {
+        let script: Vec<&str> = block.iter().copied().filter(|line| !line.trim_start().starts_with("cargo ")).collect();
+        if script.iter().any(|line| PLACEHOLDERS.iter().any(|word| line.contains(word))) {
+            continue;
+        }
+        if script.iter().any(|line| line.trim_start().starts_with("case ")) {
+            // A script with control flow runs whole, and must end well.
+            let (status, text) = bash(dir.path(), &script.join("\n"));
+            assert_eq!(status, Some(0), "README script failed:\n{}\n{text}", script.join("\n"));
+            ran += 1;
+            continue;
+        }
+        for line in script.iter().filter(|line| !line.trim().is_empty()) {
+            let (status, text) = bash(dir.path(), line);
+            if line.contains("echo \"exit $?\"") {
+                assert!(promised_status(line).is_some(), "`{line}` shows its exit status: say which with `# N`");
+            }
+            match promised_status(line) {
+                Some(code) => assert!(text.contains(&format!("exit {code}")), "`{line}` promises exit {code}:\n{text}"),
+                // 1 is a finding in what was checked; 2 would be a broken example.
+                None => assert!(matches!(status, Some(0 | 1)), "`{line}` exited with {status:?}:\n{text}"),
+            }
+            assert!(!text.contains("panicked"), "`{line}`:\n{text}");
+            ran += 1;
+        }
+    }
+    assert!(ran >= 30, "README's examples were run: {ran}");
+}
