@@ -58,7 +58,7 @@ pub enum Command {
     },
     /// One aggregate over every input: verdicts, reasons, error codes, rules, deliveries, confidences.
     #[command(
-        after_help = "Examples:\n  authhook stats captures/\n  zcat app.log.gz | authhook stats --format json\n  authhook stats --format table --select '$.log' docker.log"
+        after_help = "Examples:\n  authhook stats captures/\n  authhook stats --by file captures/\n  zcat app.log.gz | authhook stats --format json\n  authhook stats --format table --select '$.log' docker.log"
     )]
     Stats(StatsArgs),
     /// Print the vendor's documented sample payloads as valid JSON.
@@ -289,6 +289,18 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormatArg::Human)]
     pub format: StatsFormatArg,
+
+    /// Also break the totals down: `file` gives each input's payloads, PASS, FAIL, invalid and
+    /// top failure reasons, in input order.
+    #[arg(long, value_enum, value_name = "GROUP")]
+    pub by: Option<ByArg>,
+}
+
+/// What `stats --by` breaks the totals down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// One row per input file (or standard input), in input order.
+    File,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -16,10 +16,10 @@ use authhook::assess::{CheckResult, Outcome};
 use authhook::contract::{Date, ReasonCode, Rule, Severity, Status};
 use authhook::report::{Format, Style};
 use authhook::scan::ScanOptions;
-use authhook::stats::StatsFormat;
+use authhook::stats::{Breakdown, StatsFormat};
 use authhook::stream::Parallelism;
 
-use super::args::{CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, OnlyArg, StatsArgs, StatsFormatArg};
+use super::args::{ByArg, CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, OnlyArg, StatsArgs, StatsFormatArg};
 use super::config_file::{self, FileError, FileSettings};
 
 /// The environment variable that fixes today's date (YYYY-MM-DD) for the deprecation notice.
@@ -83,6 +83,8 @@ pub struct StatsConfig {
     pub input: InputConfig,
     /// Output format.
     pub format: StatsFormat,
+    /// How the totals are broken down besides, if they are.
+    pub by: Option<Breakdown>,
 }
 
 /// A configuration that cannot be built.
@@ -224,6 +226,9 @@ impl StatsConfig {
         Ok(StatsConfig {
             input: InputConfig::from_args(&args.input, &settings, false, false, Policy::default())?,
             format,
+            by: args.by.map(|by| match by {
+                ByArg::File => Breakdown::File,
+            }),
         })
     }
 }

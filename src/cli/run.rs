@@ -2,6 +2,7 @@
 //! statistics as they come, and the outcome that decides the exit status.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use authhook::assess::{CheckResult, Summary, deliveries};
 use authhook::stream::{StreamError, check_stream};
@@ -57,12 +58,21 @@ pub struct InputOutcome {
     pub conflicting_deliveries: u64,
 }
 
-/// Reads every input of `input`, handing results to `on_batch` in input order, with repeated
-/// deliveries marked; problems with inputs go to `problems` and the run goes on.
+/// What reading the inputs hands on, in input order.
+pub enum Scanned {
+    /// An input was opened; its results follow.
+    Input(Arc<str>),
+    /// Results of the input opened last, with repeated deliveries marked.
+    Batch(Vec<CheckResult>),
+}
+
+/// Reads every input of `input`, handing each input's name as it is opened and then its
+/// results to `on_scanned`, in input order, with repeated deliveries marked; problems with
+/// inputs go to `problems` and the run goes on.
 pub fn scan_inputs(
     input: &InputConfig,
     problems: &mut dyn Write,
-    on_batch: &mut dyn FnMut(Vec<CheckResult>) -> std::io::Result<()>,
+    on_scanned: &mut dyn FnMut(Scanned) -> std::io::Result<()>,
 ) -> Result<InputOutcome, RunError> {
     let paths = if input.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { input.paths.clone() };
     let (inputs, walk_problems) = input::expand(&paths, input.report_file.as_deref());
@@ -76,7 +86,8 @@ pub fn scan_inputs(
     let mut deliveries = deliveries::Deliveries::default();
     let finishing = &input.assess.finishing;
     for source in inputs {
-        let opened = source.open().and_then(|reader| input::decompressed(progress.counting(reader), &source.name()));
+        let name = source.name();
+        let opened = source.open().and_then(|reader| input::decompressed(progress.counting(reader), &name));
         let reader = match opened {
             Ok(reader) => reader,
             Err(problem) => {
@@ -85,6 +96,7 @@ pub fn scan_inputs(
                 continue;
             }
         };
+        on_scanned(Scanned::Input(Arc::clone(&name))).map_err(RunError::Output)?;
         let mut mark_and_pass = |mut batch: Vec<CheckResult>| {
             if interrupt::requested() {
                 return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"));
@@ -94,9 +106,9 @@ pub fn scan_inputs(
                     finishing.refinish(result);
                 }
             }
-            on_batch(batch)
+            on_scanned(Scanned::Batch(batch))
         };
-        match check_stream(source.name(), reader, &input.assess, input.parallelism, &mut mark_and_pass) {
+        match check_stream(name, reader, &input.assess, input.parallelism, &mut mark_and_pass) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
                 report::tell_problem(problems, &problem.to_string());
@@ -123,7 +135,8 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
     }
     let mut renderer = config.format.renderer(config.style);
     let mut summary = Summary::default();
-    let mut on_batch = |batch: Vec<CheckResult>| {
+    let mut on_scanned = |scanned: Scanned| {
+        let Scanned::Batch(batch) = scanned else { return Ok(()) };
         for result in &batch {
             summary.add(result);
             if config.shown.shows(result) {
@@ -132,7 +145,7 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
         }
         out.flush()
     };
-    let inputs = scan_inputs(&config.input, problems, &mut on_batch)?;
+    let inputs = scan_inputs(&config.input, problems, &mut on_scanned)?;
     let outcome = Outcome { summary, input_problems: inputs.input_problems };
     let notices: Vec<_> = config.notice.then(|| contract::deprecation_notice(config.today)).into_iter().collect();
     renderer.finish(out, &outcome.summary, &notices).map_err(RunError::Output)?;
@@ -205,16 +218,21 @@ impl Write for ReportFile {
 
 /// Aggregates every input of `config` and writes the statistics to `out`.
 pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn Write) -> Result<Outcome, RunError> {
-    let mut stats = stats::Stats::default();
+    let mut stats = config.by.map_or_else(stats::Stats::default, stats::Stats::with_breakdown);
     let mut summary = Summary::default();
-    let mut on_batch = |batch: Vec<CheckResult>| {
-        for result in &batch {
-            summary.add(result);
-            stats.add(result);
+    let mut on_scanned = |scanned: Scanned| {
+        match scanned {
+            Scanned::Input(name) => stats.start_input(name),
+            Scanned::Batch(batch) => {
+                for result in &batch {
+                    summary.add(result);
+                    stats.add(result);
+                }
+            }
         }
         Ok(())
     };
-    let inputs = scan_inputs(&config.input, problems, &mut on_batch)?;
+    let inputs = scan_inputs(&config.input, problems, &mut on_scanned)?;
     stats.set_deliveries(inputs.duplicate_deliveries, inputs.conflicting_deliveries);
     stats::render(&stats, config.format, config.input.color, out).map_err(RunError::Output)?;
     out.flush().map_err(RunError::Output)?;

@@ -1,11 +1,16 @@
-//! The human rendering of `stats`: titled sections with bar charts and histograms.
+//! The human rendering of `stats`: titled sections with bar charts and histograms, each title
+//! naming the whole its shares are of; with a breakdown by file, a section with a line per input.
 
 use std::io::{self, Write};
 
-use super::{BIN_LABELS, Distribution, Stats, bar, fraction, mean_text, percent};
-use crate::contract::{ReasonCode, Severity, Status};
+use unicode_width::UnicodeWidthStr;
+
+use super::{
+    BIN_LABELS, Breakdown, Distribution, Stats, TOP_REASONS, bar, fraction, mean_text, percent, top_failure_reasons,
+};
+use crate::contract::{Severity, Status};
 use crate::report::paint::Paint;
-use crate::report::summary_line;
+use crate::report::{escape_for_terminal, plural, summary_line};
 
 /// How a row's label is coloured.
 #[derive(Debug, Clone, Copy)]
@@ -39,14 +44,21 @@ impl Row {
 
 pub(super) fn render(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
     overview(stats, paint, out)?;
+    verdicts(stats, paint, out)?;
     kinds(stats, paint, out)?;
     reasons(stats, paint, out)?;
     error_codes(stats, paint, out)?;
     rules(stats, paint, out)?;
     deliveries(stats, paint, out)?;
-    let recognition = "Recognition confidence (PASS results)";
-    distribution(recognition, stats.recognition_confidence(), paint, out)?;
-    distribution("Spoof confidence (every result that has one)", stats.spoof_confidence(), paint, out)?;
+    let recognition = stats.recognition_confidence();
+    let title = format!("Recognition confidence of PASS results ({})", of_values(recognition));
+    distribution(&title, recognition, paint, out)?;
+    let spoof = stats.spoof_confidence();
+    let title = format!("Spoof confidence of every result that has one ({})", of_values(spoof));
+    distribution(&title, spoof, paint, out)?;
+    if stats.breakdown() == Some(Breakdown::File) {
+        by_file(stats, paint, out)?;
+    }
     writeln!(out, "{}", paint.bold(&summary_line(stats.summary())))
 }
 
@@ -54,55 +66,95 @@ fn title(title: &str, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", paint.bold(title))
 }
 
+/// `share of 12 payloads`: the whole of the shares taken of every result.
+fn of_payloads(stats: &Stats) -> String {
+    format!("share of {}", plural(stats.summary.payloads, "payload"))
+}
+
+/// `share of 6 values in 0..1`: the whole of a histogram's shares.
+fn of_values(dist: &Distribution) -> String {
+    format!("share of {} in 0..1", plural(dist.count(), "value"))
+}
+
 fn overview(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
-    title("Payloads", paint, out)?;
+    title(&format!("Payloads ({})", of_payloads(stats)), paint, out)?;
     let rows = [
         Row::new("payloads", stats.summary.payloads, None),
         Row::new("valid", stats.summary.valid, Some(stats.share(stats.summary.valid))),
         Row::new("invalid", stats.summary.invalid, Some(stats.share(stats.summary.invalid)))
             .tone(Tone::Severity(Severity::Error)),
-        Row::new(Status::Pass.name(), stats.summary.pass, Some(stats.share(stats.summary.pass)))
+    ];
+    bars(&rows, max_count(&rows), paint, out)
+}
+
+fn verdicts(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+    let whole = stats.with_status();
+    title(&format!("Verdicts (share of {} with an overallStatus)", plural(whole, "payload")), paint, out)?;
+    let rows = [
+        Row::new(Status::Pass.name(), stats.summary.pass, Some(fraction(stats.summary.pass, whole)))
             .tone(Tone::Status(Status::Pass)),
-        Row::new(Status::Fail.name(), stats.summary.fail, Some(stats.share(stats.summary.fail)))
+        Row::new(Status::Fail.name(), stats.summary.fail, Some(fraction(stats.summary.fail, whole)))
             .tone(Tone::Status(Status::Fail)),
     ];
     bars(&rows, max_count(&rows), paint, out)
 }
 
 fn kinds(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
-    title("Kinds of webhook", paint, out)?;
+    title(&format!("Kinds of webhook ({})", of_payloads(stats)), paint, out)?;
     let rows: Vec<Row> =
         stats.ranked_kinds().into_iter().map(|(kind, count)| Row::new(kind, count, Some(stats.share(count)))).collect();
     bars(&rows, max_count(&rows), paint, out)
 }
 
+/// The passing reason, of PASS results; the failure reasons, of FAIL results; and, only when
+/// there are any, the reasons of payloads without a status, which belong to neither.
 fn reasons(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
-    title("Decisive reasons", paint, out)?;
-    let rows: Vec<Row> = stats
-        .ranked_reasons()
+    let sections = [
+        ("passed", Status::Pass, stats.summary.pass, stats.pass_reasons()),
+        ("failed", Status::Fail, stats.summary.fail, stats.failure_reasons()),
+    ];
+    for (verb, status, whole, reasons) in sections {
+        title(&format!("Why attempts {verb} (share of {whole} {})", status.name()), paint, out)?;
+        let rows: Vec<Row> = reasons
+            .into_iter()
+            .map(|(id, count)| Row::new(id, count, Some(fraction(count, whole))).tone(Tone::Status(status)))
+            .collect();
+        bars(&rows, max_count(&rows), paint, out)?;
+    }
+    let without_status = stats.reasons_without_status();
+    if without_status.is_empty() {
+        return Ok(());
+    }
+    let total = without_status.iter().map(|(_, count)| count).sum();
+    title(
+        &format!(
+            "Reasons of payloads without an overallStatus ({}, not in the shares above)",
+            plural(total, "payload")
+        ),
+        paint,
+        out,
+    )?;
+    let rows: Vec<Row> = without_status
         .into_iter()
-        .map(|(id, count)| {
-            let status =
-                if ReasonCode::from_id(id) == Some(ReasonCode::FaceMatched) { Status::Pass } else { Status::Fail };
-            Row::new(id, count, Some(stats.share(count))).tone(Tone::Status(status))
-        })
+        .map(|(id, count)| Row::new(id, count, None).tone(Tone::Status(Status::Fail)))
         .collect();
     bars(&rows, max_count(&rows), paint, out)
 }
 
 fn error_codes(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
-    title("Error codes", paint, out)?;
+    let whole = stats.with_error_code;
+    title(&format!("Error codes (share of {} with an errorCode)", plural(whole, "payload")), paint, out)?;
     let rows: Vec<Row> = stats
         .ranked_error_codes()
         .into_iter()
-        .map(|(code, count)| Row::new(code, count, Some(stats.share(count))))
+        .map(|(code, count)| Row::new(code, count, Some(fraction(count, whole))))
         .collect();
     bars(&rows, max_count(&rows), paint, out)
 }
 
 fn rules(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
     let findings = stats.findings();
-    title(&format!("Rules fired ({} in all)", crate::report::plural(findings, "finding")), paint, out)?;
+    title(&format!("Rules fired (share of {})", plural(findings, "finding")), paint, out)?;
     let rows: Vec<Row> = stats
         .ranked_rules()
         .into_iter()
@@ -116,7 +168,7 @@ fn rules(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn deliveries(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
-    title("Repeated deliveries", paint, out)?;
+    title(&format!("Repeated deliveries ({})", of_payloads(stats)), paint, out)?;
     let duplicate = stats.duplicate_deliveries;
     let conflicting = stats.conflicting_deliveries;
     let rows = [
@@ -124,6 +176,56 @@ fn deliveries(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()
         Row::new("conflicting", conflicting, Some(stats.share(conflicting))).tone(Tone::Severity(Severity::Error)),
     ];
     bars(&rows, max_count(&rows), paint, out)
+}
+
+/// One line per input, in input order: its counts and its most frequent failure reasons. Input
+/// names are escaped for the terminal and aligned by their display width.
+fn by_file(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+    title("By file (in input order)", paint, out)?;
+    let inputs = stats.inputs();
+    if inputs.is_empty() {
+        writeln!(out, "  {}", paint.dim("none"))?;
+        return writeln!(out);
+    }
+    let names: Vec<String> = inputs.iter().map(|input| escape_for_terminal(input.path()).into_owned()).collect();
+    let name_width = names.iter().map(|name| name.width()).chain([INPUT.width()]).max().unwrap_or(0);
+    let counts: Vec<[u64; 4]> =
+        inputs.iter().map(|input| [input.payloads(), input.pass(), input.fail(), input.invalid()]).collect();
+    let widths = BY_FILE_COLUMNS.map(|column| column.len());
+    let widths = counts.iter().fold(widths, |widths, row| {
+        let mut widths = widths;
+        for (width, count) in widths.iter_mut().zip(row) {
+            *width = (*width).max(count.to_string().len());
+        }
+        widths
+    });
+    let mut header = pad(INPUT, name_width);
+    for (column, width) in BY_FILE_COLUMNS.iter().zip(widths) {
+        header.push_str(&format!("  {column:>width$}"));
+    }
+    writeln!(out, "  {}", paint.dim(&format!("{header}  top {TOP_REASONS} failure reasons")))?;
+    for ((input, name), row) in inputs.iter().zip(&names).zip(&counts) {
+        let mut line = pad(name, name_width);
+        for (count, width) in row.iter().zip(widths) {
+            line.push_str(&format!("  {count:>width$}"));
+        }
+        line.push_str("  ");
+        line.push_str(&top_failure_reasons(input));
+        writeln!(out, "  {}", line.trim_end())?;
+    }
+    writeln!(out)
+}
+
+/// The first column's heading in a breakdown by file.
+const INPUT: &str = "input";
+
+/// The count columns of a breakdown by file, in order.
+const BY_FILE_COLUMNS: [&str; 4] = ["payloads", "PASS", "FAIL", "invalid"];
+
+/// `text` padded with spaces to `width` terminal columns.
+fn pad(text: &str, width: usize) -> String {
+    let padding = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(padding))
 }
 
 fn distribution(name: &str, dist: &Distribution, paint: Paint, out: &mut dyn Write) -> io::Result<()> {

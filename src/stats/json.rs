@@ -1,11 +1,14 @@
-//! The JSON rendering of `stats`: one document for programs.
+//! The JSON rendering of `stats`: one document for programs (README, "authhook stats"). Members
+//! are only ever added: `reasons` and `errorCodes` keep their shares of every payload, beside
+//! the members added with shares of the right whole (`passReasons`, `failureReasons`,
+//! `shareWithErrorCode`).
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{BINS, Distribution, Stats, rounded};
+use super::{BINS, Breakdown, Distribution, InputStats, Stats, fraction, rounded};
 use crate::contract::Severity;
 use crate::report::SCHEMA_VERSION;
 
@@ -20,12 +23,24 @@ struct Document {
     fail: u64,
     findings: Findings,
     kinds: Ordered<u64>,
+    /// Decisive reasons of every result, shares of every payload.
     reasons: Ordered<Share>,
-    error_codes: Ordered<Share>,
+    /// The decisive reason of PASS results, shares of `pass`.
+    pass_reasons: Ordered<Share>,
+    /// Decisive reasons of FAIL results, shares of `fail`.
+    failure_reasons: Ordered<Share>,
+    /// Decisive reasons of results without a status: counts only.
+    reasons_without_status: Ordered<u64>,
+    /// Results that carry an errorCode.
+    with_error_code: u64,
+    error_codes: Ordered<ErrorCodeShare>,
     rules: Ordered<RuleEntry>,
     deliveries: Deliveries,
     recognition_confidence: DistributionEntry,
     spoof_confidence: DistributionEntry,
+    /// With `--by file` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by_file: Option<Vec<InputEntry>>,
 }
 
 /// Findings per severity.
@@ -40,6 +55,29 @@ struct Findings {
 struct Share {
     count: u64,
     share: f64,
+}
+
+/// An errorCode's count, its share of every payload and its share of the payloads that carry an
+/// errorCode.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorCodeShare {
+    count: u64,
+    share: f64,
+    share_with_error_code: f64,
+}
+
+/// One input of a breakdown by file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InputEntry {
+    path: String,
+    payloads: u64,
+    pass: u64,
+    fail: u64,
+    invalid: u64,
+    /// Every failure reason of the input's FAIL results, shares of its `fail`.
+    failure_reasons: Ordered<Share>,
 }
 
 #[derive(Serialize)]
@@ -78,8 +116,25 @@ impl<V: Serialize> Serialize for Ordered<V> {
     }
 }
 
-fn shares(stats: &Stats, items: Vec<(String, u64)>) -> Ordered<Share> {
-    Ordered(items.into_iter().map(|(key, count)| (key, Share { count, share: rounded(stats.share(count)) })).collect())
+/// `items` with each count's share of `whole`.
+fn shares<K: ToString>(items: Vec<(K, u64)>, whole: u64) -> Ordered<Share> {
+    Ordered(
+        items
+            .into_iter()
+            .map(|(key, count)| (key.to_string(), Share { count, share: rounded(fraction(count, whole)) }))
+            .collect(),
+    )
+}
+
+fn input(input: &InputStats) -> InputEntry {
+    InputEntry {
+        path: input.path().to_owned(),
+        payloads: input.payloads(),
+        pass: input.pass(),
+        fail: input.fail(),
+        invalid: input.invalid(),
+        failure_reasons: shares(input.failure_reasons(), input.fail()),
+    }
 }
 
 fn distribution(dist: &Distribution) -> DistributionEntry {
@@ -104,8 +159,22 @@ fn document(stats: &Stats) -> Document {
         fail: stats.summary.fail,
         findings: Findings { error: stats.summary.errors, warning: stats.summary.warnings, note: stats.summary.notes },
         kinds: Ordered(owned(stats.ranked_kinds())),
-        reasons: shares(stats, owned(stats.ranked_reasons())),
-        error_codes: shares(stats, stats.ranked_error_codes()),
+        reasons: shares(stats.ranked_reasons(), stats.payloads()),
+        pass_reasons: shares(stats.pass_reasons(), stats.summary.pass),
+        failure_reasons: shares(stats.failure_reasons(), stats.summary.fail),
+        reasons_without_status: Ordered(owned(stats.reasons_without_status())),
+        with_error_code: stats.with_error_code,
+        error_codes: Ordered(
+            stats
+                .ranked_error_codes()
+                .into_iter()
+                .map(|(code, count)| {
+                    let share = rounded(stats.share(count));
+                    let share_with_error_code = rounded(fraction(count, stats.with_error_code));
+                    (code, ErrorCodeShare { count, share, share_with_error_code })
+                })
+                .collect(),
+        ),
         rules: Ordered(
             stats
                 .ranked_rules()
@@ -116,6 +185,7 @@ fn document(stats: &Stats) -> Document {
         deliveries: Deliveries { duplicate: stats.duplicate_deliveries, conflicting: stats.conflicting_deliveries },
         recognition_confidence: distribution(stats.recognition_confidence()),
         spoof_confidence: distribution(stats.spoof_confidence()),
+        by_file: (stats.breakdown() == Some(Breakdown::File)).then(|| stats.inputs().iter().map(input).collect()),
     }
 }
 

@@ -5,18 +5,25 @@
 //! document for programs) and `table` (comfy-table tables). All three are drawn from the same
 //! numbers, in the same order: counts descending, then ids ascending.
 //!
+//! Every share is of a whole the rendering names: verdicts of the results that have a status,
+//! the passing reason of PASS results, failure reasons of FAIL results, errorCodes of the results
+//! that carry one, rules of all findings, confidence bins of the values in 0..1, and the rest of
+//! all results.
+//!
 //! Memory stays bounded whatever the input size: results are folded into counters as they
 //! arrive and never kept. Kinds, reasons and rules are small closed sets; errorCodes are open,
 //! so at most [`MAX_ERROR_CODES`] distinct codes are tracked and the rest are counted as
 //! `other`. Confidences go into [`BINS`] fixed bins over 0..1 with a running minimum, maximum
-//! and sum.
+//! and sum. A [`Breakdown::File`] adds one small aggregate per input ([`InputStats`]).
 //!
 //! Every label printed comes from the contract's closed sets or is a number, never from a
-//! payload, so nothing here needs escaping for the terminal.
+//! payload; the one exception, an input's name in a breakdown by file, is escaped for the
+//! terminal where it is printed.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use crate::assess::{CheckResult, Summary};
 use crate::contract::Severity;
@@ -34,6 +41,14 @@ pub enum StatsFormat {
     /// Tables drawn with comfy-table.
     #[cfg(feature = "table")]
     Table,
+}
+
+/// How `stats` breaks its totals down, beside the aggregate over every result.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breakdown {
+    /// One [`InputStats`] per input, in input order.
+    File,
 }
 
 mod human;
@@ -66,6 +81,10 @@ const PARTIAL_BLOCKS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊",
 
 /// The key errorCodes beyond [`MAX_ERROR_CODES`] are counted under.
 const OTHER: &str = "other";
+
+/// How many failure reasons an input's row shows in the human and table formats (the JSON
+/// document has them all).
+const TOP_REASONS: usize = 3;
 
 /// The histogram bin of `value`: `[0.0, 0.1)` is bin 0, ..., `[0.9, 1.0]` is bin 9 (1.0
 /// included). `None` for a value outside 0..1 or not finite.
@@ -169,6 +188,10 @@ struct RuleTally {
 pub struct Stats {
     /// The totals `check` reports: verdicts, severities, kinds and decisive reasons.
     summary: Summary,
+    /// The decisive reasons of results with each status, by reason id.
+    reasons: ReasonsByStatus,
+    /// Results that carry an errorCode, counted or not under a code of their own.
+    with_error_code: u64,
     error_codes: ErrorCodes,
     /// Findings per rule, by rule id.
     rules: BTreeMap<&'static str, RuleTally>,
@@ -178,14 +201,132 @@ pub struct Stats {
     recognition: Distribution,
     /// spoofConfidence of every result that has one.
     spoof: Distribution,
+    /// How the totals are broken down, if they are.
+    breakdown: Option<Breakdown>,
+    /// One aggregate per input, in input order, with [`Breakdown::File`].
+    inputs: Vec<InputStats>,
+}
+
+/// Decisive reasons by the status of their result: a PASS result's is always `face-matched`, a
+/// FAIL result's always a failure reason, and a result without a status (no readable
+/// overallStatus) may still give a failure reason, from its errorCode or flags.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ReasonsByStatus {
+    pass: BTreeMap<&'static str, u64>,
+    fail: BTreeMap<&'static str, u64>,
+    none: BTreeMap<&'static str, u64>,
+}
+
+impl ReasonsByStatus {
+    fn add(&mut self, result: &CheckResult) {
+        let Some(reason) = result.decisive_reason() else { return };
+        let counts = match result.status {
+            Some(Status::Pass) => &mut self.pass,
+            Some(Status::Fail) => &mut self.fail,
+            None => &mut self.none,
+        };
+        *counts.entry(reason.id()).or_default() += 1;
+    }
+}
+
+/// The totals of one input, for a breakdown by file: a handful of counters and at most one
+/// counter per failure reason, whatever the input's size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputStats {
+    path: Arc<str>,
+    payloads: u64,
+    pass: u64,
+    fail: u64,
+    invalid: u64,
+    /// Decisive reasons of the input's FAIL results, by reason id.
+    failure_reasons: BTreeMap<&'static str, u64>,
+}
+
+impl InputStats {
+    fn new(path: Arc<str>) -> Self {
+        InputStats { path, payloads: 0, pass: 0, fail: 0, invalid: 0, failure_reasons: BTreeMap::new() }
+    }
+
+    fn add(&mut self, result: &CheckResult) {
+        self.payloads += 1;
+        if !result.valid {
+            self.invalid += 1;
+        }
+        match result.status {
+            Some(Status::Pass) => self.pass += 1,
+            Some(Status::Fail) => {
+                self.fail += 1;
+                if let Some(reason) = result.decisive_reason() {
+                    *self.failure_reasons.entry(reason.id()).or_default() += 1;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// The input's name as results give it: its path as given, or `-` for standard input.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// How many results the input gave.
+    pub fn payloads(&self) -> u64 {
+        self.payloads
+    }
+
+    /// How many of its results have the status PASS.
+    pub fn pass(&self) -> u64 {
+        self.pass
+    }
+
+    /// How many of its results have the status FAIL.
+    pub fn fail(&self) -> u64 {
+        self.fail
+    }
+
+    /// How many of its results have a finding of severity error.
+    pub fn invalid(&self) -> u64 {
+        self.invalid
+    }
+
+    /// The decisive reasons of its FAIL results with their counts, most frequent first, then by
+    /// id; the counts add up to [`InputStats::fail`].
+    pub fn failure_reasons(&self) -> Vec<(&'static str, u64)> {
+        ranked(self.failure_reasons.iter().map(|(id, count)| (*id, *count)))
+    }
 }
 
 impl Stats {
+    /// Empty totals that are also broken down by `breakdown`.
+    pub fn with_breakdown(breakdown: Breakdown) -> Self {
+        Stats { breakdown: Some(breakdown), ..Stats::default() }
+    }
+
+    /// How the totals are broken down, if they are.
+    pub fn breakdown(&self) -> Option<Breakdown> {
+        self.breakdown
+    }
+
+    /// Starts the input named `path`, with [`Breakdown::File`]: it is listed, even if it gives
+    /// no result, and the results added after it are counted under it. Without calling this,
+    /// a result whose `source.path` differs from the last input's starts an input of its own.
+    /// Without a breakdown by file, nothing happens.
+    pub fn start_input(&mut self, path: Arc<str>) {
+        if self.breakdown == Some(Breakdown::File) {
+            self.inputs.push(InputStats::new(path));
+        }
+    }
+
     /// Folds one result into the totals.
     pub fn add(&mut self, result: &CheckResult) {
         self.summary.add(result);
+        self.reasons.add(result);
         if let Some(code) = result.error_code {
+            self.with_error_code += 1;
             self.error_codes.add(code);
+        }
+        if self.breakdown == Some(Breakdown::File) {
+            self.add_to_input(result);
         }
         result.findings.iter().for_each(|finding| self.add_finding(finding.rule.id(), finding.severity));
         if let (Some(Status::Pass), Some(confidence)) = (result.status, result.recognition_confidence) {
@@ -193,6 +334,20 @@ impl Stats {
         }
         if let Some(confidence) = result.spoof_confidence {
             self.spoof.add(confidence);
+        }
+    }
+
+    /// Counts `result` under the last input when it has the result's name, else under a new
+    /// input of that name.
+    fn add_to_input(&mut self, result: &CheckResult) {
+        let path = &result.source.path;
+        match self.inputs.last_mut() {
+            Some(last) if Arc::ptr_eq(&last.path, path) || last.path == *path => last.add(result),
+            _ => {
+                let mut input = InputStats::new(Arc::clone(path));
+                input.add(result);
+                self.inputs.push(input);
+            }
         }
     }
 
@@ -229,9 +384,19 @@ impl Stats {
         &self.summary
     }
 
+    /// The totals of each input, in input order; empty without [`Breakdown::File`].
+    pub fn inputs(&self) -> &[InputStats] {
+        &self.inputs
+    }
+
     /// `count` as a fraction of all results; 0 when there are none.
     fn share(&self, count: u64) -> f64 {
         fraction(count, self.summary.payloads)
+    }
+
+    /// How many results have a status, PASS or FAIL: the whole of the verdicts' shares.
+    fn with_status(&self) -> u64 {
+        self.summary.pass + self.summary.fail
     }
 
     /// Every kind with its count, most frequent first.
@@ -242,9 +407,25 @@ impl Stats {
         kinds
     }
 
-    /// Decisive reasons with their counts, most frequent first.
+    /// Decisive reasons with their counts, most frequent first, over every result.
     fn ranked_reasons(&self) -> Vec<(&'static str, u64)> {
         ranked(self.summary.reasons.iter().map(|(id, count)| (*id, *count)))
+    }
+
+    /// The decisive reasons of PASS results (`face-matched`), with their counts.
+    fn pass_reasons(&self) -> Vec<(&'static str, u64)> {
+        ranked(self.reasons.pass.iter().map(|(id, count)| (*id, *count)))
+    }
+
+    /// The decisive reasons of FAIL results with their counts, most frequent first; the counts
+    /// add up to the FAIL results.
+    fn failure_reasons(&self) -> Vec<(&'static str, u64)> {
+        ranked(self.reasons.fail.iter().map(|(id, count)| (*id, *count)))
+    }
+
+    /// The decisive reasons of results without a status, most frequent first.
+    fn reasons_without_status(&self) -> Vec<(&'static str, u64)> {
+        ranked(self.reasons.none.iter().map(|(id, count)| (*id, *count)))
     }
 
     /// errorCodes with their counts, most frequent first, then `other` when codes were dropped.
@@ -275,6 +456,17 @@ fn ranked<K>(items: impl Iterator<Item = (K, u64)>) -> Vec<(K, u64)> {
     let mut items: Vec<(K, u64)> = items.collect();
     items.sort_by_key(|(_, count)| Reverse(*count));
     items
+}
+
+/// An input's most frequent failure reasons with their counts, `+N more` for the rest:
+/// `spoof-detected 2, lenses-detected 1`; empty when it has no FAIL result.
+fn top_failure_reasons(input: &InputStats) -> String {
+    let reasons = input.failure_reasons();
+    let mut parts: Vec<String> = reasons.iter().take(TOP_REASONS).map(|(id, count)| format!("{id} {count}")).collect();
+    if reasons.len() > TOP_REASONS {
+        parts.push(format!("+{} more", reasons.len() - TOP_REASONS));
+    }
+    parts.join(", ")
 }
 
 /// `part / whole`, or 0 when `whole` is 0.
@@ -334,10 +526,28 @@ mod tests {
     use crate::scan::position::Position;
 
     fn result(kind: Kind, status: Option<Status>) -> CheckResult {
-        let mut result = CheckResult::unreadable(Source::new(Arc::from("t.json"), Position::START), Vec::new());
+        from("t.json", kind, status)
+    }
+
+    /// A result of the input named `path`.
+    fn from(path: &str, kind: Kind, status: Option<Status>) -> CheckResult {
+        let mut result = CheckResult::unreadable(Source::new(Arc::from(path), Position::START), Vec::new());
         result.kind = kind;
         result.status = status;
+        result.settle();
         result
+    }
+
+    /// A FAIL result of the input named `path` whose decisive reason is `code`.
+    fn failed(path: &str, code: ReasonCode) -> CheckResult {
+        with_reason(from(path, Kind::Auth1To1, Some(Status::Fail)), code)
+    }
+
+    /// What `format` makes of `stats`, colour off.
+    fn rendered(stats: &Stats, format: StatsFormat) -> String {
+        let mut out = Vec::new();
+        render(stats, format, false, &mut out).expect("writing to memory succeeds");
+        String::from_utf8(out).expect("output is UTF-8")
     }
 
     fn with_reason(mut result: CheckResult, code: ReasonCode) -> CheckResult {
@@ -509,5 +719,202 @@ mod tests {
         assert_eq!(document["recognitionConfidence"]["min"], serde_json::Value::Null);
         assert_eq!(document["spoofConfidence"]["bins"], serde_json::json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
         assert_eq!(document["kinds"]["auth-1:1"], 0);
+    }
+
+    #[test]
+    fn reasons_are_split_by_status_and_a_failure_reasons_share_is_of_fail() {
+        let mut stats = Stats::default();
+        stats.add(&with_reason(result(Kind::Auth1To1, Some(Status::Pass)), ReasonCode::FaceMatched));
+        for code in [ReasonCode::SpoofDetected, ReasonCode::SpoofDetected, ReasonCode::LensesDetected] {
+            stats.add(&failed("t.json", code));
+        }
+        // A reason without a status is neither the passing reason nor a FAIL's.
+        let mut unsettled = with_reason(result(Kind::Auth1To1, None), ReasonCode::SpoofDetected);
+        unsettled.error_code = Some(4005);
+        stats.add(&unsettled);
+        stats.add(&result(Kind::OnboardingStatus, None));
+
+        assert_eq!(stats.pass_reasons(), [("face-matched", 1)]);
+        assert_eq!(stats.failure_reasons(), [("spoof-detected", 2), ("lenses-detected", 1)]);
+        assert_eq!(stats.reasons_without_status(), [("spoof-detected", 1)]);
+        assert_eq!(stats.ranked_reasons(), [("spoof-detected", 3), ("face-matched", 1), ("lenses-detected", 1)]);
+        assert_eq!((stats.with_status(), stats.with_error_code), (4, 1));
+
+        let document: serde_json::Value =
+            serde_json::from_str(&rendered(&stats, StatsFormat::Json)).expect("one JSON document");
+        assert_eq!(document["failureReasons"]["spoof-detected"], serde_json::json!({"count": 2, "share": 0.6667}));
+        assert_eq!(document["failureReasons"]["lenses-detected"]["share"], 0.3333);
+        assert_eq!(document["passReasons"]["face-matched"], serde_json::json!({"count": 1, "share": 1.0}));
+        assert_eq!(document["reasonsWithoutStatus"], serde_json::json!({"spoof-detected": 1}));
+        // `reasons` keeps its shares of every payload.
+        assert_eq!(document["reasons"]["spoof-detected"], serde_json::json!({"count": 3, "share": 0.5}));
+        assert_eq!(document["withErrorCode"], 1);
+        assert_eq!(
+            document["errorCodes"]["4005"],
+            serde_json::json!({"count": 1, "share": 0.1667, "shareWithErrorCode": 1.0})
+        );
+        assert!(document.get("byFile").is_none(), "no breakdown asked for");
+
+        let human = rendered(&stats, StatsFormat::Human);
+        assert!(human.contains("Why attempts passed (share of 1 PASS)\n  face-matched  1  100.0%"), "{human}");
+        assert!(human.contains("Why attempts failed (share of 3 FAIL)\n  spoof-detected   2   66.7%"), "{human}");
+        assert!(human.contains("Reasons of payloads without an overallStatus (1 payload, not in the shares above)\n  spoof-detected  1\n"), "{human}");
+        assert!(human.contains("Verdicts (share of 4 payloads with an overallStatus)\n  PASS  1   25.0%"), "{human}");
+        assert!(human.contains("Error codes (share of 1 payload with an errorCode)\n  4005  1  100.0%"), "{human}");
+        assert!(!human.contains("By file"), "{human}");
+        #[cfg(feature = "table")]
+        {
+            let table = rendered(&stats, StatsFormat::Table);
+            for heading in
+                ["share of 1 PASS", "share of 3 FAIL", "share of 6 payloads", "reason without an overallStatus"]
+            {
+                assert!(table.contains(heading), "{heading}:\n{table}");
+            }
+            assert!(table.contains("spoof-detected  ┆    2 ┆           66.7%"), "{table}");
+        }
+    }
+
+    #[test]
+    fn without_reasons_without_status_the_section_is_left_out() {
+        let mut stats = Stats::default();
+        stats.add(&failed("t.json", ReasonCode::Unexplained));
+        assert!(!rendered(&stats, StatsFormat::Human).contains("without an overallStatus ("));
+        let document: serde_json::Value =
+            serde_json::from_str(&rendered(&stats, StatsFormat::Json)).expect("one JSON document");
+        assert_eq!(document["reasonsWithoutStatus"], serde_json::json!({}), "the member is always there");
+    }
+
+    #[test]
+    fn a_breakdown_by_file_keeps_one_aggregate_per_input_in_input_order() {
+        let mut stats = Stats::with_breakdown(Breakdown::File);
+        stats.start_input(Arc::from("b.json"));
+        stats.add(&failed("b.json", ReasonCode::SpoofDetected));
+        stats.add(&failed("b.json", ReasonCode::LensesDetected));
+        stats.add(&failed("b.json", ReasonCode::SpoofDetected));
+        stats.add(&with_reason(from("b.json", Kind::Auth1To1, Some(Status::Pass)), ReasonCode::FaceMatched));
+        stats.add(&with_finding(from("b.json", Kind::Unknown, None), Rule::Syntax, Severity::Error));
+        // An input with no result is listed.
+        stats.start_input(Arc::from("empty.json"));
+        // The same name again is another input.
+        stats.start_input(Arc::from("a.json"));
+        stats.add(&failed("a.json", ReasonCode::Unexplained));
+        stats.start_input(Arc::from("a.json"));
+        // A result of a name not started starts an input of its own.
+        stats.add(&failed("c.json", ReasonCode::UserBlacklisted));
+
+        let rows: Vec<(&str, u64, u64, u64, u64)> =
+            stats.inputs().iter().map(|i| (i.path(), i.payloads(), i.pass(), i.fail(), i.invalid())).collect();
+        assert_eq!(
+            rows,
+            [
+                ("b.json", 5, 1, 3, 1),
+                ("empty.json", 0, 0, 0, 0),
+                ("a.json", 1, 0, 1, 0),
+                ("a.json", 0, 0, 0, 0),
+                ("c.json", 1, 0, 1, 0)
+            ]
+        );
+        let first = stats.inputs().first().expect("an input");
+        assert_eq!(first.failure_reasons(), [("spoof-detected", 2), ("lenses-detected", 1)]);
+        assert_eq!(stats.payloads(), 7, "the totals count every input");
+
+        let document: serde_json::Value =
+            serde_json::from_str(&rendered(&stats, StatsFormat::Json)).expect("one JSON document");
+        assert_eq!(
+            document["byFile"][0],
+            serde_json::json!({
+                "path": "b.json", "payloads": 5, "pass": 1, "fail": 3, "invalid": 1,
+                "failureReasons": {"spoof-detected": {"count": 2, "share": 0.6667}, "lenses-detected": {"count": 1, "share": 0.3333}}
+            })
+        );
+        assert_eq!(document["byFile"][1]["failureReasons"], serde_json::json!({}));
+        let paths: Vec<&str> =
+            document["byFile"].as_array().expect("an array").iter().filter_map(|i| i["path"].as_str()).collect();
+        assert_eq!(paths, ["b.json", "empty.json", "a.json", "a.json", "c.json"]);
+
+        let human = rendered(&stats, StatsFormat::Human);
+        let section = human.split("By file (in input order)\n").nth(1).expect("a by-file section");
+        let lines: Vec<&str> = section.lines().take(6).collect();
+        assert_eq!(
+            lines,
+            [
+                "  input       payloads  PASS  FAIL  invalid  top 3 failure reasons",
+                "  b.json             5     1     3        1  spoof-detected 2, lenses-detected 1",
+                "  empty.json         0     0     0        0",
+                "  a.json             1     0     1        0  unexplained 1",
+                "  a.json             0     0     0        0",
+                "  c.json             1     0     1        0  user-blacklisted 1",
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_breakdown_no_input_is_kept() {
+        let mut stats = Stats::default();
+        stats.start_input(Arc::from("a.json"));
+        stats.add(&failed("a.json", ReasonCode::SpoofDetected));
+        assert!(stats.inputs().is_empty());
+        assert_eq!(stats.breakdown(), None);
+    }
+
+    #[test]
+    fn an_input_shows_its_three_most_frequent_failure_reasons() {
+        let mut stats = Stats::with_breakdown(Breakdown::File);
+        let codes = [
+            ReasonCode::Unexplained,
+            ReasonCode::SpoofDetected,
+            ReasonCode::SpoofDetected,
+            ReasonCode::NoFaceMatch,
+            ReasonCode::ApiException,
+            ReasonCode::ApiException,
+            ReasonCode::ApiException,
+        ];
+        for code in codes {
+            stats.add(&failed("x.log", code));
+        }
+        let input = stats.inputs().first().expect("an input");
+        assert_eq!(top_failure_reasons(input), "api-exception 3, spoof-detected 2, no-face-match 1, +1 more");
+        assert_eq!(input.failure_reasons().iter().map(|(_, count)| count).sum::<u64>(), input.fail());
+    }
+
+    #[test]
+    fn input_names_are_escaped_for_the_terminal() {
+        let mut stats = Stats::with_breakdown(Breakdown::File);
+        stats.start_input(Arc::from("evil\u{1b}[2Jname\u{202e}.json"));
+        for format in [
+            StatsFormat::Human,
+            #[cfg(feature = "table")]
+            StatsFormat::Table,
+        ] {
+            let text = rendered(&stats, format);
+            assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{format:?}:\n{text}");
+            assert!(text.contains("evil\\u{1b}[2Jname\\u{202e}.json"), "{format:?}:\n{text}");
+        }
+        // JSON escapes control characters itself, and keeps the name as it is.
+        let document: serde_json::Value =
+            serde_json::from_str(&rendered(&stats, StatsFormat::Json)).expect("one JSON document");
+        assert_eq!(document["byFile"][0]["path"], "evil\u{1b}[2Jname\u{202e}.json");
+    }
+
+    #[test]
+    fn by_file_columns_widen_for_large_counts() {
+        let mut stats = Stats::with_breakdown(Breakdown::File);
+        stats.start_input(Arc::from("small.json"));
+        stats.add(&failed("small.json", ReasonCode::LensesDetected));
+        stats.start_input(Arc::from("big.log"));
+        for _ in 0..12_345 {
+            stats.add(&failed("big.log", ReasonCode::SpoofDetected));
+        }
+        let human = rendered(&stats, StatsFormat::Human);
+        let section = human.split("By file (in input order)\n").nth(1).expect("a by-file section");
+        let lines: Vec<&str> = section.lines().take(3).collect();
+        assert_eq!(
+            lines,
+            [
+                "  input       payloads  PASS   FAIL  invalid  top 3 failure reasons",
+                "  small.json         1     0      1        0  lenses-detected 1",
+                "  big.log        12345     0  12345        0  spoof-detected 12345",
+            ]
+        );
     }
 }

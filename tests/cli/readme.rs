@@ -1,5 +1,6 @@
 //! The README against the contract: its rule and reason tables are the contract's own, its list
-//! of log-record members is the scanner's, and every detail a finding carries is documented.
+//! of log-record members is the scanner's, every detail a finding carries is documented, and its
+//! example of the stats document is what `stats` prints, every member of it described.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,7 +8,7 @@ use authhook::contract::explain::heading;
 use authhook::contract::{LOG_RECORD_KEYS, REASONS, RULES};
 use serde_json::Value;
 
-use crate::common::{check, parse_lines, run};
+use crate::common::{authhook, check, parse_lines, run};
 
 const README: &str = include_str!("../../README.md");
 
@@ -191,4 +192,32 @@ fn every_shell_example_works_as_pasted() {
         }
     }
     assert!(ran >= 30, "README's examples were run: {ran}");
+}
+
+/// README's section on the stats document.
+fn stats_document_section() -> &'static str {
+    let section = README.split("### The stats document").nth(1).unwrap_or_default();
+    section.split("\n## ").next().unwrap_or_default()
+}
+
+#[test]
+fn the_stats_document_example_is_what_stats_prints() {
+    let section = stats_document_section();
+    let example = section.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).unwrap_or_default();
+    let documented: Value =
+        serde_json::from_str(example).unwrap_or_else(|e| panic!("README's example is not JSON ({e}):\n{example}"));
+    let command = "authhook stats --by file --format json samples/pass.json samples/spoof.json";
+    assert!(section.contains(&format!("`{command}`")), "README names the command of its example");
+    let args: Vec<&str> = command.split(' ').skip(1).collect();
+    let (stdout, _) = run(authhook().args(&args), 0);
+    let printed: Value = serde_json::from_str(&stdout).expect("one JSON document");
+    assert_eq!(documented, printed, "README's example of the stats document differs from what {command} prints");
+    for member in printed
+        .as_object()
+        .expect("an object")
+        .keys()
+        .chain(printed["byFile"][0].as_object().expect("an object").keys())
+    {
+        assert!(section.contains(&format!("`{member}`")), "README does not describe the stats member {member}");
+    }
 }

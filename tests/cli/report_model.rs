@@ -13,7 +13,8 @@
 //!   the notice's code; `schemaVersion` must be 1.
 //!
 //! The one exception is a finding's `details`, which findings are about to gain (see
-//! [`Finding::details`]).
+//! [`Finding::details`]); and the stats document's `byFile`, present only with `--by file`
+//! (never `null`), whose entries follow the same rules.
 
 use std::collections::BTreeMap;
 
@@ -178,12 +179,49 @@ pub struct StatsDocument {
     pub fail: u64,
     pub findings: SeverityCounts,
     pub kinds: KindCounts,
+    /// Decisive reasons of every result, shares of `payloads`.
     pub reasons: BTreeMap<ReasonCode, Share>,
-    pub error_codes: BTreeMap<ErrorCodeKey, Share>,
+    /// The decisive reason of PASS results, shares of `pass`.
+    pub pass_reasons: BTreeMap<ReasonCode, Share>,
+    /// Decisive reasons of FAIL results, shares of `fail`.
+    pub failure_reasons: BTreeMap<ReasonCode, Share>,
+    /// Decisive reasons of results whose status is `null`: counts only.
+    pub reasons_without_status: BTreeMap<ReasonCode, u64>,
+    /// Results that carry an errorCode.
+    pub with_error_code: u64,
+    pub error_codes: BTreeMap<ErrorCodeKey, ErrorCodeShare>,
     pub rules: BTreeMap<Rule, RuleCount>,
     pub deliveries: Deliveries,
     pub recognition_confidence: Distribution,
     pub spoof_confidence: Distribution,
+    /// With `--by file` only: one entry per input, in input order.
+    #[serde(default, deserialize_with = "present")]
+    pub by_file: Option<Vec<InputStats>>,
+}
+
+/// One input of `byFile`.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct InputStats {
+    /// The input's path as given, `-` for standard input.
+    pub path: String,
+    pub payloads: u64,
+    pub pass: u64,
+    pub fail: u64,
+    pub invalid: u64,
+    /// Decisive reasons of the input's FAIL results, shares of its `fail`.
+    pub failure_reasons: BTreeMap<ReasonCode, Share>,
+}
+
+/// An errorCode's count, its share of all payloads and its share of `withErrorCode`.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ErrorCodeShare {
+    pub count: u64,
+    pub share: f64,
+    pub share_with_error_code: f64,
 }
 
 /// Findings per severity.
@@ -210,7 +248,7 @@ pub struct KindCounts {
     pub unknown: u64,
 }
 
-/// A count and its share of all payloads (rounded to four decimals).
+/// A count and its share (rounded to four decimals) of the whole its member names.
 #[allow(dead_code)]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -363,6 +401,15 @@ pub enum NoticeCode {
     Deprecation,
 }
 
+/// Reads a member that may be absent (with `#[serde(default)]`) but is never `null`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 /// Reads a member that must be present and may be `null`.
 fn nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
@@ -399,6 +446,8 @@ struct Reports {
     document: CheckDocument,
     lines: Vec<NdjsonLine>,
     stats: StatsDocument,
+    /// `stats --format json --by file`.
+    stats_by_file: StatsDocument,
 }
 
 /// `options` without those `stats` does not take (`--expect*` and their values, `--show-secrets`).
@@ -419,18 +468,20 @@ fn stats_options<'a>(options: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn reports(options: &[&str], inputs: &[&str], stdin: &[u8]) -> Reports {
-    let run = |command: &str, format: &str| {
+    let run = |command: &str, format: &str, extra: &[&str]| {
         let options = if command == "stats" { stats_options(options) } else { options.to_vec() };
         let mut args = vec![command, "--color", "never", "--format", format];
-        args.extend(options.iter().chain(inputs));
+        args.extend(extra.iter().chain(&options).chain(inputs));
         stdout_of(&args, stdin)
     };
     let what = format!("{options:?} {inputs:?}");
-    let document: CheckDocument = fit(&run("check", "json"), &format!("check --format json {what}"));
-    let ndjson = run("check", "ndjson");
+    let document: CheckDocument = fit(&run("check", "json", &[]), &format!("check --format json {what}"));
+    let ndjson = run("check", "ndjson", &[]);
     let lines: Vec<NdjsonLine> =
         ndjson.lines().map(|line| fit(line, &format!("a line of check --format ndjson {what}"))).collect();
-    let stats: StatsDocument = fit(&run("stats", "json"), &format!("stats --format json {what}"));
+    let stats: StatsDocument = fit(&run("stats", "json", &[]), &format!("stats --format json {what}"));
+    let stats_by_file: StatsDocument =
+        fit(&run("stats", "json", &["--by", "file"]), &format!("stats --format json --by file {what}"));
     assert_eq!(lines.len(), document.results.len(), "{what}: one NDJSON line per result of the document");
     assert_eq!(stats.payloads, document.results.len() as u64, "{what}: stats counts every result");
     assert_eq!(document.summary.payloads, document.results.len() as u64, "{what}: the summary counts every result");
@@ -438,7 +489,15 @@ fn reports(options: &[&str], inputs: &[&str], stdin: &[u8]) -> Reports {
     assert_eq!(outcomes, document.summary.payloads, "{what}: every result has exactly one outcome");
     let invalid: u64 = document.summary.outcomes.values().map(|tally| tally.invalid).sum();
     assert_eq!(invalid, document.summary.invalid, "{what}: the outcomes' invalid results add up");
-    Reports { document, lines, stats }
+    assert!(stats.by_file.is_none(), "{what}: byFile only with --by file");
+    let inputs = stats_by_file.by_file.as_deref().unwrap_or_else(|| panic!("{what}: --by file gives byFile"));
+    let mut paths: Vec<&str> = document.results.iter().map(|r| r.source.path.as_str()).collect();
+    paths.dedup();
+    let listed: Vec<&str> = inputs.iter().filter(|i| i.payloads > 0).map(|i| i.path.as_str()).collect();
+    assert_eq!(listed, paths, "{what}: byFile lists the inputs that gave results, in order");
+    let payloads: u64 = inputs.iter().map(|i| i.payloads).sum();
+    assert_eq!(payloads, stats.payloads, "{what}: the inputs add up to every result");
+    Reports { document, lines, stats, stats_by_file }
 }
 
 impl Reports {
@@ -483,6 +542,15 @@ fn every_sample_fits_the_model() {
     }
     let all = reports(&[], &["samples/"], b"");
     assert_eq!(all.document.results.len(), 12);
+    let inputs = all.stats_by_file.by_file.as_deref().unwrap_or_default();
+    assert_eq!(inputs.len(), files.len(), "one entry per sample file");
+    for input in inputs {
+        let failures: u64 = input.failure_reasons.values().map(|share| share.count).sum();
+        assert_eq!(failures, input.fail, "{}: every FAIL has one failure reason", input.path);
+    }
+    let failures: u64 = all.stats.failure_reasons.values().map(|share| share.count).sum();
+    assert_eq!(failures, all.stats.fail);
+    assert!(!all.stats.failure_reasons.contains_key(&ReasonCode::FaceMatched));
     assert_eq!(all.document.notices.len(), 1);
     assert_eq!(all.document.notices[0].code, NoticeCode::Deprecation);
     assert!(all.rules().contains(&Rule::ConflictingDelivery) && all.rules().contains(&Rule::Syntax));
@@ -610,6 +678,16 @@ fn sample_documents() -> (Value, Value) {
     (serde_json::from_str(&check).expect("JSON"), serde_json::from_str(&stats).expect("JSON"))
 }
 
+/// `stats --format json --by file samples/`, as a JSON value.
+fn sample_by_file_document() -> Value {
+    let stats = stdout_of(&["stats", "--color", "never", "--format", "json", "--by", "file", "samples/"], b"");
+    serde_json::from_str(&stats).expect("JSON")
+}
+
+/// The objects of `byFile` the model names the members of: an input (captured.log, the second)
+/// and one of its failure reasons.
+const BY_FILE_OBJECTS: [&str; 2] = ["/byFile/1", "/byFile/1/failureReasons/spoof-detected"];
+
 /// The objects of the check document the model names the members of, by pointer: the document,
 /// a result and each object in it (the first finding is the `id-format` warning of pass.json).
 const CHECK_OBJECTS: [&str; 7] = [
@@ -623,11 +701,14 @@ const CHECK_OBJECTS: [&str; 7] = [
 ];
 
 /// The same for the stats document.
-const STATS_OBJECTS: [&str; 9] = [
+const STATS_OBJECTS: [&str; 12] = [
     "",
     "/findings",
     "/kinds",
     "/reasons/face-matched",
+    "/passReasons/face-matched",
+    "/failureReasons/spoof-detected",
+    "/reasonsWithoutStatus",
     "/errorCodes/4005",
     "/rules/syntax",
     "/deliveries",
@@ -668,6 +749,16 @@ fn the_model_refuses_an_unknown_member() {
         let refused = fits::<StatsDocument>(&extra).expect_err(&format!("stats {pointer:?} with a surplus member"));
         assert!(refused.contains("surplus"), "{pointer:?}: {refused}");
     }
+    let by_file = sample_by_file_document();
+    assert_eq!(by_file["byFile"][1]["path"], "samples/captured.log", "the samples changed");
+    assert_eq!(fits::<StatsDocument>(&by_file), Ok(()));
+    for pointer in BY_FILE_OBJECTS {
+        let extra = changed(&by_file, pointer, |object| {
+            object.insert("surplus".to_owned(), json!({}));
+        });
+        let refused = fits::<StatsDocument>(&extra).expect_err(&format!("stats {pointer:?} with a surplus member"));
+        assert!(refused.contains("surplus"), "{pointer:?}: {refused}");
+    }
     // Each line of NDJSON is a result, and nothing else.
     assert!(fits::<NdjsonLine>(&check["results"][10]).is_ok());
     assert!(fits::<NdjsonLine>(&check["summary"]).is_err());
@@ -697,8 +788,24 @@ fn the_model_refuses_a_missing_member() {
     // Members written as null are required too: errorCode is null in pass.json's result.
     assert_eq!(check["results"][10]["errorCode"], Value::Null);
     let tried = assert_every_member_required::<CheckDocument>(&check, &CHECK_OBJECTS)
-        + assert_every_member_required::<StatsDocument>(&stats, &STATS_OBJECTS);
-    assert!(tried >= 50, "{tried} members tried");
+        + assert_every_member_required::<StatsDocument>(&stats, &STATS_OBJECTS)
+        + assert_every_member_required::<StatsDocument>(&sample_by_file_document(), &BY_FILE_OBJECTS);
+    assert!(tried >= 60, "{tried} members tried");
+}
+
+#[test]
+fn by_file_may_be_absent_but_is_never_null() {
+    let by_file = sample_by_file_document();
+    let without = changed(&by_file, "", |object| {
+        object.remove("byFile");
+    });
+    assert_eq!(fits::<StatsDocument>(&without), Ok(()), "absent without --by file");
+    for value in [json!(null), json!({}), json!([null])] {
+        let with = changed(&by_file, "", |object| {
+            object.insert("byFile".to_owned(), value.clone());
+        });
+        assert!(fits::<StatsDocument>(&with).is_err(), "byFile {value}");
+    }
 }
 
 #[test]
@@ -740,8 +847,10 @@ fn the_model_refuses_values_outside_the_documented_sets() {
     }
     // A stats entry under a key outside its set, with the value of an entry that fits; under a
     // key inside the set, the same entry fits.
-    let keys: [(&str, &str, &str, &str); 3] = [
+    let keys: [(&str, &str, &str, &str); 5] = [
         ("/reasons", "face-matched", "matched", "unexplained"),
+        ("/passReasons", "face-matched", "passed", "face-matched"),
+        ("/failureReasons", "spoof-detected", "spoof", "no-face-match"),
         ("/errorCodes", "4005", "4005x", "5001"),
         ("/rules", "syntax", "id_format", "expectation"),
     ];
