@@ -77,11 +77,15 @@ pub fn scan_inputs(
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> std::io::Result<()>,
 ) -> Result<InputOutcome, RunError> {
     let paths = if input.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { input.paths.clone() };
-    let (inputs, walk_problems) = input::expand(&paths, input.report_file.as_deref());
+    // Walks read every file, as they did with walkdir, until the command line can choose.
+    let everything = input::WalkOptions { hidden: true, ignore_files: false };
+    let (inputs, walk_problems) = input::expand(&paths, everything, input.report_file.as_deref());
     let mut outcome = InputOutcome::default();
     for problem in walk_problems {
         report::tell_problem(problems, &problem.to_string());
-        outcome.input_problems += 1;
+        if !problem.is_warning() {
+            outcome.input_problems += 1;
+        }
     }
     let total_size = inputs.iter().map(input::Input::size).sum();
     let progress = progress::Progress::new(input.progress, total_size);
