@@ -77,9 +77,7 @@ pub fn scan_inputs(
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> std::io::Result<()>,
 ) -> Result<InputOutcome, RunError> {
     let paths = if input.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { input.paths.clone() };
-    // Walks read every file, as they did with walkdir, until the command line can choose.
-    let everything = input::WalkOptions { hidden: true, ignore_files: false };
-    let (inputs, walk_problems) = input::expand(&paths, everything, input.report_file.as_deref());
+    let (inputs, walk_problems) = input::expand(&paths, input.walk, input.report_file.as_deref());
     let mut outcome = InputOutcome::default();
     for problem in walk_problems {
         report::tell_problem(problems, &problem.to_string());

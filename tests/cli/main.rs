@@ -18,3 +18,4 @@ mod rules;
 mod schema;
 mod stats;
 mod terminal;
+mod walks;
