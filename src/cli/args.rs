@@ -112,10 +112,25 @@ fn command_name(text: &str) -> Result<String, String> {
 /// Where payloads are looked for, and how; shared by `check` and `stats`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct InputArgs {
-    /// Files, directories (every regular file below, sorted) or `-` for standard input. None: standard input.
-    /// Gzip-compressed input is recognised and decompressed.
+    /// Files, directories (every regular file below, sorted, skipping hidden and ignored ones) or `-`
+    /// for standard input. None: standard input. Gzip-compressed input is recognised and decompressed.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Directory walks read hidden files and directories too (names starting with `.`, `.git` included).
+    ///
+    /// A hidden path named on the command line is always read; this is about what a walk finds.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Directory walks read what ignore files exclude too.
+    ///
+    /// By default, as ripgrep does, a walk skips what `.ignore` files exclude and, inside a git
+    /// repository only (a `.git` at or above the directory), what `.gitignore`, `.git/info/exclude`
+    /// and git's global excludes file exclude; the ignore files of the directory's parents count
+    /// too. A path named on the command line is always read.
+    #[arg(long)]
+    pub no_ignore: bool,
 
     /// Look for payloads only where this JSONPath (RFC 9535) selects, inside each JSON value found;
     /// a selected string is scanned as text.

@@ -14,6 +14,7 @@ use authhook::assess::policy::{Expectations, Level, Policy};
 use authhook::assess::{AssessOptions, Finishing};
 use authhook::assess::{CheckResult, Outcome};
 use authhook::contract::{Date, ReasonCode, Rule, Severity, Status};
+use authhook::input::WalkOptions;
 use authhook::report::{Format, Style};
 use authhook::scan::ScanOptions;
 use authhook::stats::{Breakdown, StatsFormat};
@@ -38,6 +39,8 @@ pub struct InputConfig {
     pub progress: bool,
     /// Colour standard output.
     pub color: bool,
+    /// Which files a directory walk reads.
+    pub walk: WalkOptions,
     /// The file the report is written to, which a directory walk passes over.
     pub report_file: Option<Arc<same_file::Handle>>,
 }
@@ -168,6 +171,10 @@ impl InputConfig {
             parallelism: Parallelism { threads: threads(args.threads.or(settings.threads)), ..Parallelism::default() },
             progress: std::io::stderr().is_terminal(),
             color: use_color(color, std::io::stdout().is_terminal()),
+            walk: WalkOptions {
+                hidden: args.hidden || settings.hidden == Some(true),
+                ignore_files: !(args.no_ignore || settings.no_ignore == Some(true)),
+            },
             report_file: None,
         })
     }

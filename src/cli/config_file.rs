@@ -8,6 +8,8 @@
 //! format = "json"          # any --format value
 //! strict = false
 //! notice = false           # leave out the deprecation notice
+//! hidden = false           # directory walks read hidden files too (--hidden)
+//! no-ignore = false        # directory walks read what ignore files exclude too (--no-ignore)
 //! [rules]
 //! id-format = "deny"       # allow | warn | deny, per rule id
 //! ```
@@ -34,6 +36,8 @@ struct Raw {
     quiet: Option<bool>,
     notice: Option<bool>,
     lenient: Option<bool>,
+    hidden: Option<bool>,
+    no_ignore: Option<bool>,
     select: Option<String>,
     threads: Option<Spanned<u64>>,
     max_payload_bytes: Option<Spanned<u64>>,
@@ -50,6 +54,8 @@ pub struct FileSettings {
     pub quiet: Option<bool>,
     pub notice: Option<bool>,
     pub lenient: Option<bool>,
+    pub hidden: Option<bool>,
+    pub no_ignore: Option<bool>,
     pub select: Option<String>,
     pub threads: Option<u16>,
     pub max_payload_bytes: Option<u64>,
@@ -113,6 +119,8 @@ pub fn load(path: &Path, formats: &[String], colors: &[String]) -> Result<FileSe
         quiet: raw.quiet,
         notice: raw.notice,
         lenient: raw.lenient,
+        hidden: raw.hidden,
+        no_ignore: raw.no_ignore,
         select: raw.select,
         threads,
         max_payload_bytes,
@@ -150,6 +158,15 @@ mod tests {
         assert_eq!(settings.format.as_deref(), Some("json"));
         assert_eq!(settings.strict, Some(true));
         assert_eq!(settings.rules.get(&Rule::IdFormat), Some(&Level::Deny));
+    }
+
+    #[test]
+    fn reads_the_walk_keys() {
+        let settings = load_text("hidden = true\nno-ignore = true\n").unwrap();
+        assert_eq!((settings.hidden, settings.no_ignore), (Some(true), Some(true)));
+        let settings = load_text("").unwrap();
+        assert_eq!((settings.hidden, settings.no_ignore), (None, None));
+        assert!(matches!(load_text("no_ignore = true\n"), Err(FileError::Invalid { line: 1, .. })));
     }
 
     #[test]

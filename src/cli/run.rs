@@ -75,11 +75,13 @@ pub fn scan_inputs(
     on_scanned: &mut dyn FnMut(Scanned) -> std::io::Result<()>,
 ) -> Result<InputOutcome, RunError> {
     let paths = if input.paths.is_empty() { vec![std::path::PathBuf::from("-")] } else { input.paths.clone() };
-    let (inputs, walk_problems) = input::expand(&paths, input.report_file.as_deref());
+    let (inputs, walk_problems) = input::expand(&paths, input.walk, input.report_file.as_deref());
     let mut outcome = InputOutcome::default();
     for problem in walk_problems {
         report::tell_problem(problems, &problem.to_string());
-        outcome.input_problems += 1;
+        if !problem.is_warning() {
+            outcome.input_problems += 1;
+        }
     }
     let total_size = inputs.iter().map(input::Input::size).sum();
     let progress = progress::Progress::new(input.progress, total_size);

@@ -28,6 +28,16 @@ pub enum InputError {
         /// What went wrong, in words.
         message: String,
     },
+    /// A line of an ignore file (`.gitignore`, `.ignore`) met while walking a directory cannot
+    /// be used, such as a glob that does not parse. A warning, not a failure: the walk goes on
+    /// without that line, as ripgrep's does.
+    #[error("{path}: warning: an ignore file's rule is not applied: {message}")]
+    IgnoreFile {
+        /// The ignore file, or the directory walked when the file is not known.
+        path: String,
+        /// What is wrong, with the line number when known.
+        message: String,
+    },
     /// The input is in an encoding that is not read (UTF-16 or UTF-32), recognised from its
     /// first bytes.
     #[error("{path}: the input is {encoding}; authhook reads UTF-8 (convert it with: iconv -f {iconv} -t UTF-8)")]
@@ -40,4 +50,12 @@ pub enum InputError {
         /// The encoding's name as `iconv -f` takes it.
         iconv: &'static str,
     },
+}
+
+impl InputError {
+    /// Whether the problem is only a warning ([`InputError::IgnoreFile`]): every input is still
+    /// read as it should be, so the run does not fail because of it.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, InputError::IgnoreFile { .. })
+    }
 }

@@ -19,3 +19,4 @@ mod rules;
 mod schema;
 mod stats;
 mod terminal;
+mod walks;
