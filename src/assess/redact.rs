@@ -40,16 +40,37 @@ fn redaction(member: &Member<'_>) -> Option<String> {
     }
 }
 
-/// The payload as compact JSON; unless `show_secrets`, credentials are replaced by their length,
-/// and so is anything else shaped like a JWT, value or key.
+/// Stands for a credential's value while the rest of the text is redacted: compact JSON never
+/// holds a raw U+0001 (a string escapes it), so the mark cannot be confused with payload text.
+const KEPT: char = '\u{1}';
+
+/// The payload as compact JSON with anything shaped like a JWT, value or key, replaced by its
+/// length; the credentials' values (`token`, `interviewToken`) too, unless `show_secrets`,
+/// which keeps them and only them.
 pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
     let mut out = String::new();
-    if show_secrets {
-        write_compact(node, &mut out, &|_| None);
-        return out;
+    if !show_secrets {
+        write_compact(node, &mut out, &redaction);
+        return without_jwts(&out).unwrap_or(out);
     }
-    write_compact(node, &mut out, &redaction);
-    without_jwts(&out).unwrap_or(out)
+    let kept = std::cell::RefCell::new(Vec::new());
+    write_compact(node, &mut out, &|member| {
+        let mut value = String::new();
+        redaction(member)?;
+        write_compact(&member.value, &mut value, &|_| None);
+        let mut kept = kept.borrow_mut();
+        kept.push(value);
+        Some(format!("{KEPT}{}{KEPT}", kept.len() - 1))
+    });
+    let redacted = without_jwts(&out).unwrap_or(out);
+    let kept = kept.into_inner();
+    let mut parts = redacted.split(KEPT);
+    let mut text = parts.next().unwrap_or_default().to_owned();
+    while let (Some(index), Some(after)) = (parts.next(), parts.next()) {
+        text.push_str(index.parse::<usize>().ok().and_then(|i| kept.get(i)).map_or("null", String::as_str));
+        text.push_str(after);
+    }
+    text
 }
 
 #[cfg(test)]

@@ -67,8 +67,7 @@ impl Details {
     /// anything shaped like a JWT is replaced by its length (so no cut can leave part of one).
     pub fn with_text(self, name: &'static str, text: &str) -> Self {
         let clean = without_jwts(text);
-        let cut: String = clean.as_deref().unwrap_or(text).chars().take(MAX_DETAIL_CHARS).collect();
-        self.with(name, cut)
+        self.with(name, cut_text(clean.as_deref().unwrap_or(text)))
     }
 
     /// The value named `name`.
@@ -95,6 +94,25 @@ impl Details {
     }
 }
 
+/// `text` cut to [`MAX_DETAIL_CHARS`] characters, with `…` where it was cut; a redaction mark
+/// (`<redacted: N characters>`) the cut would split is kept whole.
+fn cut_text(text: &str) -> String {
+    let Some((at, _)) = text.char_indices().nth(MAX_DETAIL_CHARS) else { return text.to_owned() };
+    let head = text.get(..at).unwrap_or_default();
+    let open_mark = head.rfind('<').filter(|&mark| {
+        text.get(mark..).is_some_and(|rest| rest.starts_with("<redacted: "))
+            && !head.get(mark..).unwrap_or_default().contains('>')
+    });
+    let end = match open_mark {
+        Some(mark) => text.get(mark..).and_then(|rest| rest.find('>')).map_or(at, |close| mark + close + 1),
+        None => at,
+    };
+    match text.get(..end) {
+        Some(cut) if end < text.len() => format!("{cut}…"),
+        _ => text.to_owned(),
+    }
+}
+
 impl Serialize for Details {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
@@ -102,5 +120,23 @@ impl Serialize for Details {
             map.serialize_entry(name, value)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_keeps_a_redaction_mark_whole_and_says_it_cut() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        let text = format!("{}{jwt} and more", "y".repeat(110));
+        let details = Details::new().with_text("found", &text);
+        let found = details.get("found").and_then(Value::as_str).unwrap_or_default();
+        assert_eq!(found, format!("{}<redacted: 49 characters>…", "y".repeat(110)));
+        let short = Details::new().with_text("found", "short");
+        assert_eq!(short.get("found").and_then(Value::as_str), Some("short"));
+        let long = Details::new().with_text("found", &"é".repeat(130));
+        assert_eq!(long.get("found").and_then(Value::as_str), Some(format!("{}…", "é".repeat(120)).as_str()));
     }
 }

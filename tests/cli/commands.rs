@@ -425,6 +425,19 @@ fn show_secrets_puts_the_token_in_the_json_payload() {
     assert_eq!(results(&document)[0]["payload"]["interviewToken"], INTERVIEW_TOKEN);
 }
 
+#[test]
+fn show_secrets_shows_the_credentials_and_nothing_else_shaped_like_a_jwt() {
+    let elsewhere = JWT.replace("c2ln", "b3Ro");
+    let payload = payload_with_secrets().replacen("\"67460a9995516d9a553aa95b\"", &format!("{elsewhere:?}"), 1);
+    assert!(payload.contains(&elsewhere), "the customerId is a JWT");
+    for format in ["json", "human", "table", "github", "sarif", "junit"] {
+        let (stdout, _) = run(check(&["--format", format, "--show-secrets"]).write_stdin(payload.clone()), 0);
+        assert!(!stdout.contains(&elsewhere), "{format}: a JWT outside token and interviewToken shows");
+    }
+    let (stdout, _) = run(check(&["--format", "json", "--show-secrets"]).write_stdin(payload), 0);
+    assert_eq!(results(&parse_document(&stdout))[0]["payload"]["token"], JWT);
+}
+
 /// Whether `value` holds the string `text` anywhere, keys included.
 fn holds_string(value: &Value, text: &str) -> bool {
     match value {
