@@ -6,11 +6,21 @@
 //! shipper) is scanned as text, recursively. A top-level value that holds no payload at all gets
 //! a `not-a-payload` warning, unless it is a log record (it has a member named in
 //! [`LOG_RECORD_KEYS`]) whose text simply held no payload.
+//!
+//! On the way in, what the capture says about when it was captured is noted
+//! ([`CheckResult::captured_at`]): the date-time that starts the line a value sits on, and the
+//! `time` or `timestamp` member of each object searched (a wrapper: docker's json-file record, a
+//! CloudWatch Logs event). Each is handed down with the results found below it, and a result
+//! keeps the first it meets on its way out, so the nearest to the payload wins: the line the
+//! payload sits on in a docker `log` line, then the record's `time`, then the line the record
+//! sits on. Looking for a line's date-time costs one look at the line's first byte when it is
+//! not a digit, and finding where the line starts costs nothing more than the positions do.
 
 use std::sync::Arc;
 
 use serde_json_path::{JsonPath, PathElement};
 
+mod captured;
 pub mod deliveries;
 mod fingerprint;
 mod finish;
@@ -30,6 +40,7 @@ use crate::limits::MAX_UNWRAP_DEPTH;
 use crate::rules::{AuthView, Details, FindingSink, Path, consistency, fields};
 use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
+use captured::Stamp;
 
 /// Settings for turning found values into results.
 #[derive(Debug, Clone, Default)]
@@ -71,28 +82,32 @@ impl<'o> Assessor<'o> {
         emit: &mut dyn FnMut(CheckResult),
     ) {
         let locator = locator.rebased(found.start());
+        let (head, line) = locator.line_so_far();
+        stamping(|| captured::line_stamp(head, line), emit, |emit| self.found(found, &locator, depth, emit));
+    }
+
+    /// Emits the results for one found item, `locator` anchored at its start.
+    fn found(&self, found: &Found<'_>, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
         match found {
             Found::Value { parsed, shadowed: false, .. } => {
-                self.value(&parsed.node, &parsed.leniencies, &locator, depth, emit)
+                self.value(&parsed.node, &parsed.leniencies, locator, depth, emit)
             }
             // Within a broken value only payloads count, not the broken value's own fragments.
-            Found::Value { parsed, shadowed: true, .. } => {
-                self.find_payloads(&parsed.node, &locator, depth, &mut |r| {
-                    if r.kind != Kind::Unknown {
-                        emit(r);
-                    }
-                })
-            }
+            Found::Value { parsed, shadowed: true, .. } => self.find_payloads(&parsed.node, locator, depth, &mut |r| {
+                if r.kind != Kind::Unknown {
+                    emit(r);
+                }
+            }),
             Found::Syntax { start, error, .. } => {
                 let details = Details::new().with("error", error.kind.id());
-                emit(self.unreadable(&locator, *start, Rule::Syntax, error.offset, error.kind.to_string(), details));
+                emit(self.unreadable(locator, *start, Rule::Syntax, error.offset, error.kind.to_string(), details));
             }
             Found::TooLarge { start, .. } => {
                 let limit = self.options.scan.max_payload_bytes;
                 let message =
                     format!("this JSON value is larger than {limit} bytes (--max-payload-bytes); it was skipped");
                 let details = Details::new().with("limit", limit);
-                emit(self.unreadable(&locator, *start, Rule::TooLarge, *start, message, details));
+                emit(self.unreadable(locator, *start, Rule::TooLarge, *start, message, details));
             }
         }
     }
@@ -144,13 +159,17 @@ impl<'o> Assessor<'o> {
     fn find_payloads(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
         match &self.options.select {
             Some(path) if depth == 0 => {
-                for selected in select(node, path) {
-                    match &selected.value {
-                        Value::String(text) => {
-                            self.unwrap_text(&text.decoded(), locator.locate(selected.offset), depth + 1, emit)
-                        }
-                        _ => self.search(selected, locator, depth, emit),
-                    }
+                for (selected, stamp) in select(node, path) {
+                    stamping(
+                        || stamp,
+                        emit,
+                        |emit| match &selected.value {
+                            Value::String(text) => {
+                                self.unwrap_text(&text.decoded(), locator.locate(selected.offset), depth + 1, emit)
+                            }
+                            _ => self.search(selected, locator, depth, emit),
+                        },
+                    );
                 }
             }
             _ => self.search(node, locator, depth, emit),
@@ -176,7 +195,11 @@ impl<'o> Assessor<'o> {
         match &node.value {
             Value::Object(members) if has_any(members, AUTH_MARKERS) => emit(self.authentication(node, locator)),
             Value::Object(members) if has_any(members, &[ONBOARDING_MARKER]) => emit(self.onboarding(node, locator)),
-            Value::Object(members) => members.iter().for_each(|m| self.search(&m.value, locator, depth, emit)),
+            Value::Object(members) => stamping(
+                || captured::wrapper_stamp(node),
+                emit,
+                |emit| members.iter().for_each(|m| self.search(&m.value, locator, depth, emit)),
+            ),
             Value::Array(items) => items.iter().for_each(|item| self.search(item, locator, depth, emit)),
             Value::String(text) if depth < MAX_UNWRAP_DEPTH && may_hold_json(text) => {
                 self.unwrap_text(&text.decoded(), locator.locate(node.offset), depth + 1, emit);
@@ -213,11 +236,14 @@ impl<'o> Assessor<'o> {
             }
             return self.unwrap_text(&inner.decoded(), at, depth + 1, emit);
         }
-        let locator = Locator::fixed(text.as_bytes(), at);
+        let mut locator = Locator::fixed(text.as_bytes(), at);
         let mut scanner = Scanner::new(self.options.scan);
         // The text is already UTF-8, which the scanner need not check again.
         let scanned = scanner.scan_region_known(text.as_bytes(), Region::whole(true), &mut KnownText::from(text));
         for found in scanned.found {
+            // From one item to the next, so that finding where each one's line starts reads the
+            // text once.
+            locator = locator.rebased(found.start());
             self.assess_at_depth(&found, &locator, depth, emit);
         }
     }
@@ -234,6 +260,7 @@ impl<'o> Assessor<'o> {
         let transaction_id = view.text(AuthField::TransactionId);
         let mut result = CheckResult {
             source: self.source(&locator, node.offset),
+            captured_at: None,
             kind,
             status,
             valid: true,
@@ -282,6 +309,28 @@ impl<'o> Assessor<'o> {
     }
 }
 
+/// Runs `then` with `emit` behind a step that gives each result the date-time `stamp` finds,
+/// unless something nearer the payload gave it one already. `stamp` is asked once, and only for
+/// a result that has none: where a docker `log` line starts with one, the record's `time` is
+/// never read.
+fn stamping(
+    stamp: impl FnOnce() -> Option<Stamp>,
+    emit: &mut dyn FnMut(CheckResult),
+    then: impl FnOnce(&mut dyn FnMut(CheckResult)),
+) {
+    let mut stamp = Some(stamp);
+    let mut found: Option<Stamp> = None;
+    then(&mut |mut result: CheckResult| {
+        if result.captured_at.is_none() {
+            if let Some(stamp) = stamp.take() {
+                found = stamp();
+            }
+            result.captured_at = found.as_ref().map(|stamp| stamp.as_str().to_owned());
+        }
+        emit(result)
+    })
+}
+
 /// Adds a `lenient-syntax` warning to `result` for each thing lenient parsing accepted.
 fn note_leniencies(result: &mut CheckResult, leniencies: &[Leniency], locator: &Locator<'_>) {
     if leniencies.is_empty() {
@@ -310,8 +359,9 @@ enum Step<'p> {
 }
 
 /// The nodes below `node` that `path` selects, outermost only: a node inside another selected
-/// node is found by searching that one, so selecting both would report its payloads twice.
-fn select<'n, 'a>(node: &'n Node<'a>, path: &JsonPath) -> Vec<&'n Node<'a>> {
+/// node is found by searching that one, so selecting both would report its payloads twice. Each
+/// comes with the date-time of the nearest wrapper object it is inside, if one gives it.
+fn select<'n, 'a>(node: &'n Node<'a>, path: &JsonPath) -> Vec<(&'n Node<'a>, Option<Stamp>)> {
     let value = node.to_serde();
     let located = path.query_located(&value);
     let mut locations: Vec<Vec<Step<'_>>> = located
@@ -345,22 +395,39 @@ fn select<'n, 'a>(node: &'n Node<'a>, path: &JsonPath) -> Vec<&'n Node<'a>> {
 #[derive(Default)]
 struct MemberIndex<'n, 'a> {
     objects: rustc_hash::FxHashMap<*const Node<'a>, rustc_hash::FxHashMap<std::borrow::Cow<'a, str>, &'n Node<'a>>>,
+    /// The date-time each object stepped through gives, looked for once per object however many
+    /// locations go through it.
+    stamps: rustc_hash::FxHashMap<*const Node<'a>, Option<Stamp>>,
 }
 
 /// Objects with fewer members are searched member by member.
 const INDEXED_MEMBERS: usize = 16;
 
 impl<'n, 'a> MemberIndex<'n, 'a> {
-    fn resolve(&mut self, root: &'n Node<'a>, location: &[Step<'_>]) -> Option<&'n Node<'a>> {
-        location.iter().try_fold(root, |at, step| match (step, &at.value) {
-            (Step::Name(name), Value::Object(members)) if members.len() > INDEXED_MEMBERS => {
-                self.objects.entry(at).or_insert_with(|| index(members)).get(*name).copied()
+    /// The node at `location` below `root`, and the date-time of the nearest wrapper object on
+    /// the way there that gives one.
+    fn resolve(&mut self, root: &'n Node<'a>, location: &[Step<'_>]) -> Option<(&'n Node<'a>, Option<Stamp>)> {
+        let mut stamp = None;
+        let found = location.iter().try_fold(root, |at, step| {
+            let own =
+                *self.stamps.entry(at).or_insert_with(|| is_wrapper(at).then(|| captured::wrapper_stamp(at)).flatten());
+            stamp = own.or(stamp);
+            match (step, &at.value) {
+                (Step::Name(name), Value::Object(members)) if members.len() > INDEXED_MEMBERS => {
+                    self.objects.entry(at).or_insert_with(|| index(members)).get(*name).copied()
+                }
+                (Step::Name(name), _) => at.get(name),
+                (Step::Index(index), Value::Array(items)) => items.get(*index),
+                (Step::Index(_), _) => None,
             }
-            (Step::Name(name), _) => at.get(name),
-            (Step::Index(index), Value::Array(items)) => items.get(*index),
-            (Step::Index(_), _) => None,
-        })
+        })?;
+        Some((found, stamp))
     }
+}
+
+/// Whether `node` is an object that is not itself a payload, which a payload may be found in.
+fn is_wrapper(node: &Node<'_>) -> bool {
+    matches!(&node.value, Value::Object(members) if !has_any(members, AUTH_MARKERS) && !has_any(members, &[ONBOARDING_MARKER]))
 }
 
 /// An object's members by decoded name; where a name repeats, the last wins, as in [`Node::get`].

@@ -15,10 +15,11 @@ fn hide_in<T: AsRef<str> + From<String>>(text: &mut T) {
     }
 }
 
-/// Replaces every JWT-shaped run in the text `result` shows: ids, messages and pointers (its
-/// payload is written without them by [`payload_json`]).
+/// Replaces every JWT-shaped run in the text `result` shows: ids, the capture's date-time,
+/// messages and pointers (its payload is written without them by [`payload_json`]).
 pub fn hide_jwts(result: &mut CheckResult) {
     result.customer_id.iter_mut().chain(result.transaction_id.iter_mut()).for_each(hide_in);
+    result.captured_at.iter_mut().for_each(hide_in);
     result.reasons.iter_mut().for_each(|reason| hide_in(&mut reason.message));
     for finding in &mut result.findings {
         hide_in(&mut finding.message);

@@ -85,6 +85,14 @@ pub struct CheckResult {
     /// Where the value starts in the input; a payload found inside a JSON string is placed at
     /// that string.
     pub source: Source,
+    /// When the capture says the payload was captured, as it wrote it (JSON `capturedAt`,
+    /// `null` when it does not say): the date-time that starts the line the payload sits on
+    /// (`2026-11-25T10:00:00Z INFO … {payload}`), else the `time` or `timestamp` member of the
+    /// nearest wrapper object it was found inside (a docker json-file record, a CloudWatch Logs
+    /// event; a number there is milliseconds since the epoch, written as ISO-8601 UTC with
+    /// milliseconds), else the date-time that starts the line that wrapper sits on, and so on
+    /// outwards: the nearest to the payload wins.
+    pub captured_at: Option<String>,
     /// Which webhook the value is; [`Kind::Unknown`] when it is not a readable payload.
     pub kind: Kind,
     /// overallStatus, or `None` when it is absent or unreadable.
@@ -136,6 +144,7 @@ impl CheckResult {
     pub fn unreadable(source: Source, findings: Vec<Finding>) -> Self {
         let mut result = CheckResult {
             source,
+            captured_at: None,
             kind: Kind::Unknown,
             status: None,
             valid: true,

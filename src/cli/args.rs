@@ -338,7 +338,7 @@ pub enum FormatArg {
     Json,
     /// One JSON result per line.
     Ndjson,
-    /// A table of payloads and a table of reasons.
+    /// A table of payloads and a table of reasons; on a terminal, as wide as the terminal.
     Table,
     /// GitHub Actions workflow commands: an annotation per finding, then the summary line.
     Github,

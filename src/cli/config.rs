@@ -205,16 +205,19 @@ impl CheckConfig {
         let mut input =
             InputConfig::from_args(&args.input, &settings, format.shows_payload(), args.show_secrets, policy)?;
         input.assess.finishing.render = format.prerender();
+        let output = args.output.clone().filter(|path| path.as_os_str() != "-");
+        let to_terminal = output.is_none() && std::io::stdout().is_terminal();
         Ok(CheckConfig {
             // A report file is coloured only when asked for in so many words.
             style: Style {
                 color: input.color && (args.output.is_none() || args.input.color == Some(ColorArg::Always)),
                 quiet: args.quiet || settings.quiet == Some(true),
+                width: output_width(to_terminal, std::env::var("COLUMNS").ok().as_deref(), stdout_width),
             },
             input,
             format,
             today,
-            output: args.output.clone().filter(|path| path.as_os_str() != "-"),
+            output,
             shown: Shown(args.only.clone()),
             notice: !args.no_notice && settings.notice != Some(false),
         })
@@ -258,6 +261,24 @@ fn threads(asked: Option<u16>) -> usize {
     asked.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from).max(1)
 }
 
+/// How wide the report's lines may be: on a terminal, `COLUMNS` when it is set to a whole number
+/// above 0 (it wins, as in `ls` and `man`, for a terminal that misreports its size), else the
+/// terminal's width (`detected`, asked only then); elsewhere (a pipe, a file, `-o`) no limit.
+fn output_width(to_terminal: bool, columns: Option<&str>, detected: impl FnOnce() -> Option<usize>) -> Option<usize> {
+    if !to_terminal {
+        return None;
+    }
+    match columns.and_then(|columns| columns.trim().parse::<usize>().ok()).filter(|&columns| columns > 0) {
+        Some(columns) => Some(columns),
+        None => detected().filter(|&width| width > 0),
+    }
+}
+
+/// The width of the terminal standard output is, if it is one whose size is known.
+fn stdout_width() -> Option<usize> {
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(width, _)| usize::from(width.0))
+}
+
 /// Whether to colour a stream: `auto` colours a terminal unless NO_COLOR is set, and anything
 /// when CLICOLOR_FORCE is set to other than 0.
 fn use_color(choice: ColorArg, is_terminal: bool) -> bool {
@@ -267,5 +288,27 @@ fn use_color(choice: ColorArg, is_terminal: bool) -> bool {
         ColorArg::Never => false,
         ColorArg::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
         ColorArg::Auto => is_terminal || set("CLICOLOR_FORCE"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_fits_the_terminal_it_goes_to_and_nothing_else() {
+        let detected = || Some(132);
+        assert_eq!(output_width(true, None, detected), Some(132));
+        assert_eq!(output_width(true, Some("80"), detected), Some(80));
+        assert_eq!(output_width(true, Some(" 80\n"), detected), Some(80));
+        // COLUMNS that is no width is passed over.
+        for columns in ["", "0", "-1", "wide", "80.5"] {
+            assert_eq!(output_width(true, Some(columns), detected), Some(132), "COLUMNS={columns:?}");
+        }
+        // A terminal of unknown size, and a pipe or a file whatever COLUMNS says: full width.
+        assert_eq!(output_width(true, None, || None), None);
+        assert_eq!(output_width(true, None, || Some(0)), None);
+        assert_eq!(output_width(false, Some("80"), detected), None);
+        assert_eq!(output_width(false, None, || panic!("a pipe's width is not asked for")), None);
     }
 }

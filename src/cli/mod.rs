@@ -226,6 +226,7 @@ fn render_man(page: &clap::Command, roff: &mut Vec<u8>) -> io::Result<()> {
         ("NO_COLOR", "When set and not empty, no colour unless --color always."),
         ("CLICOLOR_FORCE", "When set and not 0, colour even when the output is not a terminal."),
         (config::TODAY_VARIABLE, "Today's date as YYYY-MM-DD, which the deprecation notice is worded from."),
+        ("COLUMNS", "The terminal's width, which the table format fits when it writes to a terminal."),
     ] {
         writeln!(roff, ".TP\n{}\n{}", roff_text(name), roff_text(meaning))?;
     }

@@ -91,6 +91,10 @@ pub struct Style {
     pub color: bool,
     /// Print only the summary line (human format).
     pub quiet: bool,
+    /// The widest, in terminal columns, a line of the table format may be: the terminal's width
+    /// when the report goes to one, so that cells are cut (with `…`) rather than rows wrapped.
+    /// `None` draws every cell whole.
+    pub width: Option<usize>,
 }
 
 impl Format {

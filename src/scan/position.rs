@@ -26,6 +26,12 @@ impl Position {
 
     /// The position just after `bytes`, which start at `self`.
     pub fn advanced_over(self, bytes: &[u8]) -> Position {
+        self.advanced_with_break(bytes).0
+    }
+
+    /// [`Position::advanced_over`], and the index in `bytes` of their last line break (the LF
+    /// of a CRLF), after which the line of the new position starts.
+    pub(crate) fn advanced_with_break(self, bytes: &[u8]) -> (Position, Option<usize>) {
         let offset = self.offset + bytes.len() as u64;
         let after_cr = bytes.last().map_or(self.after_cr, |&b| b == b'\r');
         let (newlines, last) = if memchr::memchr(b'\r', bytes).is_some() || self.after_cr {
@@ -33,7 +39,7 @@ impl Position {
         } else {
             line_breaks(bytes)
         };
-        match last {
+        let position = match last {
             Some(last) => Position {
                 offset,
                 line: self.line + newlines,
@@ -41,7 +47,8 @@ impl Position {
                 after_cr,
             },
             None => Position { offset, line: self.line, column: self.column + count_chars(bytes), after_cr },
-        }
+        };
+        (position, last)
     }
 }
 
@@ -82,7 +89,53 @@ fn count_chars(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
 }
 
-/// Maps offsets in one buffer to positions, given the position of one of its bytes.
+/// How many bytes at the start of a line are kept for what may stand there (the date-time a log
+/// line starts with): a line that runs from one buffer into the next carries this much of its
+/// start along, so that what is found on it does not depend on where the input was cut.
+pub(crate) const LINE_HEAD: usize = 64;
+
+/// The first bytes, up to [`LINE_HEAD`], of a line that began before a buffer; empty when the
+/// buffer starts a line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LineHead {
+    bytes: [u8; LINE_HEAD],
+    len: usize,
+}
+
+impl Default for LineHead {
+    fn default() -> Self {
+        LineHead { bytes: [0; LINE_HEAD], len: 0 }
+    }
+}
+
+impl LineHead {
+    /// The bytes kept.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+
+    /// The head of the line that `bytes` end in, when they follow a buffer whose last line's
+    /// head is `self`.
+    pub(crate) fn after(self, bytes: &[u8]) -> LineHead {
+        match memchr::memrchr2(b'\n', b'\r', bytes) {
+            Some(at) => LineHead::default().extended(bytes.get(at + 1..).unwrap_or_default()),
+            None => self.extended(bytes),
+        }
+    }
+
+    fn extended(mut self, bytes: &[u8]) -> LineHead {
+        let free = self.bytes.get_mut(self.len..).unwrap_or_default();
+        let taken = free.len().min(bytes.len());
+        if let (Some(to), Some(from)) = (free.get_mut(..taken), bytes.get(..taken)) {
+            to.copy_from_slice(from);
+            self.len += taken;
+        }
+        self
+    }
+}
+
+/// Maps offsets in one buffer to positions, given the position of one of its bytes, and knows
+/// where the line holding that byte starts (for the date-time a log line may start with).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Locator<'a> {
     buf: &'a [u8],
@@ -91,17 +144,37 @@ pub(crate) struct Locator<'a> {
     /// When set, every offset maps to the anchor: used for text decoded out of a JSON string,
     /// whose bytes do not stand in the input as they are.
     fixed: bool,
+    /// Where in `buf` the anchor's line starts; 0 also when it starts before `buf`.
+    line_start: usize,
+    /// The first bytes of the anchor's line that come before `buf` (at most [`LINE_HEAD`] of
+    /// them); empty when the line starts in `buf`.
+    line_head: &'a [u8],
 }
 
 impl<'a> Locator<'a> {
-    /// A locator for `buf`, whose byte at `anchor_index` is at `anchor`.
+    /// A locator for `buf`, whose byte at `anchor_index` is at `anchor`; a line that runs into
+    /// `buf` from before it is taken to start at `buf`, unless [`Locator::with_line_head`] says
+    /// how it starts.
     pub(crate) fn new(buf: &'a [u8], anchor_index: usize, anchor: Position) -> Self {
-        Locator { buf, anchor_index, anchor, fixed: false }
+        let before = buf.get(..anchor_index).unwrap_or_default();
+        let line_start = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |at| at + 1);
+        Locator { buf, anchor_index, anchor, fixed: false, line_start, line_head: &[] }
     }
 
     /// A locator that places every offset of `buf` at `anchor`.
     pub(crate) fn fixed(buf: &'a [u8], anchor: Position) -> Self {
-        Locator { buf, anchor_index: 0, anchor, fixed: true }
+        Locator { buf, anchor_index: 0, anchor, fixed: true, line_start: 0, line_head: &[] }
+    }
+
+    /// This locator, told that the line running into `buf` from before it starts with `head`.
+    pub(crate) fn with_line_head(self, head: &'a [u8]) -> Self {
+        Locator { line_head: if self.line_start > 0 { &[] } else { head }, ..self }
+    }
+
+    /// The anchor's line up to the anchor: the part of it before `buf` (see
+    /// [`Locator::with_line_head`]), then the part in `buf`.
+    pub(crate) fn line_so_far(&self) -> (&'a [u8], &'a [u8]) {
+        (self.line_head, self.buf.get(self.line_start..self.anchor_index).unwrap_or_default())
     }
 
     /// The buffer whose offsets this locator maps.
@@ -123,9 +196,24 @@ impl<'a> Locator<'a> {
         self.anchor_index
     }
 
-    /// A locator anchored at `index`, to make later look-ups near it cheap.
+    /// A locator anchored at `index`, to make later look-ups near it cheap; an `index` before
+    /// the anchor leaves it where it is. Only the bytes between the two anchors are read, so
+    /// rebasing from one value found to the next costs what the positions cost anyway.
     pub(crate) fn rebased(&self, index: usize) -> Locator<'a> {
-        Locator { anchor_index: index.max(self.anchor_index), anchor: self.locate(index), ..*self }
+        if index <= self.anchor_index {
+            return *self;
+        }
+        let between = self.buf.get(self.anchor_index..index).unwrap_or_default();
+        let (anchor, last_break) = if self.fixed {
+            (self.anchor, memchr::memrchr2(b'\n', b'\r', between))
+        } else {
+            self.anchor.advanced_with_break(between)
+        };
+        let (line_start, line_head) = match last_break {
+            Some(at) => (self.anchor_index + at + 1, &[][..]),
+            None => (self.line_start, self.line_head),
+        };
+        Locator { anchor_index: index, anchor, line_start, line_head, ..*self }
     }
 }
 

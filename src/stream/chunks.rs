@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
 use crate::input::{InputError, unsupported_encoding};
-use crate::scan::position::Position;
+use crate::scan::position::{LineHead, Position};
 
 /// How many bytes are read at a time, and the size a chunk aims for.
 pub const READ_CHUNK: usize = 1 << 18;
@@ -23,6 +23,9 @@ pub(super) struct Chunk {
     pub(super) base: Position,
     pub(super) end: Position,
     pub(super) at_eof: bool,
+    /// How the line `data` starts in begins, when it began in an earlier chunk (a line longer
+    /// than a chunk); empty when `data` starts a line.
+    pub(super) line_head: LineHead,
 }
 
 /// A chunk's bytes: the first `len` bytes of a buffer that stays initialized as it goes round
@@ -109,6 +112,8 @@ pub(super) struct ChunkReader<R> {
     pub(super) carry: Vec<u8>,
     pub(super) pool: Arc<BufferPool>,
     pub(super) next_at: Position,
+    /// The head of the line the next chunk starts in.
+    pub(super) next_line_head: LineHead,
     pub(super) index: u64,
     pub(super) started: bool,
     pub(super) ended: bool,
@@ -124,6 +129,7 @@ impl<R: Read> ChunkReader<R> {
             carry: Vec::new(),
             pool,
             next_at: Position::START,
+            next_line_head: LineHead::default(),
             index: 0,
             started: false,
             ended: false,
@@ -159,10 +165,12 @@ impl<R: Read> ChunkReader<R> {
         let base = self.next_at;
         let end = base.advanced_over(&data);
         self.next_at = end;
+        let line_head = self.next_line_head;
+        self.next_line_head = line_head.after(&data);
         self.ended = at_eof;
         let index = self.index;
         self.index += 1;
-        Ok(Some(Chunk { index, data, base, end, at_eof }))
+        Ok(Some(Chunk { index, data, base, end, at_eof, line_head }))
     }
 
     pub(super) fn check_start(&mut self, data: &mut ChunkData) -> Result<(), InputError> {

@@ -10,7 +10,7 @@ use super::chunks::BufferPool;
 use super::pieces::{ChunkReport, RESULTS_PER_PIECE};
 use super::{Envelope, StreamError};
 use crate::assess::{AssessOptions, Assessor, CheckResult};
-use crate::scan::position::{Locator, Position};
+use crate::scan::position::{LineHead, Locator, Position};
 use crate::scan::{Region, Scanner};
 
 /// Where the merge hands results on.
@@ -25,6 +25,8 @@ pub(super) struct Merger<'o> {
     pub(super) pending: Vec<u8>,
     /// Where `pending` starts.
     pub(super) pending_at: Position,
+    /// The head of the line `pending` starts in, when that began before it.
+    pub(super) pending_line_head: LineHead,
     pub(super) pool: Arc<BufferPool>,
 }
 
@@ -35,6 +37,7 @@ impl<'o> Merger<'o> {
             seam: Scanner::new(options.scan),
             pending: Vec::new(),
             pending_at: Position::START,
+            pending_line_head: LineHead::default(),
             pool,
         }
     }
@@ -55,7 +58,8 @@ impl<'o> Merger<'o> {
         let seam = self.pending.len();
         let mut buffer = std::mem::take(&mut self.pending);
         buffer.extend_from_slice(&report.chunk.data);
-        let locator = Locator::new(&buffer, 0, self.pending_at);
+        let line_head = self.pending_line_head;
+        let locator = Locator::new(&buffer, 0, self.pending_at).with_line_head(line_head.as_bytes());
         let at_eof = report.chunk.at_eof;
         let (stopped, consumed) =
             self.scan_in_steps(&buffer, &locator, Region { stop_at: seam, ..Region::whole(at_eof) }, emit)?;
@@ -72,6 +76,7 @@ impl<'o> Merger<'o> {
             consumed
         };
         self.pending_at = locator.locate(consumed);
+        self.pending_line_head = line_head.after(buffer.get(..consumed).unwrap_or_default());
         buffer.drain(..consumed.min(buffer.len()));
         self.pending = buffer;
         Ok(())
@@ -116,6 +121,7 @@ impl<'o> Merger<'o> {
         let rest = chunk.data.get(consumed..).unwrap_or_default();
         self.pending_at =
             if rest.is_empty() { chunk.end } else { Locator::new(&chunk.data, 0, chunk.base).locate(consumed) };
+        self.pending_line_head = chunk.line_head.after(chunk.data.get(..consumed).unwrap_or_default());
         self.pending = rest.to_vec();
         self.seam.continue_shadow(report.shadow);
     }

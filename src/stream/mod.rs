@@ -6,8 +6,10 @@
 //! always gives. When a value does run across the cut, the chunks are put back together in
 //! order: the value is finished by scanning across the seam, and the next chunk's own results
 //! are kept from the first point where both scans agree that no value is open; where they never
-//! agree, the rest of that chunk is scanned again in sequence. The outcome is the same whatever
-//! the chunk size and however many threads run, which the tests check.
+//! agree, the rest of that chunk is scanned again in sequence. A line that runs from one chunk
+//! (or piece, or seam) into the next carries its first bytes along, so the date-time it starts
+//! with reaches every value on it. The outcome is the same whatever the chunk size and however
+//! many threads run, which the tests check.
 //!
 //! With one thread everything happens on the calling thread, chunk by chunk, so results follow
 //! input as it arrives on a slow pipe. With more, a reader thread feeds chunks to worker threads
@@ -273,7 +275,10 @@ mod tests {
     use pieces::RESULTS_PER_PIECE;
 
     fn signature(results: &[CheckResult]) -> Vec<String> {
-        results.iter().map(|r| format!("{:?} {:?} {:?} {:?}", r.source, r.status, r.reasons, r.findings)).collect()
+        results
+            .iter()
+            .map(|r| format!("{:?} {:?} {:?} {:?} {:?}", r.source, r.captured_at, r.status, r.reasons, r.findings))
+            .collect()
     }
 
     const MIXED: &str = concat!(
@@ -297,6 +302,60 @@ mod tests {
             for threads in [1, 3] {
                 let split = check_bytes_with("t", MIXED.as_bytes(), &options, Parallelism { threads, chunk_bytes });
                 assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}, threads {threads}");
+            }
+        }
+    }
+
+    /// Lines that start with a date-time, in every way a line can be cut from the next.
+    const STAMPED: &str = concat!(
+        "2026-11-25T10:00:00.123Z INFO body={\"overallStatus\":\"PASS\",\"faceMatch\":true}\n",
+        "2026-11-25 10:00:01 WARN pretty {\n  \"overallStatus\": \"FAIL\",\n  \"faceMatch\": false\n}\n",
+        "{\"overallStatus\":\"FAIL\"} a line of its own, with no date-time\n",
+        "2026-11-25T10:00:02+01:00 a line that ends with a CR {\"overallStatus\":\"PASS\"}\r",
+        "2026-11-25T10:00:03Z two on a line {\"overallStatus\":\"PASS\"} {\"overallStatus\":\"FAIL\"}\r\n",
+        "{\"log\":\"2026-11-25T10:00:04Z {\\\"overallStatus\\\":\\\"PASS\\\"}\\n\",\"time\":\"2026-11-25T10:00:04.5Z\"}\n",
+        "{\"log\":\"{\\\"overallStatus\\\":\\\"PASS\\\"}\\n\",\"time\":\"2026-11-25T10:00:05.5Z\"}\n",
+        "2026-11-25T10:00:06Z broken {\"overallStatus\": tru\n",
+    );
+
+    #[test]
+    fn the_date_time_a_line_starts_with_does_not_depend_on_chunk_size_or_threads() {
+        let options = AssessOptions::default();
+        let whole = check_bytes("t", STAMPED.as_bytes(), &options);
+        let stamps: Vec<Option<&str>> = whole.iter().map(|r| r.captured_at.as_deref()).collect();
+        assert_eq!(
+            stamps,
+            [
+                Some("2026-11-25T10:00:00.123Z"),
+                Some("2026-11-25 10:00:01"),
+                None,
+                Some("2026-11-25T10:00:02+01:00"),
+                Some("2026-11-25T10:00:03Z"),
+                Some("2026-11-25T10:00:03Z"),
+                // The line in docker's `log` is nearer the payload than the record's `time`.
+                Some("2026-11-25T10:00:04Z"),
+                Some("2026-11-25T10:00:05.5Z"),
+                Some("2026-11-25T10:00:06Z"),
+            ]
+        );
+        for chunk_bytes in [1, 2, 3, 5, 7, 16, 31, 64, 100] {
+            for threads in [1, 3] {
+                let split = check_bytes_with("t", STAMPED.as_bytes(), &options, Parallelism { threads, chunk_bytes });
+                assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}, threads {threads}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_a_chunk_and_cut_into_pieces_keeps_its_date_time() {
+        let options = AssessOptions::default();
+        let line = format!("2026-11-25T10:00:00Z {}\n", "{\"overallStatus\":\"PASS\"} ".repeat(3 * RESULTS_PER_PIECE));
+        for chunk_bytes in [997, 4000, 20_000, 1 << 20] {
+            for threads in [1, 2, 3] {
+                let results = check_bytes_with("t", line.as_bytes(), &options, Parallelism { threads, chunk_bytes });
+                assert_eq!(results.len(), 3 * RESULTS_PER_PIECE);
+                let unstamped = results.iter().filter(|r| r.captured_at.as_deref() != Some("2026-11-25T10:00:00Z"));
+                assert_eq!(unstamped.count(), 0, "chunk {chunk_bytes}, threads {threads}");
             }
         }
     }
@@ -330,6 +389,7 @@ mod tests {
             base: Position::START,
             end: Position::START.advanced_over(text.as_bytes()),
             at_eof: true,
+            line_head: crate::scan::position::LineHead::default(),
         };
         scan_chunk(chunk, &options, &Arc::from("t"), &mut |report| {
             assert!(report.results.len() < 2 * RESULTS_PER_PIECE);

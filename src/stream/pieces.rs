@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::chunks::Chunk;
 use crate::assess::{AssessOptions, Assessor, CheckResult};
 use crate::json::KnownText;
-use crate::scan::position::{Locator, Position};
+use crate::scan::position::{LineHead, Locator, Position};
 use crate::scan::{CarriedShadow, Region, Scanner};
 
 /// Results a worker gathers from a chunk before it hands that much of the chunk on as a piece.
@@ -58,7 +58,7 @@ pub(super) fn scan_chunk(
 ) {
     let assessor = Assessor::new(options, name.clone());
     let mut scanner = Scanner::new(options.scan);
-    let mut locator = Locator::new(&chunk.data, 0, chunk.base);
+    let mut locator = Locator::new(&chunk.data, 0, chunk.base).with_line_head(chunk.line_head.as_bytes());
     let mut piece = Piece::first(&chunk);
     let mut known = KnownText::default();
     let mut pos: usize = 0;
@@ -90,6 +90,8 @@ pub(super) struct Piece {
     /// Where the piece starts in the chunk, and in the input.
     pub(super) start: usize,
     pub(super) base: Position,
+    /// The head of the line the piece starts in, when that began before it.
+    pub(super) line_head: LineHead,
     pub(super) items: Vec<Item>,
     pub(super) results: Vec<CheckResult>,
     /// Room for a payload every few hundred bytes, so the vectors rarely grow (and copy).
@@ -100,7 +102,7 @@ impl Piece {
     pub(super) fn first(chunk: &Chunk) -> Self {
         let expected = (chunk.data.len() / 256).min(RESULTS_PER_PIECE);
         let (items, results) = (Vec::with_capacity(expected), Vec::with_capacity(expected));
-        Piece { number: 0, start: 0, base: chunk.base, items, results, expected }
+        Piece { number: 0, start: 0, base: chunk.base, line_head: chunk.line_head, items, results, expected }
     }
 
     /// Records an item found at `start..end` of the chunk whose results begin at `first_result`.
@@ -112,8 +114,9 @@ impl Piece {
     /// Hands on the piece up to `pos`, which stands at `end`, and starts the next one there.
     pub(super) fn cut(&mut self, chunk: &Chunk, pos: usize, end: Position) -> ChunkReport {
         let data = chunk.data.get(self.start..pos).unwrap_or_default().to_vec().into();
+        let line_head = self.line_head;
         let report = ChunkReport {
-            chunk: Chunk { index: chunk.index, data, base: self.base, end, at_eof: false },
+            chunk: Chunk { index: chunk.index, data, base: self.base, end, at_eof: false, line_head },
             piece: self.number,
             last_piece: false,
             items: std::mem::replace(&mut self.items, Vec::with_capacity(self.expected)),
@@ -121,6 +124,7 @@ impl Piece {
             consumed: pos - self.start,
             shadow: CarriedShadow::default(),
         };
+        self.line_head = line_head.after(chunk.data.get(self.start..pos).unwrap_or_default());
         (self.number, self.start, self.base) = (self.number + 1, pos, end);
         report
     }
@@ -130,7 +134,7 @@ impl Piece {
         let Chunk { index, data, end, at_eof, .. } = chunk;
         let data = if self.start == 0 { data } else { data.get(self.start..).unwrap_or_default().to_vec().into() };
         let consumed = pos - self.start;
-        let chunk = Chunk { index, data, base: self.base, end, at_eof };
+        let chunk = Chunk { index, data, base: self.base, end, at_eof, line_head: self.line_head };
         let (piece, items, results) = (self.number, self.items, self.results);
         ChunkReport { chunk, piece, last_piece: true, items, results, consumed, shadow }
     }

@@ -142,7 +142,7 @@ fn the_manual_page_has_its_sections_and_no_help_command() {
         for section in [".SH EXAMPLES", ".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
             assert!(roff.contains(section), "{page:?}: {section}");
         }
-        for name in ["NO_COLOR", "CLICOLOR_FORCE", "AUTHHOOK_TODAY", "authhook.toml"] {
+        for name in ["NO_COLOR", "CLICOLOR_FORCE", "AUTHHOOK_TODAY", "COLUMNS", "authhook.toml"] {
             assert!(roff.contains(name), "{page:?}: {name}");
         }
         assert!(!roff.contains("authhook\\-help"), "{page:?} advertises a help page that man cannot print");

@@ -160,6 +160,102 @@ fn a_body_string_holding_an_encoded_payload_yields_the_payload() {
     assert_eq!(results[0]["payload"], sample("pass"));
 }
 
+/// A documented sample as one line of compact JSON.
+fn compact(name: &str) -> String {
+    authhook::contract::samples::find(name).expect("a sample").compact()
+}
+
+/// The `capturedAt` of each result.
+fn captured_at(results: &[Value]) -> Vec<Option<&str>> {
+    results.iter().map(|result| result["capturedAt"].as_str()).collect()
+}
+
+#[test]
+fn the_capture_time_of_a_docker_record_is_its_time_unless_its_log_line_starts_with_one() {
+    let record = |log: String, time: &str| json!({"log": log, "stream": "stdout", "time": time}).to_string();
+    let input = [
+        record(format!("INFO  POST /webhooks/auth 200 body={}\n", compact("pass")), "2026-11-25T10:00:00.123456789Z"),
+        // The line in `log` is nearer the payload than the record around it.
+        record(format!("2026-11-25T10:00:01.5Z WARN body={}\n", compact("spoof")), "2026-11-25T10:00:01.500000001Z"),
+        // A `time` that is no date-time is no capture time.
+        record(format!("body={}\n", compact("blacklisted")), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
+    ]
+    .join("\n");
+    let (stdout, _) = run(check(&["--format", "ndjson", "-"]).write_stdin(input.clone()), 0);
+    let results = parse_lines(&stdout);
+    assert_eq!(
+        captured_at(&results),
+        [Some("2026-11-25T10:00:00.123456789Z"), Some("2026-11-25T10:00:01.5Z"), None],
+        "{results:#?}"
+    );
+    assert!(!stdout.contains("eyJhbGciOiJIUzI1NiJ9"), "{stdout}");
+    // A selected `log` is inside its record all the same.
+    let (stdout, _) = run(check(&["--format", "ndjson", "--select", "$.log", "-"]).write_stdin(input), 0);
+    assert_eq!(
+        captured_at(&parse_lines(&stdout))[..2],
+        [Some("2026-11-25T10:00:00.123456789Z"), Some("2026-11-25T10:00:01.5Z")]
+    );
+    // The fixture's `log` lines start with the application's own date-time, which wins.
+    let fixture_results = ndjson(&[&fixture("docker.log")], 0);
+    assert_eq!(captured_at(&fixture_results), [Some("2026-09-14T08:02:15.003Z"), Some("2026-09-14T08:03:40.771Z")]);
+}
+
+#[test]
+fn the_capture_time_of_a_cloudwatch_event_is_its_timestamp_in_milliseconds_as_utc() {
+    let event = |timestamp: Value, name: &str| json!({"id": "1", "timestamp": timestamp, "message": format!("webhook body={}\n", compact(name))});
+    let export = json!({
+        "messageType": "DATA_MESSAGE",
+        "logGroup": "/aws/lambda/auth-webhook",
+        "logEvents": [
+            event(json!(1_795_600_800_123_u64), "pass"),
+            event(json!("2026-11-25 10:00:02.250"), "spoof"),
+            // Seconds, not milliseconds: no capture time rather than one in 1970.
+            event(json!(1_795_600_803_u64), "blacklisted"),
+        ]
+    });
+    let results = ndjson_stdin(&["-"], serde_json::to_string_pretty(&export).expect("JSON"), 0);
+    assert_eq!(
+        captured_at(&results),
+        [Some("2026-11-25T10:00:00.123Z"), Some("2026-11-25 10:00:02.250"), None],
+        "{results:#?}"
+    );
+    // The fixture's messages start with the function's own date-time, which wins.
+    let fixture_results = ndjson(&[&fixture("cloudwatch.json")], 0);
+    assert_eq!(captured_at(&fixture_results), [Some("2026-09-14T08:02:15.003Z"), Some("2026-09-14T08:03:40.771Z")]);
+}
+
+#[test]
+fn the_capture_time_of_a_log_line_is_the_date_time_it_starts_with_as_written() {
+    let input = [
+        format!("2026-11-25T10:00:00Z INFO  POST /webhooks/auth 200 body={}", compact("pass")),
+        format!("2026-11-25 10:00:01.042+01:00 WARN body={}", compact("spoof")),
+        format!("2026-11-25T10:00:02,5-0800\t{}", compact("blacklisted")),
+        // Not at the start of the line, not a date-time, or on a line of its own: none.
+        format!("INFO 2026-11-25T10:00:03Z body={}", compact("lenses")),
+        format!("2026-11-25T10:00:61Z body={}", compact("face-mask")),
+        "2026-11-25T10:00:04Z DEBUG payload:".to_owned(),
+        authhook::contract::samples::find("not-recognized").expect("a sample").json.to_owned(),
+    ]
+    .join("\n");
+    let results = ndjson_stdin(&["-"], input, 1);
+    assert_eq!(
+        captured_at(&results),
+        [
+            Some("2026-11-25T10:00:00Z"),
+            Some("2026-11-25 10:00:01.042+01:00"),
+            Some("2026-11-25T10:00:02,5-0800"),
+            None,
+            None,
+            None
+        ],
+        "{results:#?}"
+    );
+    // The member is always there, null or not.
+    let fixture_results = ndjson(&["samples/captured.log"], 1);
+    assert!(fixture_results.iter().all(|result| result.get("capturedAt").is_some()));
+    assert_eq!(captured_at(&fixture_results)[..2], [Some("2026-09-14T08:02:15.003Z"), None]);
+}
+
 #[test]
 fn a_raw_http_request_yields_its_json_body() {
     let capture = read(&fixture("http-request.txt"));

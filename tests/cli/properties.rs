@@ -458,7 +458,7 @@ fn render_all(results: &[CheckResult]) -> Vec<(Format, String)> {
         .into_iter()
         .map(|format| {
             let mut out = Vec::new();
-            let mut renderer = format.renderer(Style { color: false, quiet: false });
+            let mut renderer = format.renderer(Style { color: false, quiet: false, width: None });
             for result in results {
                 renderer.result(&mut out, result).expect("rendering into memory does not fail");
             }

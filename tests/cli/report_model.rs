@@ -49,6 +49,9 @@ pub type NdjsonLine = CheckResult;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CheckResult {
     pub source: Source,
+    /// The capture's own date-time for the payload, as written; `null` when it gives none.
+    #[serde(deserialize_with = "nullable")]
+    pub captured_at: Option<String>,
     pub kind: Kind,
     /// `null` when overallStatus is absent or unreadable.
     #[serde(deserialize_with = "nullable")]
@@ -554,6 +557,9 @@ fn every_sample_fits_the_model() {
     assert_eq!(all.document.notices.len(), 1);
     assert_eq!(all.document.notices[0].code, NoticeCode::Deprecation);
     assert!(all.rules().contains(&Rule::ConflictingDelivery) && all.rules().contains(&Rule::Syntax));
+    // The captured log's one-line payloads stand on lines that start with a date-time.
+    let times: Vec<&str> = all.document.results.iter().filter_map(|result| result.captured_at.as_deref()).collect();
+    assert_eq!(times.len(), 4, "{times:?}");
 }
 
 #[test]
@@ -617,6 +623,7 @@ fn crafted() -> Vec<(&'static str, Vec<&'static str>, String, Option<Rule>)> {
             Some(Rule::UndocumentedErrorCode),
         ),
         ("a payload wrapped too deep", vec![], wrapped(11), Some(Rule::UnwrapDepth)),
+        ("a log line with a date-time", vec![], format!("2026-11-25T10:00:00.5+01:00 INFO body={spoof}\n"), None),
         ("a number beyond a double", vec![], spoof.replacen("\"overallScore\":0", "\"overallScore\":1e999", 1), Some(Rule::OutOfRange)),
     ]
 }
@@ -654,6 +661,10 @@ fn what_the_crafted_inputs_give_is_typed_as_documented() {
     assert_eq!(onboarding.document.results[0].kind, Kind::OnboardingStatus);
     assert_eq!(onboarding.document.summary.kinds, BTreeMap::from([(Kind::OnboardingStatus, 1)]));
     assert_eq!(onboarding.stats.recognition_confidence.min, None);
+    let (_, options, input, _) = find("a log line with a date-time");
+    let stamped = &reports(options, &["-"], input.as_bytes()).document.results[0];
+    assert_eq!(stamped.captured_at.as_deref(), Some("2026-11-25T10:00:00.5+01:00"));
+    assert_eq!(broken.captured_at, None);
 }
 
 #[test]

@@ -9,7 +9,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::common::{LIMIT, TODAY, Watchdog, tempdir};
+use unicode_width::UnicodeWidthStr;
+
+use crate::common::{LIMIT, TODAY, Watchdog, check, run, tempdir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authhook");
 
@@ -93,6 +95,46 @@ fn a_large_input_shows_progress_and_finishes_on_a_terminal() {
     let (status, text) = finish(on_terminal(&shell));
     assert_eq!(status, 0, "{text}");
     assert!(text.contains("60000 results: 0 PASS, 60000 FAIL"), "{text}");
+}
+
+/// The lines of the tables in what a terminal showed: those drawn with box characters.
+fn table_lines(text: &str) -> Vec<&str> {
+    text.lines().map(|line| line.trim_end_matches('\r')).filter(|line| line.starts_with(['┌', '│', '╞', '└'])).collect()
+}
+
+#[test]
+fn a_table_fits_an_80_column_terminal_cutting_long_values_and_a_pipe_gets_them_whole() {
+    let dir = tempdir();
+    let path = dir.path().join("a-capture-from-the-webhook-receiver-with-a-rather-long-name.log");
+    let sample = |name| authhook::contract::samples::find(name).expect("a sample").compact();
+    let log = format!(
+        "2026-11-25T10:00:00.123456Z INFO body={}\n2026-11-25T10:00:01Z WARN body={}\n",
+        sample("pass"),
+        sample("spoof")
+    );
+    std::fs::write(&path, log).expect("write");
+    let path = path.display().to_string();
+    let table = format!("{BIN} check --no-notice --format table {path}");
+    // `stty` sets the size of the pseudo-terminal, which authhook asks for.
+    let (status, text) = finish(on_terminal(&format!("unset COLUMNS; stty cols 80 rows 24; exec {table}")));
+    assert_eq!(status, 0, "{text}");
+    let lines = table_lines(&text);
+    assert!(lines.len() >= 10, "a table of two rows and one of counts:\n{text}");
+    for line in &lines {
+        assert!(line.width() <= 80, "{} columns wide:\n{line}\n{text}", line.width());
+    }
+    assert!(!text.contains(&path), "the path is too long for 80 columns:\n{text}");
+    let first_row = lines.iter().find(|line| line.contains("rather-long-name.log:1:")).expect("the first row");
+    assert!(first_row.starts_with("│ …"), "the path is cut at its start, keeping line and column:\n{text}");
+    // COLUMNS says how wide the terminal is, whatever the terminal says.
+    let (status, text) = finish(on_terminal(&format!("stty cols 80 rows 24; COLUMNS=120 exec {table}")));
+    assert_eq!(status, 0, "{text}");
+    let widths: Vec<usize> = table_lines(&text).iter().map(|line| line.width()).collect();
+    assert!(widths.iter().all(|&width| width <= 120) && widths.iter().any(|&width| width > 80), "{widths:?}\n{text}");
+    // In a pipe, nothing is cut, whatever COLUMNS says.
+    let (stdout, _) = run(check(&["--no-notice", "--format", "table", &path]).env("COLUMNS", "80"), 0);
+    assert!(stdout.contains(&format!("{path}:1:")) && !stdout.contains('…'), "{stdout}");
+    assert!(stdout.contains("2026-11-25T10:00:00.123456Z") && stdout.contains("549994d9r3474bfcbbbdc5a5"), "{stdout}");
 }
 
 /// Types `keys` into the terminal.
