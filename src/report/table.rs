@@ -24,6 +24,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::spool::Spool;
 use super::{Notice, Renderer, Style, escape_for_terminal, summary_line};
 use crate::assess::{CheckResult, Summary};
+use crate::contract::{Rule, Severity};
 
 /// A column of a table.
 #[derive(Debug, Clone, Copy)]
@@ -273,17 +274,39 @@ fn number_text(value: Option<f64>) -> String {
     value.map(crate::rules::number).unwrap_or_default()
 }
 
+/// Each rule a result's findings break, once, in the order first found, with how many times
+/// when more than once: a payload with thousands of findings still makes a short cell.
+fn finding_counts(result: &CheckResult) -> String {
+    let mut counts: Vec<(Severity, Rule, usize)> = Vec::new();
+    for finding in &result.findings {
+        match counts.iter_mut().find(|(severity, rule, _)| (*severity, *rule) == (finding.severity, finding.rule)) {
+            Some((_, _, count)) => *count += 1,
+            None => counts.push((finding.severity, finding.rule, 1)),
+        }
+    }
+    let shown: Vec<String> = counts
+        .iter()
+        .map(|(severity, rule, count)| match count {
+            1 => format!("{}[{}]", severity.name(), rule.id()),
+            _ => format!("{}[{}]×{count}", severity.name(), rule.id()),
+        })
+        .collect();
+    shown.join(" ")
+}
+
 /// Text from a payload, safe for a terminal; empty when absent.
 fn text_of(text: Option<&str>) -> String {
     text.map(escape_for_terminal).unwrap_or_default().into_owned()
 }
 
+/// The widest a cell is drawn, in display columns, wherever the table goes: a value wider (an
+/// id of 200,000 characters) is cut with `…`, since drawing it would take the table minutes.
+const MAX_CELL_WIDTH: usize = 1_000;
+
 impl Renderer for Table {
     fn result(&mut self, _out: &mut dyn Write, result: &CheckResult) -> io::Result<()> {
         let status = result.status.map_or_else(|| "-".to_owned(), |s| s.name().to_owned());
-        let mut rules: Vec<String> =
-            result.findings.iter().map(|f| format!("{}[{}]", f.severity.name(), f.rule.id())).collect();
-        rules.dedup();
+        let rules = finding_counts(result);
         let source =
             format!("{}:{}:{}", escape_for_terminal(&result.source.path), result.source.line, result.source.column);
         let cells = [
@@ -296,8 +319,12 @@ impl Renderer for Table {
             number_text(result.spoof_confidence),
             text_of(result.customer_id.as_deref()),
             text_of(result.transaction_id.as_deref()),
-            rules.join(" "),
-        ];
+            rules,
+        ]
+        .map(|cell| match cut(&cell, MAX_CELL_WIDTH, false) {
+            Cow::Borrowed(_) => cell,
+            Cow::Owned(cut) => cut,
+        });
         for (width, cell) in self.widths.iter_mut().zip(&cells) {
             *width = (*width).max(cell.width());
         }

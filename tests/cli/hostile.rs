@@ -910,3 +910,15 @@ fn nothing_lost_piped_slowly() {
         assert_eq!(without_paths(results), without_paths(from_file.clone()), "-j {threads}");
     }
 }
+
+#[test]
+fn a_table_cell_stays_short_whatever_the_payload() {
+    let repeated = format!("{{\"overallStatus\":\"PASS\"{}}}", ",\"x\":1".repeat(20_000));
+    let (table, _) = run(check(&["--format", "table", "-"]).write_stdin(repeated), 1);
+    assert!(table.contains("warning[unknown-field]×20000 error[duplicate-key]×19999"), "counted per rule");
+    let wide = format!("{{\"overallStatus\":\"FAIL\",\"customerId\":\"{}\"}}", "a ".repeat(100_000));
+    let (table, _) = run(check(&["--format", "table", "-"]).write_stdin(wide), 1);
+    let widest = table.lines().map(|line| line.chars().count()).max().unwrap_or(0);
+    assert!(widest < 1_200, "a 200,000-character id is cut in a pipe too: {widest} columns");
+    assert!(table.contains("a…"), "the cut is marked");
+}
