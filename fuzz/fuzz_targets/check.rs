@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for format in FORMATS {
         let mut out = Vec::new();
-        let mut renderer = format.renderer(Style { color: a & 32 == 32, quiet: false });
+        let mut renderer = format.renderer(Style { color: a & 32 == 32, ..Style::default() });
         for result in &whole {
             renderer.result(&mut out, result).expect("rendering into memory does not fail");
         }

@@ -6,6 +6,7 @@
 //! number of milliseconds since the epoch, which is written as ISO-8601 UTC with milliseconds.
 //! Which of several applies is the assessor's business (the nearest to the payload wins).
 
+use crate::contract::Date;
 use crate::json::{Node, Value};
 use crate::scan::position::LINE_HEAD;
 
@@ -97,7 +98,7 @@ fn leading(text: &[u8]) -> Option<Stamp> {
 /// `millis` after 1970-01-01T00:00:00Z as ISO-8601 UTC with milliseconds.
 fn from_epoch_millis(millis: i64) -> Option<Stamp> {
     let (days, in_day) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
-    let (year, month, day) = civil_from_days(days);
+    let Date { year, month, day } = Date::from_days_since_epoch(days);
     let (seconds, millis) = (in_day / 1000, in_day % 1000);
     let text = format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
@@ -106,20 +107,6 @@ fn from_epoch_millis(millis: i64) -> Option<Stamp> {
         seconds % 60
     );
     Stamp::new(text.as_bytes())
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The length of the ISO-8601 date-time that `text` starts with, if it does: `YYYY-MM-DD`,
