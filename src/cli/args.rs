@@ -195,7 +195,7 @@ fn payload_bytes(text: &str) -> Result<u64, String> {
 /// One of a set of names (rule ids, reason codes, explain topics): shells complete them, and an
 /// unknown one is refused with the closest name, unless any value is accepted (`open`).
 #[derive(Clone)]
-struct Names {
+pub struct Names {
     /// What a name is, for the error: `rule id`, `reason code`.
     what: &'static str,
     names: fn() -> Vec<String>,
@@ -203,7 +203,7 @@ struct Names {
 }
 
 impl Names {
-    fn rules() -> Names {
+    pub fn rules() -> Names {
         Names { what: "rule id", names: || RULES.iter().map(|r| r.id.to_owned()).collect(), open: false }
     }
 
@@ -213,6 +213,12 @@ impl Names {
 
     fn topics() -> Names {
         Names { what: "topic", names: explain::topic_names, open: true }
+    }
+
+    /// Why `text` is refused: it is none of the names, and the closest one if any is close.
+    pub fn refusal(&self, text: &str) -> String {
+        let hint = explain::closest(text, &(self.names)()).map(|near| format!("; did you mean {near:?}?"));
+        format!("unknown {} {text:?}{} (authhook explain lists them)", self.what, hint.unwrap_or_default())
     }
 }
 
@@ -230,8 +236,7 @@ impl clap::builder::TypedValueParser for Names {
         if self.open || names.iter().any(|name| *name == text) {
             return Ok(text.into_owned());
         }
-        let hint = explain::closest(&text, &names).map(|near| format!("; did you mean {near:?}?")).unwrap_or_default();
-        let message = format!("unknown {} {text:?}{hint} (authhook explain lists them)\n", self.what);
+        let message = format!("{}\n", self.refusal(&text));
         Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, message).with_cmd(cmd))
     }
 

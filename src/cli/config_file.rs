@@ -23,6 +23,8 @@ use toml::Spanned;
 use authhook::assess::policy::Level;
 use authhook::contract::Rule;
 
+use super::args::Names;
+
 /// The file's name.
 pub const FILE_NAME: &str = "authhook.toml";
 
@@ -106,7 +108,8 @@ pub fn load(path: &Path, formats: &[String], colors: &[String]) -> Result<FileSe
     let max_payload_bytes = within("max-payload-bytes", raw.max_payload_bytes, &authhook::limits::MAX_PAYLOAD_BYTES)?;
     let mut rules = BTreeMap::new();
     for (id, level) in &raw.rules {
-        let rule = Rule::from_id(id.get_ref()).ok_or_else(|| invalid(Some(id.span()), unknown_rule(id.get_ref())))?;
+        let refusal = || invalid(Some(id.span()), Names::rules().refusal(id.get_ref()));
+        let rule = Rule::from_id(id.get_ref()).ok_or_else(refusal)?;
         let level = Level::parse(level.get_ref()).ok_or_else(|| {
             invalid(Some(level.span()), format!("rule level {:?} is not one of allow, warn, deny", level.get_ref()))
         })?;
@@ -126,14 +129,6 @@ pub fn load(path: &Path, formats: &[String], colors: &[String]) -> Result<FileSe
         max_payload_bytes,
         rules,
     })
-}
-
-fn unknown_rule(id: &str) -> String {
-    let ids: Vec<String> = authhook::contract::RULES.iter().map(|r| r.id.to_owned()).collect();
-    match authhook::contract::explain::closest(id, &ids) {
-        Some(near) => format!("unknown rule id {id:?}; did you mean {near:?}?"),
-        None => format!("unknown rule id {id:?}"),
-    }
 }
 
 /// The 1-based line of byte `offset` in `text`.
