@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use serde_json_path::JsonPath;
 
+use crate::assess::deliveries::Deliveries;
 use crate::assess::policy::Level;
-use crate::assess::{AssessOptions, Assessor, CheckResult};
+use crate::assess::{AssessOptions, Assessor, CheckResult, Source};
 use crate::contract::{ReasonCode, Rule, Status};
 use crate::input::unsupported_encoding;
 use crate::json::KnownText;
 use crate::limits::{self, MAX_PAYLOAD_BYTES};
+use crate::rules::{Details, Finding};
 use crate::scan::position::{Locator, Position};
 use crate::scan::{Region, Scanner};
 
@@ -161,6 +163,12 @@ impl Checker {
     /// `not-a-payload` warning, a `syntax` error); a body that cannot be read as text at all is
     /// an error.
     pub fn check_body(&self, body: &[u8]) -> Result<Vec<CheckResult>, BodyError> {
+        self.check_body_from("body", body)
+    }
+
+    /// [`Checker::check_body`], with `source` as each result's [`Source::path`]: what names the
+    /// body, such as the request it came with.
+    pub fn check_body_from(&self, source: &str, body: &[u8]) -> Result<Vec<CheckResult>, BodyError> {
         if let Some((encoding, _)) = unsupported_encoding(body) {
             return Err(BodyError::Encoding { encoding });
         }
@@ -171,7 +179,7 @@ impl Checker {
         if text.iter().all(u8::is_ascii_whitespace) {
             return Err(BodyError::Empty);
         }
-        let assessor = Assessor::new(&self.options, Arc::from("body"));
+        let assessor = Assessor::new(&self.options, Arc::from(source));
         let mut scanner = Scanner::new(self.options.scan);
         let mut known = KnownText::default();
         let scanned = scanner.scan_region_known(text, Region::whole(true), &mut known);
@@ -182,6 +190,79 @@ impl Checker {
             assessor.assess(found, &locator, &mut |result| results.push(result));
         }
         Ok(results)
+    }
+
+    /// Checks the body of a webhook request, as a receiver does: [`Checker::check_body_from`],
+    /// except that a body with nothing to check (empty, not UTF-8, no JSON value in it) gives
+    /// one result too, with a `syntax` error that says so. Never empty.
+    ///
+    /// `received_at`, the time the request arrived, is each result's
+    /// [`captured_at`](CheckResult::captured_at) unless the body itself says when it was captured.
+    pub fn check_request(&self, source: &str, received_at: &str, body: &[u8]) -> Vec<CheckResult> {
+        let mut results = self.request_results(source, body);
+        for result in &mut results {
+            if result.captured_at.is_none() {
+                result.captured_at = Some(received_at.to_owned());
+                self.options.finishing.refinish(result);
+            }
+        }
+        results
+    }
+
+    fn request_results(&self, source: &str, body: &[u8]) -> Vec<CheckResult> {
+        let problem = match self.check_body_from(source, body) {
+            Ok(results) if !results.is_empty() => return results,
+            Ok(_) => "the body holds no JSON value".to_owned(),
+            Err(error) => error.to_string(),
+        };
+        let details = Details::new().with("error", "no-json");
+        self.whole_body_result(source, Rule::Syntax, problem, details)
+    }
+
+    /// The result for a body over the payload limit, which a receiver refuses without reading
+    /// it whole: a `too-large` error.
+    pub fn too_large_body(&self, source: &str, received_at: &str, declared_bytes: Option<u64>) -> Vec<CheckResult> {
+        let limit = self.options.scan.max_payload_bytes;
+        let size = declared_bytes.map_or_else(|| "more than that".to_owned(), |bytes| format!("{bytes} bytes"));
+        let message = format!("the body is larger than {limit} bytes (--max-payload-bytes): {size}; it was not read");
+        let details = Details::new().with("limit", limit).with("declared", declared_bytes);
+        let mut results = self.whole_body_result(source, Rule::TooLarge, message, details);
+        for result in &mut results {
+            result.captured_at = Some(received_at.to_owned());
+            self.options.finishing.refinish(result);
+        }
+        results
+    }
+
+    fn whole_body_result(&self, source: &str, rule: Rule, message: String, details: Details) -> Vec<CheckResult> {
+        let finding = Finding::new(rule, String::new(), (1, 1), message, details);
+        let mut result = CheckResult::unreadable(Source::new(Arc::from(source), Position::START), vec![finding]);
+        self.options.finishing.finish(&mut result);
+        vec![result]
+    }
+
+    /// Adds a finding about the whole of `result` (about the request it came with, say), at the
+    /// result's own line and column, and applies the checker's rule levels to it.
+    pub fn add_finding(&self, result: &mut CheckResult, rule: Rule, message: String, details: Details) {
+        let at = (result.source.line, result.source.column);
+        result.findings.push(Finding::new(rule, String::new(), at, message, details));
+        self.options.finishing.refinish(result);
+    }
+
+    /// Records `result` among the deliveries seen so far, and marks it when it repeats an earlier
+    /// one (`duplicate-delivery`) or contradicts it (`conflicting-delivery`), as `check` does
+    /// across its inputs.
+    pub fn track(&self, deliveries: &mut Deliveries, result: &mut CheckResult) {
+        if deliveries.observe(result) {
+            self.options.finishing.refinish(result);
+        }
+    }
+}
+
+impl From<AssessOptions> for Checker {
+    /// A checker with the options a command line resolved.
+    fn from(options: AssessOptions) -> Self {
+        Checker { options }
     }
 }
 

@@ -6,7 +6,6 @@
 //! number of milliseconds since the epoch, which is written as ISO-8601 UTC with milliseconds.
 //! Which of several applies is the assessor's business (the nearest to the payload wins).
 
-use crate::contract::Date;
 use crate::json::{Node, Value};
 use crate::scan::position::LINE_HEAD;
 
@@ -97,16 +96,7 @@ fn leading(text: &[u8]) -> Option<Stamp> {
 
 /// `millis` after 1970-01-01T00:00:00Z as ISO-8601 UTC with milliseconds.
 fn from_epoch_millis(millis: i64) -> Option<Stamp> {
-    let (days, in_day) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
-    let Date { year, month, day } = Date::from_days_since_epoch(days);
-    let (seconds, millis) = (in_day / 1000, in_day % 1000);
-    let text = format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    );
-    Stamp::new(text.as_bytes())
+    Stamp::new(crate::contract::utc_date_time(millis).as_bytes())
 }
 
 /// The length of the ISO-8601 date-time that `text` starts with, if it does: `YYYY-MM-DD`,

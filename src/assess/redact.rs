@@ -74,6 +74,52 @@ pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
     text
 }
 
+/// A request body as a receiver may keep it: the value of every credential member (`token`,
+/// `interviewToken` and the other [`SECRET_KEYS`]) of every JSON value in it emptied, and any
+/// other JWT-shaped run replaced by its length; everything else byte for byte as it was.
+pub fn blank_credentials(body: &str) -> String {
+    let mut spans = Vec::new();
+    let mut scanner = crate::scan::Scanner::new(crate::scan::ScanOptions::default());
+    for found in scanner.scan(body.as_bytes(), true).found {
+        if let crate::scan::Found::Value { parsed, .. } = found {
+            credential_spans(&parsed.node, body, &mut spans);
+        }
+    }
+    spans.sort_unstable();
+    let mut blanked = String::with_capacity(body.len());
+    let mut copied = 0;
+    for (start, end) in spans {
+        if start >= copied {
+            blanked.push_str(body.get(copied..start).unwrap_or_default());
+            copied = end;
+        }
+    }
+    blanked.push_str(body.get(copied..).unwrap_or_default());
+    without_jwts(&blanked).unwrap_or(blanked)
+}
+
+/// The byte ranges of `body` that hold the text of a credential member's string value, at any
+/// depth of `node`; a value decoded from an encoded string (not a slice of `body`) has none.
+fn credential_spans(node: &Node<'_>, body: &str, spans: &mut Vec<(usize, usize)>) {
+    match &node.value {
+        Value::Object(members) => {
+            for member in members {
+                match &member.value.value {
+                    Value::String(text) if SECRET_KEYS.iter().any(|key| member.key.is(key)) => {
+                        let start = (text.raw().as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
+                        if let Some(end) = start.checked_add(text.raw().len()).filter(|&end| end <= body.len()) {
+                            spans.push((start, end));
+                        }
+                    }
+                    _ => credential_spans(&member.value, body, spans),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| credential_spans(item, body, spans)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +137,17 @@ mod tests {
             r#"{"token":"<redacted: 49 characters>","interviewToken":"","note":"<redacted: 49 characters>","n":1}"#
         );
         assert!(payload_json(&parsed.node, true).contains(JWT));
+    }
+
+    #[test]
+    fn a_body_keeps_everything_but_its_credentials() {
+        let body = format!(
+            "{{\"token\": \"opaque-credential\", \"a\": {{\"interviewToken\":\"x\\\"y\"}}, \"note\": \"{JWT}\"}}\n{{\"token\":\"second\"}}"
+        );
+        assert_eq!(
+            blank_credentials(&body),
+            "{\"token\": \"\", \"a\": {\"interviewToken\":\"\"}, \"note\": \"<redacted: 49 characters>\"}\n{\"token\":\"\"}"
+        );
+        assert_eq!(blank_credentials("{\"token\": 1, broken"), "{\"token\": 1, broken");
     }
 }

@@ -47,6 +47,9 @@ pub enum Command {
     /// Find payloads in files, directories or standard input, validate them, explain verdicts.
     #[command(after_help = check_help())]
     Check(CheckArgs),
+    /// Receive deliveries over HTTP, check each as it arrives, and answer as the vendor requires.
+    #[command(after_help = listen_help())]
+    Listen(Box<ListenArgs>),
     /// Explain an error code, reason code, rule id or field; with no topic, list them all.
     #[command(
         after_help = "Examples:\n  authhook explain              the index of every topic\n  authhook explain 4005         an error code\n  authhook explain spoof-inconsistent\n  authhook explain overallScore"
@@ -132,6 +135,18 @@ pub struct InputArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Worker threads (default: one per core). Output is the same, in input order, for any count.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(i64::from(*THREADS.start())..=i64::from(*THREADS.end())))]
+    pub threads: Option<u16>,
+
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+}
+
+/// How payloads are read and judged, wherever they come from; shared by `check`, `stats` and
+/// `listen`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct JudgeArgs {
     /// Look for payloads only where this JSONPath (RFC 9535) selects, inside each JSON value found;
     /// a selected string is scanned as text.
     #[arg(long, value_name = "JSONPATH")]
@@ -140,10 +155,6 @@ pub struct InputArgs {
     /// Accept // and /* */ comments and trailing commas, with a lenient-syntax warning for each.
     #[arg(long)]
     pub lenient: bool,
-
-    /// Worker threads (default: one per core). Output is the same, in input order, for any count.
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(i64::from(*THREADS.start())..=i64::from(*THREADS.end())))]
-    pub threads: Option<u16>,
 
     #[arg(long, value_name = "BYTES", value_parser = payload_bytes, help = max_payload_bytes_help())]
     pub max_payload_bytes: Option<u64>,
@@ -258,6 +269,13 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// What a report holds results to, and how it is written; shared by `check` and `listen`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ReportArgs {
     /// Output format (default human).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -298,6 +316,108 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output; the summary line still goes to standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Examples of `listen`.
+pub const LISTEN_EXAMPLES: &str = "\
+  authhook listen                                   serve http://127.0.0.1:8787/webhook until Ctrl-C
+  authhook listen --port 0 --format ndjson          a free port; one JSON line per payload
+  authhook listen --record deliveries.ndjson        keep every delivery; authhook check reads it back
+  authhook listen --forward-to http://127.0.0.1:3000/hooks   relay to a receiver and judge its answers
+  authhook listen --require-bearer env:HOOK_TOKEN   refuse deliveries without the token
+  authhook listen --count 1 --timeout 10m --expect fail --expect-code 4005";
+
+/// What follows the help of `authhook listen`: examples, then the exit statuses.
+fn listen_help() -> String {
+    format!(
+        "Examples:\n{LISTEN_EXAMPLES}\n\nExit status:\n  0    every payload received was valid\n  1    a payload received was invalid (with --strict, had a warning)\n  2    no authentication payload arrived, or the address could not be served"
+    )
+}
+
+/// Options of `listen`.
+#[derive(Debug, Clone, Args)]
+pub struct ListenArgs {
+    /// The address to serve on. Anything but a loopback address exposes the listener to other machines.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// The port to serve on; 0 picks a free one (the address is printed on standard error).
+    #[arg(long, value_name = "N", default_value_t = 8787)]
+    pub port: u16,
+
+    /// The path deliveries are posted to; other paths get 404.
+    #[arg(long, value_name = "PATH", default_value = "/webhook")]
+    pub path: String,
+
+    /// The status answered to each delivery: 200 (with {"success":true}) and 204 stop the vendor's
+    /// retries; any other (400, 500, 503) simulates a receiver the vendor retries.
+    #[arg(long, value_name = "STATUS", default_value = "200", value_parser = super::listen::settings::answer_status)]
+    pub respond: hyper::http::StatusCode,
+
+    /// The status answered instead when a payload is invalid.
+    #[arg(long, value_name = "STATUS", value_parser = super::listen::settings::answer_status)]
+    pub respond_invalid: Option<hyper::http::StatusCode>,
+
+    /// Wait this long before answering (250ms, 2s, 1m).
+    #[arg(long, value_name = "DURATION")]
+    pub delay: Option<humantime::Duration>,
+
+    /// Relay each request (method, path, query, headers, body) to this receiver and answer with its
+    /// answer, judged by the vendor's acknowledgement rule.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["respond", "respond_invalid", "delay"])]
+    pub forward_to: Option<String>,
+
+    /// An upstream answer slower than this is one the vendor may give up on and retry.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub ack_timeout: humantime::Duration,
+
+    /// Refuse (401) deliveries without this static header: 'Name: value', the value possibly env:VAR.
+    #[arg(long, value_name = "HEADER")]
+    pub require_header: Option<String>,
+
+    /// Refuse (401) deliveries without 'Authorization: Bearer TOKEN'; TOKEN may be env:VAR.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "oauth")]
+    pub require_bearer: Option<String>,
+
+    /// Serve the vendor's OAuth 2.0 client-credentials token exchange for this client (CLIENT_ID:SECRET,
+    /// either possibly env:VAR) and refuse (401) deliveries without a token it issued.
+    #[arg(long, value_name = "CLIENT_ID:SECRET")]
+    pub oauth: Option<String>,
+
+    /// Where the token exchange is served.
+    #[arg(long, value_name = "PATH", default_value = "/oauth/token")]
+    pub oauth_path: String,
+
+    /// Append every delivery (time, method, path, headers without credentials, body) to FILE, each
+    /// flushed before it is answered; `authhook check FILE` reads it back.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// Also sync the record to disk before answering.
+    #[arg(long, requires = "record")]
+    pub fsync: bool,
+
+    /// Stop after N authentication payloads.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Stop when this much time has passed (30s, 10m).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<humantime::Duration>,
+
+    /// How long a client may take to send a request's headers, and then its body, before it is cut off.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub request_timeout: humantime::Duration,
+
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
+    pub max_connections: usize,
+
+    #[command(flatten)]
+    pub judge: JudgeArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Options of `stats`.

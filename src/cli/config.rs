@@ -20,7 +20,10 @@ use authhook::scan::ScanOptions;
 use authhook::stats::{Breakdown, StatsFormat};
 use authhook::stream::Parallelism;
 
-use super::args::{ByArg, CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, OnlyArg, StatsArgs, StatsFormatArg};
+use super::args::{
+    ByArg, CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, JudgeArgs, OnlyArg, ReportArgs, StatsArgs,
+    StatsFormatArg,
+};
 use super::config_file::{self, FileError, FileSettings};
 
 /// The environment variable that fixes today's date (YYYY-MM-DD) for the deprecation notice.
@@ -103,7 +106,7 @@ pub enum ConfigError {
 
 /// The settings file that applies: the one named with --config, else the nearest
 /// authhook.toml at or above the working directory, else none.
-fn file_settings(args: &InputArgs) -> Result<FileSettings, ConfigError> {
+fn file_settings(args: &JudgeArgs) -> Result<FileSettings, ConfigError> {
     let path = match &args.config {
         Some(path) => Some(path.clone()),
         None => std::env::current_dir().ok().and_then(|dir| config_file::discover(&dir)),
@@ -118,7 +121,7 @@ fn value_names<T: ValueEnum>() -> Vec<String> {
 }
 
 /// The rule levels: the file's, then the flags', which win.
-fn rule_levels(args: &InputArgs, settings: &FileSettings) -> BTreeMap<Rule, Level> {
+fn rule_levels(args: &JudgeArgs, settings: &FileSettings) -> BTreeMap<Rule, Level> {
     let mut levels = settings.rules.clone();
     let flags = [(&args.allow, Level::Allow), (&args.warn, Level::Warn), (&args.deny, Level::Deny)];
     for (ids, level) in flags {
@@ -139,26 +142,27 @@ impl InputConfig {
         show_secrets: bool,
         mut policy: Policy,
     ) -> Result<Self, ConfigError> {
-        let select = match args.select.as_ref().or(settings.select.as_ref()) {
+        let judge = &args.judge;
+        let select = match judge.select.as_ref().or(settings.select.as_ref()) {
             Some(path) => Some(Arc::new(
                 JsonPath::parse(path)
                     .map_err(|error| ConfigError::Select { path: path.clone(), message: error.to_string() })?,
             )),
             None => None,
         };
-        let max_payload_bytes = args
+        let max_payload_bytes = judge
             .max_payload_bytes
             .or(settings.max_payload_bytes)
             .unwrap_or(authhook::limits::DEFAULT_MAX_PAYLOAD_BYTES);
         let scan = ScanOptions {
-            lenient: args.lenient || settings.lenient == Some(true),
+            lenient: judge.lenient || settings.lenient == Some(true),
             max_payload_bytes: usize::try_from(max_payload_bytes).unwrap_or(usize::MAX),
         };
-        let color = args
+        let color = judge
             .color
             .or_else(|| settings.color.as_deref().and_then(|c| ColorArg::from_str(c, false).ok()))
             .unwrap_or_default();
-        policy.levels = rule_levels(args, settings);
+        policy.levels = rule_levels(judge, settings);
         policy.strict |= settings.strict == Some(true);
         Ok(InputConfig {
             paths: args.paths.clone(),
@@ -183,7 +187,12 @@ impl InputConfig {
 impl CheckConfig {
     /// Resolves the command line against the environment.
     pub fn from_args(args: &CheckArgs) -> Result<Self, ConfigError> {
-        let settings = file_settings(&args.input)?;
+        CheckConfig::resolve(&args.input, &args.report)
+    }
+
+    /// Resolves where payloads come from and how the report is made against the environment.
+    pub fn resolve(input_args: &InputArgs, args: &ReportArgs) -> Result<Self, ConfigError> {
+        let settings = file_settings(&input_args.judge)?;
         let chosen = args
             .format
             .or_else(|| settings.format.as_deref().and_then(|f| FormatArg::from_str(f, false).ok()))
@@ -203,14 +212,14 @@ impl CheckConfig {
         };
         let policy = Policy { strict: args.strict, expectations, ..Policy::default() };
         let mut input =
-            InputConfig::from_args(&args.input, &settings, format.shows_payload(), args.show_secrets, policy)?;
+            InputConfig::from_args(input_args, &settings, format.shows_payload(), args.show_secrets, policy)?;
         input.assess.finishing.render = format.prerender();
         let output = args.output.clone().filter(|path| path.as_os_str() != "-");
         let to_terminal = output.is_none() && std::io::stdout().is_terminal();
         Ok(CheckConfig {
             // A report file is coloured only when asked for in so many words.
             style: Style {
-                color: input.color && (args.output.is_none() || args.input.color == Some(ColorArg::Always)),
+                color: input.color && (args.output.is_none() || input_args.judge.color == Some(ColorArg::Always)),
                 quiet: args.quiet || settings.quiet == Some(true),
                 width: output_width(to_terminal, std::env::var("COLUMNS").ok().as_deref(), stdout_width),
             },
@@ -232,7 +241,7 @@ impl StatsConfig {
             StatsFormatArg::Json => StatsFormat::Json,
             StatsFormatArg::Table => StatsFormat::Table,
         };
-        let settings = file_settings(&args.input)?;
+        let settings = file_settings(&args.input.judge)?;
         Ok(StatsConfig {
             input: InputConfig::from_args(&args.input, &settings, false, false, Policy::default())?,
             format,

@@ -8,6 +8,7 @@ mod config_file;
 mod error;
 mod exit;
 mod interrupt;
+mod listen;
 mod progress;
 mod run;
 
@@ -37,6 +38,7 @@ pub fn run() -> ExitCode {
             None => check(&cli.check),
         },
         Some(Command::Stats(args)) => stats(&args),
+        Some(Command::Listen(args)) => listen::listen(&args),
         Some(Command::Explain { topic }) => explain_topic(topic.as_deref()),
         Some(Command::Sample { name, all }) => sample(name.as_deref(), all),
         Some(Command::Schema) => print_text(&authhook::contract::schema::auth_schema_text()),

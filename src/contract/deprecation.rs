@@ -72,6 +72,26 @@ impl Date {
     }
 }
 
+/// `millis` milliseconds after 1970-01-01T00:00:00Z as an ISO-8601 UTC date-time with
+/// milliseconds, such as `2026-11-29T10:00:00.250Z`.
+pub fn utc_date_time(millis: i64) -> String {
+    let (days, in_day) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
+    let Date { year, month, day } = Date::from_days_since_epoch(days);
+    let (seconds, millis) = (in_day / 1000, in_day % 1000);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+/// The system clock's time now, as [`utc_date_time`] writes it.
+pub fn utc_now() -> String {
+    let elapsed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    utc_date_time(i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)

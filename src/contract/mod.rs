@@ -27,6 +27,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod delivery;
 mod deprecation;
 mod error_codes;
 pub mod explain;
@@ -38,7 +39,9 @@ pub mod schema;
 mod secrets;
 mod webhooks;
 
-pub use deprecation::{Date, END_OF_LIFE, END_OF_SUPPORT, MIGRATE_BY, Notice, SUCCESSOR, deprecation_notice};
+pub use deprecation::{
+    Date, END_OF_LIFE, END_OF_SUPPORT, MIGRATE_BY, Notice, SUCCESSOR, deprecation_notice, utc_date_time, utc_now,
+};
 pub use error_codes::{ERROR_CODES, ErrorCodeSpec, SPOOF_CODE, error_code, spoof_message_prefix};
 pub use fields::*;
 pub use reasons::{REASONS, ReasonCode, ReasonSpec};

@@ -143,6 +143,18 @@ rules! {
         "errorCode is not one of the documented error codes (authhook explain lists them).",
         "The vendor also sends error fields for any API exception or unpredicted error, with values it does not document; their meaning is unknown.",
         "Read error and errorMessage for details, and ask the vendor about the code if it recurs.";
+    ContentType = "content-type", Warning,
+        "A delivery received by `authhook listen` did not declare its body as application/json.",
+        "The vendor sends its webhooks as application/json; another content type means another sender, a proxy that rewrote the request, or a hand-made test request.",
+        "Send the body with Content-Type: application/json, or find what changed the header on the way.";
+    Credential = "credential", Error,
+        "A delivery received by `authhook listen` lacked the credential it requires (--require-header, --require-bearer, --oauth), or carried a wrong one.",
+        "The sender is not configured with the receiver's static header or OAuth client credentials, or is not the vendor.",
+        "Set the same header value or client credentials in the vendor's webhook settings as in the receiver.";
+    WouldRetry = "would-retry", Warning,
+        "The receiver that `authhook listen --forward-to` relayed a delivery to answered in a way that makes the vendor retry it.",
+        "The vendor takes only 200 with a JSON content type, or 204, in time as an acknowledgement; anything else is delivered again, up to 5 more times.",
+        "Answer 200 with Content-Type: application/json (or 204), and answer before doing slow work.";
     Expectation = "expectation", Error,
         "A payload did not meet an --expect, --expect-reason or --expect-code given on the command line.",
         "The smoke test asserted an outcome the integration did not produce.",

@@ -56,7 +56,7 @@ pub use crate::contract::Notice;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Writes one output format.
-pub trait Renderer {
+pub trait Renderer: Send {
     /// Renders one result, in input order.
     fn result(&mut self, out: &mut dyn Write, result: &CheckResult) -> io::Result<()>;
     /// Renders what follows the last result.
