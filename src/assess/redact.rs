@@ -75,9 +75,10 @@ pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
 }
 
 /// A request body as a receiver may keep it: the value of every credential member (`token`,
-/// `interviewToken` and the other [`SECRET_KEYS`]) of every JSON value in it emptied, and any
-/// other JWT-shaped run replaced by its length; everything else byte for byte as it was.
-pub fn blank_credentials(body: &str) -> String {
+/// `interviewToken` and the other [`SECRET_KEYS`]) of every JSON value in it replaced by its
+/// length, as results show it, and any other JWT-shaped run too; everything else byte for byte
+/// as it was. A credential that was there still reads as one (`token-present`).
+pub fn redact_credentials(body: &str) -> String {
     let mut spans = Vec::new();
     let mut scanner = crate::scan::Scanner::new(crate::scan::ScanOptions::default());
     for found in scanner.scan(body.as_bytes(), true).found {
@@ -86,29 +87,32 @@ pub fn blank_credentials(body: &str) -> String {
         }
     }
     spans.sort_unstable();
-    let mut blanked = String::with_capacity(body.len());
+    let mut redacted = String::with_capacity(body.len());
     let mut copied = 0;
-    for (start, end) in spans {
+    for (start, end, characters) in spans {
         if start >= copied {
-            blanked.push_str(body.get(copied..start).unwrap_or_default());
+            redacted.push_str(body.get(copied..start).unwrap_or_default());
+            redacted.push_str(&format!("<redacted: {characters} characters>"));
             copied = end;
         }
     }
-    blanked.push_str(body.get(copied..).unwrap_or_default());
-    without_jwts(&blanked).unwrap_or(blanked)
+    redacted.push_str(body.get(copied..).unwrap_or_default());
+    without_jwts(&redacted).unwrap_or(redacted)
 }
 
 /// The byte ranges of `body` that hold the text of a credential member's string value, at any
-/// depth of `node`; a value decoded from an encoded string (not a slice of `body`) has none.
-fn credential_spans(node: &Node<'_>, body: &str, spans: &mut Vec<(usize, usize)>) {
+/// depth of `node`, with the value's length in characters; an empty value, and a value decoded
+/// from an encoded string (not a slice of `body`), have none.
+fn credential_spans(node: &Node<'_>, body: &str, spans: &mut Vec<(usize, usize, usize)>) {
     match &node.value {
         Value::Object(members) => {
             for member in members {
                 match &member.value.value {
                     Value::String(text) if SECRET_KEYS.iter().any(|key| member.key.is(key)) => {
                         let start = (text.raw().as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
-                        if let Some(end) = start.checked_add(text.raw().len()).filter(|&end| end <= body.len()) {
-                            spans.push((start, end));
+                        let end = start.checked_add(text.raw().len()).filter(|&end| end <= body.len() && end > start);
+                        if let Some(end) = end {
+                            spans.push((start, end, text.decoded().chars().count()));
                         }
                     }
                     _ => credential_spans(&member.value, body, spans),
@@ -145,9 +149,9 @@ mod tests {
             "{{\"token\": \"opaque-credential\", \"a\": {{\"interviewToken\":\"x\\\"y\"}}, \"note\": \"{JWT}\"}}\n{{\"token\":\"second\"}}"
         );
         assert_eq!(
-            blank_credentials(&body),
-            "{\"token\": \"\", \"a\": {\"interviewToken\":\"\"}, \"note\": \"<redacted: 49 characters>\"}\n{\"token\":\"\"}"
+            redact_credentials(&body),
+            "{\"token\": \"<redacted: 17 characters>\", \"a\": {\"interviewToken\":\"<redacted: 3 characters>\"}, \"note\": \"<redacted: 49 characters>\"}\n{\"token\":\"<redacted: 6 characters>\"}"
         );
-        assert_eq!(blank_credentials("{\"token\": 1, broken"), "{\"token\": 1, broken");
+        assert_eq!(redact_credentials("{\"token\": \"\", broken"), "{\"token\": \"\", broken");
     }
 }

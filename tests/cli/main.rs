@@ -10,6 +10,7 @@ mod commands;
 mod common;
 mod first_use;
 mod hostile;
+mod listen;
 mod logs;
 mod properties;
 mod readme;

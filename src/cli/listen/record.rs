@@ -1,5 +1,5 @@
 //! The record of deliveries: one JSON object per line (time, method, path, remote address,
-//! headers with credentials removed, body with credentials blanked), appended and flushed before
+//! headers with credentials removed, body with credentials replaced by their length), appended and flushed before
 //! the delivery is answered. `authhook check` reads a record back: each line is a log record
 //! whose `body` holds the payload and whose `time` is the capture time.
 
@@ -78,7 +78,7 @@ impl Recorder {
 
     fn line<'a>(&self, delivery: &Delivery<'a>) -> Line<'a> {
         let text = String::from_utf8_lossy(delivery.body);
-        let body = if self.show_secrets { text.into_owned() } else { authhook::assess::blank_credentials(&text) };
+        let body = if self.show_secrets { text.into_owned() } else { authhook::assess::redact_credentials(&text) };
         Line {
             time: delivery.time,
             method: delivery.method,
@@ -140,6 +140,6 @@ mod tests {
         let line: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         assert_eq!(line["headers"]["content-type"], "application/json");
         assert_eq!(line["headers"]["authorization"], REMOVED);
-        assert_eq!(line["body"], r#"{"token":"","overallStatus":"PASS"}"#);
+        assert_eq!(line["body"], r#"{"token":"<redacted: 5 characters>","overallStatus":"PASS"}"#);
     }
 }
