@@ -118,6 +118,17 @@ fn every_detail_a_finding_carries_is_documented() {
 /// cannot have; an example that holds one is not run.
 const PLACEHOLDERS: &[&str] = &["captures/", "app.log"];
 
+/// An example line that starts a listener serving until Ctrl-C, made to stop by itself after a
+/// second, on a free port unless it names one: the options are parsed and the listener serves,
+/// and the test ends it.
+fn bounded_listener(line: &str) -> String {
+    if !line.contains("authhook listen") || line.contains("--timeout") || line.contains("--count") {
+        return line.to_owned();
+    }
+    let port = if line.contains("--port") { "" } else { " --port 0" };
+    line.replacen("authhook listen", &format!("authhook listen --timeout 1s{port}"), 1)
+}
+
 /// README's `sh` blocks, each as its lines.
 fn shell_blocks() -> Vec<Vec<&'static str>> {
     let mut blocks = Vec::new();
@@ -180,12 +191,17 @@ fn every_shell_example_works_as_pasted() {
             continue;
         }
         for line in script.iter().filter(|line| !line.trim().is_empty()) {
-            let (status, text) = bash(dir.path(), line);
+            let bounded = bounded_listener(line);
+            let (status, text) = bash(dir.path(), &bounded);
             if line.contains("echo \"exit $?\"") {
                 assert!(promised_status(line).is_some(), "`{line}` shows its exit status: say which with `# N`");
             }
             match promised_status(line) {
                 Some(code) => assert!(text.contains(&format!("exit {code}")), "`{line}` promises exit {code}:\n{text}"),
+                // A listener that nothing was sent to stops with 2 and says so.
+                None if bounded != *line => {
+                    assert!(text.contains("no authentication payload arrived"), "`{line}` as `{bounded}`:\n{text}");
+                }
                 // 1 is a finding in what was checked; 2 would be a broken example.
                 None => assert!(matches!(status, Some(0 | 1)), "`{line}` exited with {status:?}:\n{text}"),
             }
