@@ -197,3 +197,33 @@ fn a_second_ctrl_c_on_a_terminal_ends_a_run_blocked_on_silent_input() {
     drop(writer);
     assert_eq!(status, 130, "{text}");
 }
+
+#[test]
+fn ctrl_c_on_a_terminal_stops_a_listener_with_its_summary() {
+    let mut terminal = on_terminal(&format!("exec {BIN} listen --port 0 --no-notice"));
+    let mut keys = terminal.child.stdin.take().expect("stdin");
+    let mut out = BufReader::new(terminal.child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    let url = loop {
+        line.clear();
+        let read = out.read_line(&mut line).expect("a line");
+        assert!(read > 0, "the terminal closed before the listener said where it listens");
+        if let Some(url) = line.trim().strip_prefix("listening on ") {
+            break url.to_owned();
+        }
+    };
+    let spoof = authhook::contract::samples::find("spoof").expect("a sample").compact();
+    let answer = crate::listen::post(&url, &[("Content-Type", "application/json")], spoof.as_bytes());
+    assert_eq!(answer.status, 200);
+    while !line.contains("FAIL") {
+        line.clear();
+        let read = out.read_line(&mut line).expect("a line");
+        assert!(read > 0, "the terminal closed before the result was shown");
+    }
+    terminal.child.stdout = Some(out.into_inner());
+    type_keys(&mut keys, b"\x03");
+    drop(keys);
+    let (status, text) = finish(terminal);
+    assert_eq!(status, 0, "{text}");
+    assert!(text.contains("1 result: 0 PASS, 1 FAIL"), "{text}");
+}

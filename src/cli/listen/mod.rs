@@ -79,7 +79,7 @@ async fn run(settings: ListenSettings) -> ExitStatus {
     }
     let _ = writeln!(problems, "listening on {}", server::url(address, &state.settings.path));
     let stop = stop_signal(Arc::clone(&state));
-    server::accept_until(listener, Arc::clone(&state), stop).await;
+    server::accept_until(listener, Arc::clone(&state), stop, signalled()).await;
     finish(&state)
 }
 
@@ -132,6 +132,15 @@ async fn stop_signal(state: Arc<State>) {
             None => std::future::pending().await,
         }
     };
+    tokio::select! {
+        () = signalled() => {}
+        () = state.done.notified() => {}
+        () = timeout => {}
+    }
+}
+
+/// Completes at the next Ctrl-C (SIGINT) or SIGTERM.
+async fn signalled() {
     let terminate = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut signal) => {
@@ -143,8 +152,6 @@ async fn stop_signal(state: Arc<State>) {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         () = terminate => {}
-        () = state.done.notified() => {}
-        () = timeout => {}
     }
 }
 

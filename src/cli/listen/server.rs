@@ -22,8 +22,14 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How long requests in flight are given to finish once the listener stops.
 const DRAIN_LIMIT: Duration = Duration::from_secs(30);
 
-/// Accepts and serves connections until `stop` completes, then lets the requests in flight finish.
-pub async fn accept_until(listener: TcpListener, state: Arc<State>, stop: impl Future<Output = ()>) {
+/// Accepts and serves connections until `stop` completes, then lets the requests in flight
+/// finish, unless `hurry` completes first (a second Ctrl-C).
+pub async fn accept_until(
+    listener: TcpListener,
+    state: Arc<State>,
+    stop: impl Future<Output = ()>,
+    hurry: impl Future<Output = ()>,
+) {
     let permits = Arc::new(Semaphore::new(state.settings.max_connections));
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
@@ -63,7 +69,11 @@ pub async fn accept_until(listener: TcpListener, state: Arc<State>, stop: impl F
         });
     }
     drop(listener);
-    let _ = tokio::time::timeout(DRAIN_LIMIT, graceful.shutdown()).await;
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN_LIMIT) => {}
+        () = hurry => {}
+    }
 }
 
 /// The address as a URL for people and scripts: `http://127.0.0.1:8787/webhook`.
