@@ -198,6 +198,29 @@ impl Checker {
     ///
     /// `received_at`, the time the request arrived, is each result's
     /// [`captured_at`](CheckResult::captured_at) unless the body itself says when it was captured.
+    ///
+    /// A receiver that keeps one [`Deliveries`] marks retries across its requests:
+    ///
+    /// ```
+    /// use authhook::Checker;
+    /// use authhook::assess::deliveries::Deliveries;
+    /// use authhook::contract::{Rule, samples, utc_now};
+    ///
+    /// let checker = Checker::new();
+    /// let mut deliveries = Deliveries::default();
+    /// let spoof = samples::find("spoof").map(|sample| sample.json).unwrap_or_default();
+    /// let mut rules = Vec::new();
+    /// for request in ["POST /webhook #1", "POST /webhook #2"] {
+    ///     for mut result in checker.check_request(request, &utc_now(), spoof.as_bytes()) {
+    ///         checker.track(&mut deliveries, &mut result);
+    ///         rules.push(result.findings.iter().map(|f| f.rule).collect::<Vec<_>>());
+    ///     }
+    /// }
+    /// assert_eq!(rules, [vec![], vec![Rule::DuplicateDelivery]]);
+    ///
+    /// let nothing = checker.check_request("POST /webhook #3", &utc_now(), b"");
+    /// assert_eq!(nothing[0].findings[0].rule, Rule::Syntax);
+    /// ```
     pub fn check_request(&self, source: &str, received_at: &str, body: &[u8]) -> Vec<CheckResult> {
         let mut results = self.request_results(source, body);
         for result in &mut results {
