@@ -50,6 +50,9 @@ pub enum Command {
     /// Receive deliveries over HTTP, check each as it arrives, and answer as the vendor requires.
     #[command(after_help = listen_help())]
     Listen(Box<ListenArgs>),
+    /// Deliver every authentication payload found in the inputs to a receiver, as the vendor would.
+    #[command(after_help = format!("Examples:\n{SEND_EXAMPLES}\n\nExit status:\n  0    every payload was acknowledged (200 with a JSON content type, or 204)\n  1    a payload was not acknowledged\n  2    the receiver could not be reached, no payload was found, or the command is wrong"))]
+    Send(Box<SendArgs>),
     /// Explain an error code, reason code, rule id or field; with no topic, list them all.
     #[command(
         after_help = "Examples:\n  authhook explain              the index of every topic\n  authhook explain 4005         an error code\n  authhook explain spoof-inconsistent\n  authhook explain overallScore"
@@ -418,6 +421,104 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// Examples of `send`.
+pub const SEND_EXAMPLES: &str = "\
+  authhook sample spoof | authhook send --to http://127.0.0.1:8787/webhook
+  authhook send --to http://127.0.0.1:8787/webhook deliveries.ndjson     replay a listen record
+  authhook sample pass | authhook send --to http://127.0.0.1:8787/webhook --set /overallStatus='\"FAIL\"' --set /errorCode=4015
+  authhook send --to http://127.0.0.1:8787/webhook --retries vendor --time-scale 0.01 samples/";
+
+/// How a sender authenticates and how long it waits; shared by `send` and `probe`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct SenderArgs {
+    /// Send this static header with each delivery: 'Name: value', the value possibly env:VAR (repeatable).
+    #[arg(long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+
+    /// Send 'Authorization: Bearer TOKEN'; TOKEN may be env:VAR.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "oauth")]
+    pub bearer: Option<String>,
+
+    /// Get a token from the vendor's OAuth 2.0 client-credentials exchange at TOKEN_URL (Basic
+    /// CLIENT_ID:SECRET, either possibly env:VAR), reuse it until it expires, and send it as a bearer token.
+    #[arg(long, num_args = 2, value_names = ["TOKEN_URL", "CLIENT_ID:SECRET"])]
+    pub oauth: Vec<String>,
+
+    /// An answer must come within this long, else the vendor would retry (default 10s).
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: humantime::Duration,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = super::wire::rows::RowFormat::Human)]
+    pub format: super::wire::rows::RowFormat,
+}
+
+/// When `send` delivers again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RetriesArg {
+    /// Once per payload.
+    #[default]
+    None,
+    /// As the vendor does: until acknowledged, up to 5 retries, 30 s first, each delay 2.5 times the last.
+    Vendor,
+}
+
+/// Options of `send`.
+#[derive(Debug, Clone, Args)]
+pub struct SendArgs {
+    /// The receiver's URL (http://).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub sender: SenderArgs,
+
+    /// Change a field before sending: an RFC 6901 pointer and a JSON value (repeatable), such as
+    /// /overallStatus='"FAIL"' or /errorCode=4015.
+    #[arg(long = "set", value_name = "POINTER=VALUE")]
+    pub set: Vec<String>,
+
+    /// Send token and interviewToken as captured instead of blanked.
+    #[arg(long)]
+    pub keep_secrets: bool,
+
+    /// Deliver again, as the vendor does, until an attempt is acknowledged.
+    #[arg(long, value_enum, default_value_t = RetriesArg::None)]
+    pub retries: RetriesArg,
+
+    /// Multiply the vendor's retry delays by F (0.001 makes 30 s into 30 ms), for tests.
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = time_scale)]
+    pub time_scale: f64,
+
+    /// Deliveries in flight at once; output stays in input order.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=256))]
+    pub concurrency: usize,
+
+    /// Start at most N deliveries a second (N/s, or N).
+    #[arg(long, value_name = "N/s", value_parser = rate)]
+    pub rate: Option<f64>,
+}
+
+/// A --time-scale: a number above 0 and at most 1,000.
+fn time_scale(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|f| *f > 0.0 && *f <= 1000.0)
+        .ok_or_else(|| format!("{text:?} is not a time scale: a number above 0 and at most 1000, such as 0.01"))
+}
+
+/// A --rate: `N/s` or `N`, N above 0 and at most 100,000.
+fn rate(text: &str) -> Result<f64, String> {
+    text.trim_end_matches("/s")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| *n > 0.0 && *n <= 100_000.0)
+        .ok_or_else(|| format!("{text:?} is not a rate: N/s with N above 0, such as 50/s"))
 }
 
 /// Options of `stats`.

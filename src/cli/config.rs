@@ -133,6 +133,13 @@ fn rule_levels(args: &JudgeArgs, settings: &FileSettings) -> BTreeMap<Rule, Leve
 }
 
 impl InputConfig {
+    /// Resolves the input options against the settings file they name or that is found, with
+    /// the policy of the file and the flags and nothing more.
+    pub fn resolve(args: &InputArgs, with_payload: bool, show_secrets: bool) -> Result<Self, ConfigError> {
+        let settings = file_settings(&args.judge)?;
+        InputConfig::from_args(args, &settings, with_payload, show_secrets, Policy::default())
+    }
+
     /// Resolves the input options against the settings file; `with_payload`, `show_secrets`
     /// and `policy` (whose rule levels are filled in here) come from the command.
     pub fn from_args(

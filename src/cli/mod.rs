@@ -11,6 +11,8 @@ mod interrupt;
 mod listen;
 mod progress;
 mod run;
+mod send;
+mod wire;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
@@ -39,6 +41,7 @@ pub fn run() -> ExitCode {
         },
         Some(Command::Stats(args)) => stats(&args),
         Some(Command::Listen(args)) => listen::listen(&args),
+        Some(Command::Send(args)) => send::send(&args),
         Some(Command::Explain { topic }) => explain_topic(topic.as_deref()),
         Some(Command::Sample { name, all }) => sample(name.as_deref(), all),
         Some(Command::Schema) => print_text(&authhook::contract::schema::auth_schema_text()),

@@ -40,6 +40,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+pub use junit::escape_xml;
 pub(crate) mod paint;
 mod sarif;
 mod spool;

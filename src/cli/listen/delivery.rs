@@ -20,10 +20,11 @@ use hyper::body::Incoming;
 use hyper::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 
 use super::auth::{Exchange, Gate, Refusal};
-use super::forward::{ForwardError, Forwarder};
+use super::forward::Forwarder;
 use super::record::{Delivery, Recorder};
 use super::settings::ListenSettings;
 use super::sink::Sink;
+use crate::cli::wire::NoAnswer;
 
 /// What every request shares.
 pub struct State {
@@ -206,8 +207,8 @@ async fn relay(
     let ack_timeout = state.settings.ack_timeout;
     let (answer, cause) = match forwarder.relay(method, target, headers, body).await {
         Ok(relayed) => {
-            let status = relayed.response.status().as_u16();
-            let content_type = relayed.response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+            let status = relayed.status().as_u16();
+            let content_type = relayed.content_type();
             let latency = relayed.latency;
             let cause = retry_cause(status, content_type).or_else(|| {
                 (latency > ack_timeout)
@@ -221,13 +222,13 @@ async fn relay(
                 format!("{source} -> {} {status} {shown}, {} ms: {verdict}", forwarder.upstream(), latency.as_millis());
             let _ =
                 std::io::Write::write_all(&mut std::io::stderr(), format!("{}\n", safe_for_terminal(&line)).as_bytes());
-            (relayed.response, cause)
+            (relayed.response.map(Full::new), cause)
         }
         Err(error) => {
             tell_problem(&mut std::io::stderr(), &format!("{source}: {error}"));
             let status = match error {
-                ForwardError::TimedOut { .. } => StatusCode::GATEWAY_TIMEOUT,
-                ForwardError::Unreachable { .. } => StatusCode::BAD_GATEWAY,
+                NoAnswer::TimedOut { .. } => StatusCode::GATEWAY_TIMEOUT,
+                NoAnswer::Unreachable { .. } | NoAnswer::Dropped { .. } => StatusCode::BAD_GATEWAY,
             };
             (
                 json_answer(status, &error_json(&error.to_string())),

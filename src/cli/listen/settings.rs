@@ -6,33 +6,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use hyper::http::{HeaderName, HeaderValue, StatusCode, Uri};
+use hyper::http::{HeaderName, StatusCode, Uri};
 
 use crate::cli::args::ListenArgs;
 use crate::cli::config::{CheckConfig, ConfigError};
-
-/// A credential's value: compared, never shown.
-#[derive(Clone)]
-pub struct Secret(Vec<u8>);
-
-impl Secret {
-    /// The value's bytes, for comparison only.
-    pub fn bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value.into_bytes())
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Secret(<{} bytes>)", self.0.len())
-    }
-}
+pub use crate::cli::wire::auth::Secret;
+use crate::cli::wire::auth::{client_credentials, header_secret, secret};
+use crate::cli::wire::receiver_url;
 
 /// What a delivery must carry to be accepted.
 #[derive(Debug, Clone, Default)]
@@ -103,15 +83,28 @@ impl ListenSettings {
         let check = CheckConfig::resolve(&input, &args.report)?;
         let path = normalized_path(&args.path, "--path")?;
         let oauth = match &args.oauth {
-            Some(text) => Some(oauth_client(text, normalized_path(&args.oauth_path, "--oauth-path")?)?),
+            Some(text) => {
+                let (id, secret) = client_credentials(text, "--oauth").map_err(ListenError::Invalid)?;
+                Some(OAuthClient { id, secret, path: normalized_path(&args.oauth_path, "--oauth-path")? })
+            }
             None => None,
         };
         if oauth.as_ref().is_some_and(|client| client.path == path) {
             return Err(invalid("--oauth-path must differ from --path"));
         }
         let required = Required {
-            header: args.require_header.as_deref().map(required_header).transpose()?,
-            bearer: args.require_bearer.as_deref().map(|text| secret(text, "--require-bearer")).transpose()?,
+            header: args
+                .require_header
+                .as_deref()
+                .map(|text| header_secret(text, "--require-header"))
+                .transpose()
+                .map_err(ListenError::Invalid)?,
+            bearer: args
+                .require_bearer
+                .as_deref()
+                .map(|text| secret(text, "--require-bearer"))
+                .transpose()
+                .map_err(ListenError::Invalid)?,
             oauth,
         };
         Ok(ListenSettings {
@@ -121,7 +114,12 @@ impl ListenSettings {
             respond: args.respond,
             respond_invalid: args.respond_invalid,
             delay: args.delay.map(Duration::from),
-            forward_to: args.forward_to.as_deref().map(upstream).transpose()?,
+            forward_to: args
+                .forward_to
+                .as_deref()
+                .map(|text| receiver_url(text, "--forward-to"))
+                .transpose()
+                .map_err(ListenError::Invalid)?,
             ack_timeout: args.ack_timeout.into(),
             required,
             record: args.record.clone(),
@@ -159,61 +157,6 @@ fn normalized_path(text: &str, option: &str) -> Result<String, ListenError> {
     Ok(path)
 }
 
-/// A credential as given: the text itself, or `env:VAR` for the value of the variable VAR, which
-/// keeps it out of shell history and process lists.
-fn secret(text: &str, option: &str) -> Result<Secret, ListenError> {
-    let value = match text.strip_prefix("env:") {
-        Some(name) => std::env::var(name).map_err(|_| {
-            ListenError::Invalid(format!("{option} names the environment variable {name:?}, which is not set"))
-        })?,
-        None => text.to_owned(),
-    };
-    if value.is_empty() {
-        return Err(ListenError::Invalid(format!("{option} is empty; a credential must have a value")));
-    }
-    Ok(Secret(value.into_bytes()))
-}
-
-/// `Name: value`, the value possibly `env:VAR`.
-fn required_header(text: &str) -> Result<(HeaderName, Secret), ListenError> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| invalid("--require-header must be 'Name: value' (the value may be env:VAR)"))?;
-    let name = HeaderName::from_bytes(name.trim().as_bytes())
-        .map_err(|_| invalid("--require-header names no valid header (expected 'Name: value')"))?;
-    let value = secret(value.trim(), "--require-header")?;
-    if HeaderValue::from_bytes(value.bytes()).is_err() {
-        return Err(invalid("--require-header has a value that cannot be sent in a header"));
-    }
-    Ok((name, value))
-}
-
-/// `CLIENT_ID:SECRET`, either part possibly `env:VAR`; or `env:VAR` whose value is `ID:SECRET`.
-fn oauth_client(text: &str, path: String) -> Result<OAuthClient, ListenError> {
-    let whole = secret(text, "--oauth")?;
-    let whole = String::from_utf8_lossy(whole.bytes()).into_owned();
-    let (id, secret_part) =
-        whole.split_once(':').ok_or_else(|| invalid("--oauth must be CLIENT_ID:SECRET (either may be env:VAR)"))?;
-    let id = if id.starts_with("env:") { secret(id, "--oauth")? } else { Secret(id.as_bytes().to_vec()) };
-    let client_secret = secret(secret_part, "--oauth")?;
-    if id.bytes().is_empty() {
-        return Err(invalid("--oauth has an empty client id"));
-    }
-    Ok(OAuthClient { id, secret: client_secret, path })
-}
-
-/// The upstream receiver: an `http://` URL on this machine or another.
-fn upstream(text: &str) -> Result<Uri, ListenError> {
-    let uri: Uri = text.parse().map_err(|_| ListenError::Invalid(format!("--forward-to {text:?} is not a URL")))?;
-    match (uri.scheme_str(), uri.authority()) {
-        (Some("http"), Some(_)) => Ok(uri),
-        (Some("https"), _) => {
-            Err(invalid("--forward-to: https is not supported; forward to the receiver's http address"))
-        }
-        _ => Err(ListenError::Invalid(format!("--forward-to {text:?} must be an http:// URL with a host"))),
-    }
-}
-
 /// A status `--respond` and `--respond-invalid` accept: any from 200 to 599.
 pub fn answer_status(text: &str) -> Result<StatusCode, String> {
     text.trim()
@@ -229,29 +172,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn credentials_come_from_the_environment_and_never_show() {
-        let found = secret("env:PATH", "--require-bearer").map(|s| s.bytes().len());
-        assert!(found.is_ok_and(|len| len > 0));
-        assert!(secret("env:AUTHHOOK_SURELY_UNSET_VARIABLE", "--require-bearer").is_err());
-        let shown = format!("{:?}", Secret(b"hunter2".to_vec()));
-        assert!(!shown.contains("hunter2"), "{shown}");
-    }
-
-    #[test]
-    fn headers_paths_and_upstreams_are_checked() {
-        let (name, value) = required_header("X-Webhook-Key: abc").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((name.as_str(), value.bytes()), ("x-webhook-key", &b"abc"[..]));
-        assert!(required_header("no colon").is_err());
-        assert!(required_header("X: ").is_err());
+    fn paths_upstreams_and_answers_are_checked() {
         assert_eq!(normalized_path("webhook", "--path").ok().as_deref(), Some("/webhook"));
         assert!(normalized_path("/a?b", "--path").is_err());
-        assert!(upstream("http://127.0.0.1:9/in").is_ok());
-        assert!(upstream("https://127.0.0.1/").is_err());
-        assert!(upstream("127.0.0.1:9").is_err());
+        assert!(receiver_url("http://127.0.0.1:9/in", "--forward-to").is_ok());
+        assert!(receiver_url("https://127.0.0.1/", "--forward-to").is_err());
+        assert!(receiver_url("127.0.0.1:9", "--forward-to").is_err());
         assert!(answer_status("204").is_ok() && answer_status("199").is_err() && answer_status("600").is_err());
-        let client = oauth_client("id:se:cret", "/oauth/token".to_owned()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((client.id.bytes(), client.secret.bytes()), (&b"id"[..], &b"se:cret"[..]));
-        assert!(oauth_client(":secret", "/t".to_owned()).is_err());
     }
 
     #[test]

@@ -1,0 +1,367 @@
+//! `authhook send`: every authentication payload found in the inputs (the same scanner as
+//! `check`) delivered to a receiver, one POST each, changed by `--set`, with token and
+//! interviewToken blanked unless `--keep-secrets`, what is sent checked like `check` checks it,
+//! and each attempt judged by the vendor's acknowledgement rule, retried on the vendor's schedule
+//! with `--retries vendor`. Output is in input order whatever the concurrency.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use authhook::Checker;
+use authhook::contract::delivery::{JSON_CONTENT_TYPE, acknowledges, retry_cause, retry_delays};
+use authhook::contract::{SECRET_KEYS, Severity};
+use authhook::report::tell_problem;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::http::{HeaderMap, HeaderValue, Method, Request, Uri, header};
+use serde_json::Value;
+use tokio::sync::{Mutex, Semaphore, mpsc};
+
+use super::args::{RetriesArg, SendArgs, SenderArgs};
+use super::config::InputConfig;
+use super::exit::ExitStatus;
+use super::run::{Scanned, scan_inputs};
+use super::wire::auth::{Credentials, Presented, client_credentials, header_secret, secret};
+use super::wire::rows::{Row, Totals};
+use super::wire::{Client, NoAnswer, receiver_url};
+
+/// One payload to deliver.
+struct Payload {
+    /// Its number in input order, from 1.
+    number: usize,
+    /// Where it was found: `PATH:LINE:COLUMN`.
+    source: String,
+    body: Bytes,
+    /// The rules what is sent breaks, error and warning findings.
+    findings: Vec<String>,
+}
+
+/// How a sender reaches a receiver: the URL, the credentials, the deadline.
+pub struct Sender {
+    pub to: Uri,
+    pub client: Client,
+    pub credentials: Credentials,
+    pub timeout: Duration,
+}
+
+/// What came of one attempt.
+pub struct Attempted {
+    pub row: Row,
+    /// Not even a connection.
+    pub unreachable: bool,
+}
+
+impl Sender {
+    /// Resolves `--to`-like `url` and the sender options.
+    pub fn from_args(url: &str, option: &str, args: &SenderArgs) -> Result<Self, String> {
+        let to = receiver_url(url, option)?;
+        let headers = args.headers.iter().map(|text| header_secret(text, "--header")).collect::<Result<_, _>>()?;
+        let bearer = args.bearer.as_deref().map(|text| secret(text, "--bearer")).transpose()?;
+        let oauth = match args.oauth.as_slice() {
+            [] => None,
+            [url, pair] => {
+                Some(Credentials::oauth(receiver_url(url, "--oauth TOKEN_URL")?, client_credentials(pair, "--oauth")?))
+            }
+            _ => return Err("--oauth takes TOKEN_URL and CLIENT_ID:SECRET".to_owned()),
+        };
+        Ok(Sender {
+            to,
+            client: Client::new(),
+            credentials: Credentials { headers, bearer, oauth },
+            timeout: args.timeout.into(),
+        })
+    }
+
+    /// POSTs `body` as JSON with the credentials `presented`, and judges the answer by the vendor's
+    /// acknowledgement rule; `extra` headers go along.
+    pub async fn deliver(&self, body: Bytes, presented: Presented, extra: &HeaderMap) -> Attempted {
+        let mut row = Row {
+            id: String::new(),
+            what: String::new(),
+            attempt: 1,
+            status: None,
+            content_type: None,
+            latency_ms: None,
+            passed: false,
+            message: String::new(),
+            findings: Vec::new(),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+        headers.extend(extra.clone());
+        if let Err(problem) = self.credentials.apply(&self.client, &mut headers, presented, self.timeout).await {
+            row.message = problem;
+            return Attempted { row, unreachable: true };
+        }
+        let mut request = Request::builder().method(Method::POST).uri(self.to.clone());
+        if let Some(all) = request.headers_mut() {
+            *all = headers;
+        }
+        let Ok(request) = request.body(Full::new(body)) else {
+            row.message = "the request could not be made".to_owned();
+            return Attempted { row, unreachable: true };
+        };
+        match self.client.send(request, self.timeout).await {
+            Ok(answered) => {
+                let status = answered.status().as_u16();
+                let content_type = answered.content_type().map(str::to_owned);
+                row.latency(answered.latency);
+                row.passed = acknowledges(status, content_type.as_deref());
+                row.message = retry_cause(status, content_type.as_deref())
+                    .map_or_else(|| "acknowledged".to_owned(), |cause| format!("the vendor would retry this: {cause}"));
+                row.status = Some(status);
+                row.content_type = content_type;
+                Attempted { row, unreachable: false }
+            }
+            Err(no_answer) => {
+                let unreachable = matches!(no_answer, NoAnswer::Unreachable { .. });
+                row.message = format!("the vendor would retry this: {no_answer}");
+                Attempted { row, unreachable }
+            }
+        }
+    }
+}
+
+/// Runs `send`.
+pub fn send(args: &SendArgs) -> ExitStatus {
+    let mut problems = io::stderr();
+    let prepared = Sender::from_args(&args.to, "--to", &args.sender).and_then(|sender| {
+        let edits = args.set.iter().map(|text| parse_edit(text)).collect::<Result<Vec<_>, _>>()?;
+        Ok((sender, edits))
+    });
+    let (sender, edits) = match prepared {
+        Ok(prepared) => prepared,
+        Err(message) => {
+            tell_problem(&mut problems, &message);
+            return ExitStatus::Trouble;
+        }
+    };
+    let payloads = match payloads(args, &edits, &mut problems) {
+        Ok(payloads) if !payloads.is_empty() => payloads,
+        Ok(_) => {
+            tell_problem(&mut problems, "no authentication payload to send");
+            return ExitStatus::Trouble;
+        }
+        Err(status) => return status,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tell_problem(&mut problems, &format!("cannot start the client's threads: {error}"));
+            return ExitStatus::Trouble;
+        }
+    };
+    runtime.block_on(deliver_all(Arc::new(sender), payloads, args))
+}
+
+/// A `--set`: a pointer and the JSON value to put there.
+type Edit = (String, Value);
+
+fn parse_edit(text: &str) -> Result<Edit, String> {
+    let (pointer, value) =
+        text.split_once('=').ok_or_else(|| format!("--set {text:?} must be POINTER=VALUE, such as /errorCode=4015"))?;
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Err(format!("--set: {pointer:?} is not a JSON pointer (RFC 6901): it starts with /"));
+    }
+    let value = serde_json::from_str(value).map_err(|_| {
+        format!("--set {pointer}: {value:?} is not a JSON value; a string is quoted: {pointer}='\"{value}\"'")
+    })?;
+    Ok((pointer.to_owned(), value))
+}
+
+/// Puts `value` at `pointer` in `payload`: replaces what is there, or adds a member to the
+/// object the pointer's parent names.
+fn apply_edit(payload: &mut Value, (pointer, value): &Edit) -> Result<(), String> {
+    if let Some(slot) = payload.pointer_mut(pointer) {
+        *slot = value.clone();
+        return Ok(());
+    }
+    let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+    let key = key.replace("~1", "/").replace("~0", "~");
+    match payload.pointer_mut(parent) {
+        Some(Value::Object(members)) => {
+            members.insert(key, value.clone());
+            Ok(())
+        }
+        _ => Err(format!("--set {pointer}: the payload has no object at {parent:?} to set it in")),
+    }
+}
+
+/// Empties every credential member's string value, at any depth.
+fn blank_credentials(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            for (key, member) in members.iter_mut() {
+                match member {
+                    Value::String(text) if SECRET_KEYS.contains(&key.as_str()) => text.clear(),
+                    other => blank_credentials(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(blank_credentials),
+        _ => {}
+    }
+}
+
+/// Every authentication payload of the inputs, changed and checked, in input order.
+fn payloads(args: &SendArgs, edits: &[Edit], problems: &mut dyn Write) -> Result<Vec<Payload>, ExitStatus> {
+    let input = InputConfig::resolve(&args.input, true, true).map_err(|error| {
+        tell_problem(problems, &error.to_string());
+        ExitStatus::Trouble
+    })?;
+    let checker = Checker::new();
+    let mut found = Vec::new();
+    let mut edit_problem = None;
+    let mut on_scanned = |scanned: Scanned| {
+        let Scanned::Batch(batch) = scanned else { return Ok(()) };
+        for result in batch.iter().filter(|r| r.kind.is_authentication()) {
+            let Some(mut payload) = result.payload.as_deref().and_then(|p| serde_json::from_str::<Value>(p).ok())
+            else {
+                continue;
+            };
+            for edit in edits {
+                if let Err(problem) = apply_edit(&mut payload, edit) {
+                    edit_problem.get_or_insert(problem);
+                }
+            }
+            if !args.keep_secrets {
+                blank_credentials(&mut payload);
+            }
+            let body = Bytes::from(serde_json::to_vec(&payload).unwrap_or_default());
+            let findings = checker
+                .check_body(&body)
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|r| r.findings.iter().filter(|f| f.severity >= Severity::Warning))
+                .map(|f| f.rule.id().to_owned())
+                .collect();
+            let source = format!("{}:{}:{}", result.source.path, result.source.line, result.source.column);
+            found.push(Payload { number: found.len() + 1, source, body, findings });
+        }
+        Ok(())
+    };
+    let outcome = scan_inputs(&input, problems, &mut on_scanned).map_err(|error| {
+        tell_problem(problems, &error.to_string());
+        ExitStatus::Trouble
+    })?;
+    if let Some(problem) = edit_problem {
+        tell_problem(problems, &problem);
+        return Err(ExitStatus::Trouble);
+    }
+    if outcome.input_problems > 0 && found.is_empty() {
+        return Err(ExitStatus::Trouble);
+    }
+    Ok(found)
+}
+
+/// Delivers every payload, at most `--concurrency` at once and `--rate` a second, and prints
+/// the attempts in input order.
+async fn deliver_all(sender: Arc<Sender>, payloads: Vec<Payload>, args: &SendArgs) -> ExitStatus {
+    let permits = Arc::new(Semaphore::new(args.concurrency));
+    let pace = args.rate.map(|rate| Arc::new(Mutex::new(tokio::time::interval(Duration::from_secs_f64(1.0 / rate)))));
+    let retries = args.retries;
+    let scale = args.time_scale;
+    let (done, mut finished) = mpsc::unbounded_channel();
+    let count = payloads.len();
+    let mut tasks = Vec::with_capacity(count);
+    for payload in payloads {
+        let (sender, permits, pace, done) = (Arc::clone(&sender), Arc::clone(&permits), pace.clone(), done.clone());
+        tasks.push(tokio::spawn(async move {
+            let Ok(_permit) = permits.acquire_owned().await else { return };
+            if let Some(pace) = pace {
+                pace.lock().await.tick().await;
+            }
+            let attempts = deliver_one(&sender, &payload, retries, scale).await;
+            let _ = done.send((payload.number, attempts));
+        }));
+    }
+    drop(done);
+    let mut renderer = args.sender.format.renderer();
+    let mut out = io::stdout().lock();
+    let mut totals = Totals { noun: "payload", ..Totals::default() };
+    let (mut waiting, mut next, mut unreachable) = (BTreeMap::new(), 1, false);
+    while let Some((number, attempts)) = finished.recv().await {
+        waiting.insert(number, attempts);
+        while let Some(attempts) = waiting.remove(&next) {
+            let attempts: Vec<Attempted> = attempts;
+            for attempted in &attempts {
+                let _ = renderer.row(&mut out, &attempted.row);
+            }
+            let _ = out.flush();
+            if let Some(last) = attempts.last() {
+                totals.add(&last.row);
+                unreachable |= last.unreachable;
+            }
+            next += 1;
+        }
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    totals.payloads = count as u64;
+    let line = totals.line("acknowledged", "not acknowledged");
+    let _ = renderer.finish(&mut out, &totals, &line).and_then(|()| out.flush());
+    if unreachable {
+        tell_problem(&mut io::stderr(), &format!("could not reach {}", sender.to));
+        ExitStatus::Trouble
+    } else if totals.failed > 0 {
+        ExitStatus::Invalid
+    } else {
+        ExitStatus::Valid
+    }
+}
+
+/// Delivers one payload, again on the vendor's schedule (scaled) until acknowledged when asked.
+async fn deliver_one(sender: &Sender, payload: &Payload, retries: RetriesArg, scale: f64) -> Vec<Attempted> {
+    let delays: Vec<Duration> = match retries {
+        RetriesArg::None => Vec::new(),
+        RetriesArg::Vendor => retry_delays().map(|delay| delay.mul_f64(scale)).collect(),
+    };
+    let mut attempts = Vec::new();
+    for attempt in 0..=delays.len() {
+        if let Some(delay) = attempt.checked_sub(1).and_then(|i| delays.get(i)) {
+            tokio::time::sleep(*delay).await;
+        }
+        let mut attempted = sender.deliver(payload.body.clone(), Presented::Right, &HeaderMap::new()).await;
+        attempted.row.id = payload.number.to_string();
+        attempted.row.what = payload.source.clone();
+        attempted.row.attempt = u32::try_from(attempt + 1).unwrap_or(u32::MAX);
+        attempted.row.findings = payload.findings.clone();
+        let acknowledged = attempted.row.passed;
+        attempts.push(attempted);
+        if acknowledged {
+            break;
+        }
+    }
+    attempts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_replace_or_add_members() {
+        let mut payload = serde_json::json!({"overallStatus": "PASS", "recognitionConfidence": {"confidence": 0.9}});
+        for text in ["/overallStatus=\"FAIL\"", "/errorCode=4015", "/recognitionConfidence/confidence=0.1"] {
+            let edit = parse_edit(text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(apply_edit(&mut payload, &edit).is_ok());
+        }
+        assert_eq!(payload["overallStatus"], "FAIL");
+        assert_eq!(payload["errorCode"], 4015);
+        assert_eq!(payload["recognitionConfidence"]["confidence"], 0.1);
+        assert!(parse_edit("/overallStatus=FAIL").is_err(), "a string must be quoted");
+        assert!(parse_edit("overallStatus=1").is_err());
+        let edit = parse_edit("/nothing/here=1").unwrap_or_else(|e| panic!("{e}"));
+        assert!(apply_edit(&mut payload, &edit).is_err());
+    }
+
+    #[test]
+    fn credentials_are_blanked_at_any_depth() {
+        let mut payload = serde_json::json!({"token": "t", "interviewToken": "i", "a": [{"token": "n"}], "x": "keep"});
+        blank_credentials(&mut payload);
+        assert_eq!(payload, serde_json::json!({"token": "", "interviewToken": "", "a": [{"token": ""}], "x": "keep"}));
+    }
+}
