@@ -80,7 +80,8 @@ pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
 /// as it was. A credential that was there still reads as one (`token-present`).
 pub fn redact_credentials(body: &str) -> String {
     let mut spans = Vec::new();
-    let mut scanner = crate::scan::Scanner::new(crate::scan::ScanOptions::default());
+    let lenient = crate::scan::ScanOptions { lenient: true, ..crate::scan::ScanOptions::default() };
+    let mut scanner = crate::scan::Scanner::new(lenient);
     for found in scanner.scan(body.as_bytes(), true).found {
         if let crate::scan::Found::Value { parsed, .. } = found {
             credential_spans(&parsed.node, body, &mut spans);
@@ -97,7 +98,123 @@ pub fn redact_credentials(body: &str) -> String {
         }
     }
     redacted.push_str(body.get(copied..).unwrap_or_default());
-    without_jwts(&redacted).unwrap_or(redacted)
+    let scrubbed = scrub_credential_text(&redacted);
+    without_jwts(&scrubbed).unwrap_or(scrubbed)
+}
+
+/// What stands for a credential's value that could not be measured as a JSON string.
+const REDACTED: &str = "<redacted>";
+
+/// The text with the value after every credential key replaced, read as text rather than as
+/// JSON: a net under the parsed redaction for what does not parse (a broken body, a payload
+/// encoded in a string, with its quotes escaped) and for values that are not strings. A key
+/// counts where it is quoted (`"token"` or `\"token\"`) and followed by a colon.
+fn scrub_credential_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+    for key in SECRET_KEYS {
+        for (at, _) in text.match_indices(key) {
+            if let Some((start, end, replacement)) = value_after_key(bytes, at, key.len()) {
+                edits.push((start, end, replacement));
+            }
+        }
+    }
+    edits.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end, replacement) in edits {
+        if start >= copied {
+            out.push_str(text.get(copied..start).unwrap_or_default());
+            out.push_str(replacement);
+            copied = end;
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// The span of the value after the key at `at` (and what replaces it), when the key is quoted
+/// and followed by a colon; `None` for an empty or already redacted value.
+fn value_after_key(bytes: &[u8], at: usize, key_len: usize) -> Option<(usize, usize, &'static str)> {
+    let escaped_quote = |i: usize| bytes.get(i..i + 2) == Some(b"\\\"");
+    let opened = at.checked_sub(1).is_some_and(|i| bytes.get(i) == Some(&b'"'));
+    if !opened {
+        return None;
+    }
+    let mut i = at + key_len;
+    i += match bytes.get(i) {
+        Some(b'"') => 1,
+        Some(b'\\') if escaped_quote(i) => 2,
+        _ => return None,
+    };
+    let skip_space = |mut i: usize| {
+        while bytes.get(i).is_some_and(|b| matches!(b, b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    i = skip_space(i);
+    if bytes.get(i) != Some(&b':') {
+        return None;
+    }
+    let start = skip_space(i + 1);
+    let rest = bytes.get(start..)?;
+    if rest.starts_with(b"\"<redacted") || rest.starts_with(b"\\\"<redacted") || rest.starts_with(b"\"\"") {
+        return None;
+    }
+    if rest.starts_with(b"\\\"\\\"") || rest.starts_with(b"null") {
+        return None;
+    }
+    if rest.starts_with(b"\\\"") {
+        let inner = start + 2;
+        let end = (inner..bytes.len()).find(|&j| escaped_quote(j)).unwrap_or_else(|| line_end(bytes, inner));
+        return Some((inner, end, REDACTED));
+    }
+    if rest.starts_with(b"\"") {
+        let inner = start + 1;
+        return Some((inner, string_end(bytes, inner), REDACTED));
+    }
+    Some((start, bare_value_end(bytes, start), "\"<redacted>\""))
+}
+
+/// Where a JSON string that starts at `from` (after its quote) ends: its closing quote, else the
+/// end of its line.
+fn string_end(bytes: &[u8], from: usize) -> usize {
+    let mut j = from;
+    while let Some(&b) = bytes.get(j) {
+        match b {
+            b'\\' => j += 2,
+            b'"' | b'\n' | b'\r' => return j,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    memchr::memchr2(b'\n', b'\r', bytes.get(from..).unwrap_or_default()).map_or(bytes.len(), |i| from + i)
+}
+
+/// Where a value that is not a string ends: the `,`, `}` or `]` that closes it at its own depth,
+/// or the end of its line.
+fn bare_value_end(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut j = from;
+    while let Some(&b) = bytes.get(j) {
+        match b {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return j,
+            b'}' | b']' => depth -= 1,
+            b',' if depth == 0 => return j,
+            b'\n' | b'\r' => return j,
+            b'"' => {
+                j = string_end(bytes, j + 1);
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    bytes.len()
 }
 
 /// The byte ranges of `body` that hold the text of a credential member's string value, at any
@@ -153,5 +270,27 @@ mod tests {
             "{\"token\": \"<redacted: 17 characters>\", \"a\": {\"interviewToken\":\"<redacted: 3 characters>\"}, \"note\": \"<redacted: 49 characters>\"}\n{\"token\":\"<redacted: 6 characters>\"}"
         );
         assert_eq!(redact_credentials("{\"token\": \"\", broken"), "{\"token\": \"\", broken");
+    }
+
+    #[test]
+    fn credentials_are_scrubbed_from_what_does_not_parse() {
+        let cases = [
+            (r#"{"body":"{\"token\":\"SECRET\",\"a\":1}"}"#, r#"{"body":"{\"token\":\"<redacted>\",\"a\":1}"}"#),
+            (
+                "{\"token\": \"SECRET\" /* c */, \"a\": 1}",
+                "{\"token\": \"<redacted: 6 characters>\" /* c */, \"a\": 1}",
+            ),
+            ("{\"token\": \"SECRET\\q\", \"a\": 1", "{\"token\": \"<redacted>\", \"a\": 1"),
+            ("{\"token\": \"SECRET\n", "{\"token\": \"<redacted>\n"),
+            ("{\"token\": SECRET, \"a\"", "{\"token\": \"<redacted>\", \"a\""),
+            (r#"{"token":{"value":"SECRET"},"a":1}"#, r#"{"token":"<redacted>","a":1}"#),
+            (r#"{"interviewToken":["SECRET"]}"#, r#"{"interviewToken":"<redacted>"}"#),
+            (r#"{"tokenizer":"kept","token":null}"#, r#"{"tokenizer":"kept","token":null}"#),
+        ];
+        for (body, expected) in cases {
+            let redacted = redact_credentials(body);
+            assert!(!redacted.contains("SECRET"), "{body} -> {redacted}");
+            assert_eq!(redacted, expected, "{body}");
+        }
     }
 }

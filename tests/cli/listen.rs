@@ -36,15 +36,18 @@ pub struct Stopped {
 }
 
 impl Listener {
-    /// Starts `authhook listen --port 0 ARGS...` and waits for its address.
+    /// Starts `authhook listen --port 0 ARGS...` (no `--port 0` when ARGS name a port) and waits
+    /// for its address.
     pub fn start(args: &[&str]) -> Listener {
         Listener::start_with(args, &[])
     }
 
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Listener {
         let mut command = Command::new(env!("CARGO_BIN_EXE_authhook"));
+        let port: &[&str] = if args.contains(&"--port") { &[] } else { &["--port", "0"] };
         command
-            .args(["listen", "--port", "0", "--color", "never"])
+            .args(["listen", "--color", "never"])
+            .args(port)
             .args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("AUTHHOOK_TODAY", TODAY)
@@ -512,4 +515,94 @@ fn an_exposed_address_is_warned_about_and_bad_settings_are_refused() {
         assert!(stderr.starts_with("authhook: ") || stderr.contains("error:"), "{args:?}: {stderr}");
         assert!(!stderr.contains("listening on"), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn credentials_in_odd_places_stay_out_of_output_and_record() {
+    let dir = tempdir();
+    let record = dir.path().join("deliveries.ndjson");
+    let listener = Listener::start(&["--format", "ndjson", "--record", &record.to_string_lossy(), "--lenient"]);
+    let inner = SPOOF.replace(r#""token":"""#, r#""token":"SECRET-ONE""#);
+    let wrapped = serde_json::json!({ "body": inner }).to_string();
+    let commented = SPOOF.replace(r#""token":"""#, r#""token":"SECRET-TWO" /* c */"#);
+    let broken = SPOOF.replace(r#""token":"""#, r#""token":"SECRET-THREE\q"#);
+    let object = SPOOF.replace(r#""token":"""#, r#""token":{"value":"SECRET-FOUR"}"#);
+    for body in [&wrapped, &commented, &broken, &object] {
+        post_json(&listener.url, body);
+    }
+    let url = format!("{}?access_token=SECRET-FIVE&x=1", listener.url);
+    post(&url, &[("Content-Type", "application/json"), ("X-Api-Key", "SECRET-SIX")], SPOOF.as_bytes());
+    let stopped = listener.stop("TERM");
+    let text = std::fs::read_to_string(&record).unwrap_or_default();
+    assert_eq!(parse_lines(&text).len(), 5);
+    for place in [&text, &stopped.stdout, &stopped.stderr] {
+        assert!(!place.contains("SECRET-"), "a credential shows:\n{place}");
+    }
+}
+
+#[test]
+fn what_check_cannot_read_back_is_recorded_as_it_came() {
+    let dir = tempdir();
+    let record = dir.path().join("deliveries.ndjson");
+    let listener = Listener::start(&["--quiet", "--record", &record.to_string_lossy(), "--require-bearer", "right"]);
+    let invalid_utf8 = SPOOF.replace("67460a99", "6746\u{1}").into_bytes();
+    let invalid_utf8: Vec<u8> = invalid_utf8.into_iter().map(|b| if b == 1 { 0xC3 } else { b }).collect();
+    let headers = [("Content-Type", "application/json"), ("Authorization", "Bearer right")];
+    assert_eq!(post(&listener.url, &headers, &invalid_utf8).status, 200);
+    assert_eq!(post_json(&listener.url, SPOOF).status, 401);
+    listener.stop("TERM");
+    let lines = parse_lines(&std::fs::read_to_string(&record).unwrap_or_default());
+    use base64::Engine as _;
+    let kept = base64::engine::general_purpose::STANDARD.decode(lines[0]["bodyBase64"].as_str().unwrap_or_default());
+    assert_eq!(kept.ok(), Some(invalid_utf8), "the bytes as they came");
+    assert_eq!(lines[1]["refused"], "missing");
+}
+
+#[test]
+fn a_signal_lets_a_slow_answer_finish() {
+    let listener = Listener::start(&["--delay", "2s", "--quiet"]);
+    let url = listener.url.clone();
+    let waiting = std::thread::spawn(move || post_json(&url, SPOOF).status);
+    std::thread::sleep(Duration::from_millis(500));
+    let stopped = listener.stop("TERM");
+    assert_eq!(waiting.join().ok(), Some(200), "the delivery in flight was answered");
+    assert_eq!(stopped.code, Some(0));
+    assert!(stopped.stdout.contains("1 result: 0 PASS, 1 FAIL"), "{}", stopped.stdout);
+}
+
+#[test]
+fn count_stops_at_exactly_that_many_under_concurrency() {
+    let listener = Listener::start(&["--count", "5", "--format", "ndjson"]);
+    let senders: Vec<_> = (0..40)
+        .map(|i| {
+            let url = listener.url.clone();
+            std::thread::spawn(move || {
+                let body = SPOOF.replace("67460a9995516d9a553aa95c", &format!("{i:024x}"));
+                let mut request = agent().post(&url).header("Content-Type", "application/json");
+                request = request.header("Connection", "close");
+                request.send(body.as_bytes()).map(|r| r.status().as_u16()).unwrap_or(0)
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = senders.into_iter().map(|s| s.join().unwrap_or(0)).collect();
+    let stopped = listener.wait();
+    assert_eq!(stopped.code, Some(0));
+    assert_eq!(parse_lines(&stopped.stdout).len(), 5, "{}", stopped.stdout);
+    assert_eq!(statuses.iter().filter(|&&s| s == 200).count(), 5, "{statuses:?}");
+}
+
+#[test]
+fn a_relay_back_to_itself_is_refused_and_a_record_that_fails_is_told() {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("a free port: {e}"));
+    let port = probe.local_addr().map(|a| a.port()).unwrap_or_default().to_string();
+    drop(probe);
+    let own = format!("http://127.0.0.1:{port}/webhook");
+    let looping = Listener::start(&["--port", &port, "--forward-to", &own, "--quiet"]);
+    assert_eq!(post_json(&looping.url, SPOOF).status, 508);
+    looping.stop("TERM");
+    let full = Listener::start(&["--record", "/dev/full", "--quiet"]);
+    assert_eq!(post_json(&full.url, SPOOF).status, 503);
+    let stopped = full.stop("TERM");
+    assert_eq!(stopped.code, Some(2), "{}", stopped.stderr);
+    assert!(stopped.stderr.contains("cannot record"), "{}", stopped.stderr);
 }

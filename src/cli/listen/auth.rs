@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use hyper::http::{HeaderMap, header};
+use hyper::http::{HeaderMap, HeaderName, HeaderValue, header};
 use subtle::ConstantTimeEq;
 
 use super::settings::{OAuthClient, Required, Secret};
@@ -16,7 +16,7 @@ use super::settings::{OAuthClient, Required, Secret};
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// Tokens kept valid at once; the oldest goes when another is issued.
-const LIVE_TOKENS: usize = 64;
+const LIVE_TOKENS: usize = 1024;
 
 /// Why a delivery's credential is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +86,8 @@ impl Gate {
     pub fn admit(&self, headers: &HeaderMap) -> Result<(), Refusal> {
         if let Some((name, value)) = &self.required.header {
             const WHAT: &str = "required static header";
-            let given = headers.get(name).ok_or(Refusal::Missing(WHAT))?;
-            if !same(given.as_bytes(), value) {
+            let given = only_value(headers, name).ok_or(Refusal::Missing(WHAT))?;
+            if !same(given?.as_bytes(), value) {
                 return Err(Refusal::Wrong(WHAT));
             }
         }
@@ -141,9 +141,18 @@ impl Gate {
     }
 }
 
-/// The token of `Authorization: Bearer TOKEN`, the scheme in any case.
+/// The value of a header sent once; `Some(Err)` when it was sent more than once, which no
+/// sender of one credential does (and which must not let a right value hide a wrong one).
+fn only_value<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<Result<&'h HeaderValue, Refusal>> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?;
+    Some(if values.next().is_some() { Err(Refusal::Wrong("credential, sent more than once,")) } else { Ok(first) })
+}
+
+/// The token of `Authorization: Bearer TOKEN`, the scheme in any case; an Authorization sent
+/// more than once gives none.
 fn bearer(headers: &HeaderMap) -> Option<&[u8]> {
-    let value = headers.get(header::AUTHORIZATION)?.as_bytes();
+    let value = only_value(headers, &header::AUTHORIZATION)?.ok()?.as_bytes();
     let (scheme, token) = value.split_at_checked(7)?;
     scheme.eq_ignore_ascii_case(b"bearer ").then(|| token.trim_ascii())
 }
@@ -180,7 +189,6 @@ fn new_token() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hyper::http::HeaderValue;
 
     fn headers(authorization: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

@@ -21,7 +21,7 @@ use hyper::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode,
 
 use super::auth::{Exchange, Gate, Refusal};
 use super::forward::Forwarder;
-use super::record::{Delivery, Recorder};
+use super::record::{Delivery, Recorder, redacted_target};
 use super::settings::ListenSettings;
 use super::sink::Sink;
 use crate::cli::wire::NoAnswer;
@@ -36,7 +36,12 @@ pub struct State {
     pub sink: Mutex<Sink>,
     /// Told when `--count` payloads have arrived.
     pub done: tokio::sync::Notify,
+    /// A delivery could not be recorded.
+    pub record_failed: std::sync::atomic::AtomicBool,
 }
+
+/// The header a relayed request carries, by which a relay that leads back here is recognised.
+pub const RELAYED: &str = "x-authhook-relayed";
 
 /// Why a body was not read.
 enum BodyProblem {
@@ -67,13 +72,18 @@ pub async fn serve(state: Arc<State>, remote: SocketAddr, request: Request<Incom
         answer.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return Ok(answer);
     }
+    if state.forwarder.is_some() && parts.headers.contains_key(RELAYED) {
+        // A relay that reaches this listener again would go round for ever.
+        return Ok(json_answer(StatusCode::LOOP_DETECTED, r#"{"error":"--forward-to leads back to this listener"}"#));
+    }
     let received = utc_now();
     let target = parts.uri.path_and_query().map_or(path, |p| p.as_str()).to_owned();
-    let source = format!("{} {target} from {remote}", parts.method);
+    let shown_target = redacted_target(&target);
+    let source = format!("{} {shown_target} from {remote}", parts.method);
     let admitted = state.gate.admit(&parts.headers);
     let body = read_body(&parts.headers, body, state.checker_limit(), state.settings.request_timeout).await;
     let (mut results, bytes, too_large) = match body {
-        Ok(bytes) => (state.checker.check_request(&source, &received, &bytes), bytes, false),
+        Ok(bytes) => (state.check(source.clone(), received.clone(), bytes.clone()).await, bytes, false),
         Err(BodyProblem::TooLarge(declared)) => {
             (state.checker.too_large_body(&source, &received, declared), Bytes::new(), true)
         }
@@ -86,40 +96,50 @@ pub async fn serve(state: Arc<State>, remote: SocketAddr, request: Request<Incom
         }
     };
     judge_headers(&state.checker, &parts.headers, admitted, &mut results);
-    if let Some(recorder) = &state.recorder {
-        let delivery = Delivery {
-            time: &received,
-            method: parts.method.as_str(),
-            path: &target,
-            remote: &remote.to_string(),
-            headers: &parts.headers,
-            body: &bytes,
-        };
-        if let Err(error) = recorder.append(&delivery) {
-            // Unrecorded is unacknowledged: the vendor delivers it again.
-            tell_problem(&mut std::io::stderr(), &format!("cannot record to {}: {error}", recorder.path().display()));
-            state.publish(&mut results);
-            return Ok(json_answer(
-                StatusCode::SERVICE_UNAVAILABLE,
-                r#"{"error":"the delivery could not be recorded"}"#,
-            ));
-        }
-    }
     let answer = if admitted.is_err() {
         unauthorized(&state.gate)
     } else if too_large {
         closing(StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than the payload limit")
     } else if let Some(forwarder) = &state.forwarder {
-        relay(&state, forwarder, &source, (&parts.method, &target, &parts.headers), bytes, &mut results).await
+        let request = (&parts.method, target.as_str(), &parts.headers);
+        relay(&state, forwarder, &source, request, bytes.clone(), &mut results).await
     } else {
         let invalid = results.iter().any(|r| !r.valid);
         configured_answer(state.settings.respond_invalid.filter(|_| invalid).unwrap_or(state.settings.respond))
     };
-    state.publish(&mut results);
+    let remote = remote.to_string();
+    let delivery = Delivery {
+        time: &received,
+        method: parts.method.as_str(),
+        path: &shown_target,
+        remote: &remote,
+        headers: &parts.headers,
+        body: &bytes,
+        refused: admitted.err().map(Refusal::kind),
+    };
+    let answer = match state.take(&delivery, &mut results) {
+        Taken::Judged => answer,
+        Taken::Unrecorded => {
+            json_answer(StatusCode::SERVICE_UNAVAILABLE, r#"{"error":"the delivery could not be recorded"}"#)
+        }
+        Taken::AfterCount if state.forwarder.is_some() => answer,
+        Taken::AfterCount => json_answer(StatusCode::SERVICE_UNAVAILABLE, r#"{"error":"the listener is stopping"}"#),
+    };
     if let Some(delay) = state.settings.delay.filter(|_| state.forwarder.is_none()) {
         tokio::time::sleep(delay).await;
     }
     Ok(answer)
+}
+
+/// What became of a delivery's results.
+enum Taken {
+    /// Recorded (when asked), judged and counted.
+    Judged,
+    /// The record could not be written: unrecorded is unacknowledged, so the vendor delivers it
+    /// again. Its results are judged all the same.
+    Unrecorded,
+    /// `--count` payloads had arrived already: neither recorded nor judged.
+    AfterCount,
 }
 
 impl State {
@@ -128,13 +148,34 @@ impl State {
         bytes.min(authhook::limits::MAX_PAYLOAD_BYTES.end().to_owned() as usize)
     }
 
-    /// Hands results to the sink, and tells the listener to stop when `--count` is reached.
-    fn publish(&self, results: &mut [CheckResult]) {
-        let received =
-            self.sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner).publish(&self.checker, results);
-        if self.settings.count.is_some_and(|count| received >= count) {
+    /// Checks a body off the server's threads, so that a body slow to check holds up no other
+    /// request.
+    async fn check(self: &Arc<Self>, source: String, received: String, body: Bytes) -> Vec<CheckResult> {
+        let state = Arc::clone(self);
+        let checked = tokio::task::spawn_blocking(move || state.checker.check_request(&source, &received, &body));
+        checked.await.unwrap_or_default()
+    }
+
+    /// Records a delivery and hands its results to the sink, in one order for both; tells the
+    /// listener to stop when `--count` is reached, and takes no more after that.
+    fn take(&self, delivery: &Delivery<'_>, results: &mut [CheckResult]) -> Taken {
+        let mut sink = self.sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let reached = |received: u64| self.settings.count.is_some_and(|count| received >= count);
+        if reached(sink.summary.authentications()) {
+            return Taken::AfterCount;
+        }
+        let mut taken = Taken::Judged;
+        if let Some(recorder) = &self.recorder
+            && let Err(error) = recorder.append(delivery)
+        {
+            tell_problem(&mut std::io::stderr(), &format!("cannot record to {}: {error}", recorder.path().display()));
+            self.record_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+            taken = Taken::Unrecorded;
+        }
+        if reached(sink.publish(&self.checker, results)) {
             self.done.notify_one();
         }
+        taken
     }
 }
 

@@ -39,7 +39,10 @@ impl Forwarder {
         headers: &HeaderMap,
         body: Bytes,
     ) -> Result<Answered, NoAnswer> {
-        let mut request = Request::builder().method(method.clone()).uri(self.target(path_and_query));
+        let mut request = Request::builder()
+            .method(method.clone())
+            .uri(self.target(path_and_query))
+            .header(super::delivery::RELAYED, "1");
         for (name, value) in headers {
             if !HOP_BY_HOP.contains(&name.as_str()) && name != header::CONTENT_LENGTH {
                 request = request.header(name, value);

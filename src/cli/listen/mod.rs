@@ -79,7 +79,7 @@ async fn run(settings: ListenSettings) -> ExitStatus {
     }
     let _ = writeln!(problems, "listening on {}", server::url(address, &state.settings.path));
     let stop = stop_signal(Arc::clone(&state));
-    server::accept_until(listener, Arc::clone(&state), stop, signalled()).await;
+    server::accept_until(listener, Arc::clone(&state), stop, signalled(), drain_limit(&state.settings)).await;
     finish(&state)
 }
 
@@ -119,9 +119,18 @@ impl State {
             forwarder: settings.forward_to.clone().map(Forwarder::new),
             sink: Mutex::new(sink),
             done: tokio::sync::Notify::new(),
+            record_failed: std::sync::atomic::AtomicBool::new(false),
             settings,
         })
     }
+}
+
+/// How long the requests in flight are given to finish once the listener stops: as long as one
+/// can take, its headers and body, the relay or the delay, and a margin.
+fn drain_limit(settings: &ListenSettings) -> std::time::Duration {
+    let answering =
+        if settings.forward_to.is_some() { forward::UPSTREAM_LIMIT } else { settings.delay.unwrap_or_default() };
+    settings.request_timeout * 2 + answering + std::time::Duration::from_secs(5)
 }
 
 /// Completes when the listener should stop: Ctrl-C, SIGTERM, `--count` payloads, `--timeout`.
@@ -178,6 +187,13 @@ fn finish(state: &State) -> ExitStatus {
     }
     if outcome.summary.authentications() == 0 && outcome.summary.errors == 0 {
         tell_problem(&mut problems, "no authentication payload arrived");
+    }
+    if state.record_failed.load(std::sync::atomic::Ordering::Relaxed) {
+        tell_problem(
+            &mut problems,
+            "some deliveries could not be recorded (they were answered 503, so the vendor delivers them again)",
+        );
+        return ExitStatus::Trouble;
     }
     outcome.exit_status()
 }

@@ -11,13 +11,38 @@ use std::sync::Mutex;
 use hyper::http::{HeaderMap, HeaderName};
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
 use serde::Serialize;
 
 /// What stands for a removed credential's value.
 pub const REMOVED: &str = "<removed>";
 
-/// Headers whose values are credentials whatever the settings.
-const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+/// Words that make a header or query parameter a credential, whatever the settings: its value
+/// is never shown nor recorded.
+const CREDENTIAL_WORDS: &[&str] =
+    &["auth", "token", "secret", "password", "passwd", "cookie", "signature", "session", "key", "credential"];
+
+/// Whether a header or query parameter named `name` may hold a credential.
+pub fn is_credential_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    CREDENTIAL_WORDS.iter().any(|word| name.contains(word))
+}
+
+/// A request's path and query with the value of every query parameter that may hold a
+/// credential (`access_token`, `api_key`, `sig`...) replaced.
+pub fn redacted_target(path_and_query: &str) -> String {
+    let Some((path, query)) = path_and_query.split_once('?') else { return path_and_query.to_owned() };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_credential_name(name) || name.eq_ignore_ascii_case("sig") => {
+                format!("{name}={REMOVED}")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
 
 /// One delivery as the record keeps it.
 pub struct Delivery<'a> {
@@ -27,6 +52,8 @@ pub struct Delivery<'a> {
     pub remote: &'a str,
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
+    /// Why the credential was refused (`missing`, `wrong`), when it was.
+    pub refused: Option<&'a str>,
 }
 
 /// One line of the record, members in this order.
@@ -37,7 +64,15 @@ struct Line<'a> {
     path: &'a str,
     remote: &'a str,
     headers: BTreeMap<String, String>,
-    body: String,
+    /// The credential was refused (401): `missing` or `wrong`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<&'a str>,
+    /// The body, when it is UTF-8 text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    /// The body's bytes, base64, when it is not UTF-8 text (which `check` does not read).
+    #[serde(rename = "bodyBase64", skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
 }
 
 /// The record file, shared by every connection.
@@ -77,15 +112,20 @@ impl Recorder {
     }
 
     fn line<'a>(&self, delivery: &Delivery<'a>) -> Line<'a> {
-        let text = String::from_utf8_lossy(delivery.body);
-        let body = if self.show_secrets { text.into_owned() } else { authhook::assess::redact_credentials(&text) };
+        let (body, body_base64) = match std::str::from_utf8(delivery.body) {
+            Ok(text) if self.show_secrets => (Some(text.to_owned()), None),
+            Ok(text) => (Some(authhook::assess::redact_credentials(text)), None),
+            Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(delivery.body))),
+        };
         Line {
             time: delivery.time,
             method: delivery.method,
             path: delivery.path,
             remote: delivery.remote,
             headers: self.headers(delivery.headers),
+            refused: delivery.refused,
             body,
+            body_base64,
         }
     }
 
@@ -93,7 +133,7 @@ impl Recorder {
     fn headers(&self, headers: &HeaderMap) -> BTreeMap<String, String> {
         let mut kept = BTreeMap::new();
         for name in headers.keys() {
-            let secret = CREDENTIAL_HEADERS.contains(&name.as_str()) || self.secret_header.as_ref() == Some(name);
+            let secret = is_credential_name(name.as_str()) || self.secret_header.as_ref() == Some(name);
             let value = if secret {
                 REMOVED.to_owned()
             } else {
@@ -110,6 +150,19 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credential_names_and_query_values_are_recognised() {
+        for name in ["authorization", "x-api-key", "X-Incode-Token", "x-authorization", "cookie", "x-hub-signature"] {
+            assert!(is_credential_name(name), "{name}");
+        }
+        assert!(!is_credential_name("content-type") && !is_credential_name("user-agent"));
+        assert_eq!(
+            redacted_target("/webhook?access_token=abc&x=1&sig=zz&apikey=k"),
+            "/webhook?access_token=<removed>&x=1&sig=<removed>&apikey=<removed>"
+        );
+        assert_eq!(redacted_target("/webhook"), "/webhook");
+    }
 
     #[test]
     fn credentials_stay_out_of_the_record() {
@@ -131,6 +184,7 @@ mod tests {
             remote: "127.0.0.1:1",
             headers: &headers,
             body,
+            refused: None,
         };
         recorder.append(&delivery).unwrap_or_else(|e| panic!("{e}"));
         let text = std::fs::read_to_string(&path).unwrap_or_default();

@@ -19,16 +19,14 @@ use super::delivery::{State, serve};
 /// The largest request head (request line and headers) read; a larger one gets 431.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
-/// How long requests in flight are given to finish once the listener stops.
-const DRAIN_LIMIT: Duration = Duration::from_secs(30);
-
 /// Accepts and serves connections until `stop` completes, then lets the requests in flight
-/// finish, unless `hurry` completes first (a second Ctrl-C).
+/// finish for up to `drain_limit`, unless `hurry` completes first (a second Ctrl-C).
 pub async fn accept_until(
     listener: TcpListener,
     state: Arc<State>,
     stop: impl Future<Output = ()>,
     hurry: impl Future<Output = ()>,
+    drain_limit: Duration,
 ) {
     let permits = Arc::new(Semaphore::new(state.settings.max_connections));
     let graceful = GracefulShutdown::new();
@@ -71,7 +69,7 @@ pub async fn accept_until(
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {}
-        () = tokio::time::sleep(DRAIN_LIMIT) => {}
+        () = tokio::time::sleep(drain_limit) => {}
         () = hurry => {}
     }
 }
