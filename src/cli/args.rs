@@ -53,6 +53,11 @@ pub enum Command {
     /// Deliver every authentication payload found in the inputs to a receiver, as the vendor would.
     #[command(after_help = format!("Examples:\n{SEND_EXAMPLES}\n\nExit status:\n  0    every payload was acknowledged (200 with a JSON content type, or 204)\n  1    a payload was not acknowledged\n  2    the receiver could not be reached, no payload was found, or the command is wrong"))]
     Send(Box<SendArgs>),
+    /// Test a receiver against the vendor's delivery behaviour: samples, retries, odd bodies, credentials.
+    #[command(
+        after_help = "Examples:\n  authhook probe http://127.0.0.1:3000/webhook\n  authhook probe --format junit http://127.0.0.1:3000/webhook > probe.xml\n  authhook probe --bearer env:HOOK_TOKEN http://127.0.0.1:3000/webhook\n  authhook probe --case retry-duplicate --case not-json http://127.0.0.1:3000/webhook\n\nExit status:\n  0    every case passed\n  1    a case failed\n  2    the receiver could not be reached, or the command is wrong"
+    )]
+    Probe(Box<ProbeArgs>),
     /// Explain an error code, reason code, rule id or field; with no topic, list them all.
     #[command(
         after_help = "Examples:\n  authhook explain              the index of every topic\n  authhook explain 4005         an error code\n  authhook explain spoof-inconsistent\n  authhook explain overallScore"
@@ -223,6 +228,11 @@ impl Names {
 
     fn reasons() -> Names {
         Names { what: "reason code", names: || REASONS.iter().map(|r| r.id.to_owned()).collect(), open: false }
+    }
+
+    fn probe_cases() -> Names {
+        let ids = || authhook::contract::probes::PROBE_CASES.iter().map(|c| c.id.to_owned()).collect();
+        Names { what: "probe case", names: ids, open: false }
     }
 
     fn topics() -> Names {
@@ -502,6 +512,25 @@ pub struct SendArgs {
     /// Start at most N deliveries a second (N/s, or N).
     #[arg(long, value_name = "N/s", value_parser = rate)]
     pub rate: Option<f64>,
+}
+
+/// Options of `probe`.
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {
+    /// The receiver's URL (http://).
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// Run only this case (repeatable; authhook explain lists them under "Probe cases").
+    #[arg(long, value_name = "ID", value_parser = Names::probe_cases(), hide_possible_values = true)]
+    pub case: Vec<String>,
+
+    /// Leave this case out (repeatable).
+    #[arg(long, value_name = "ID", value_parser = Names::probe_cases(), hide_possible_values = true)]
+    pub skip: Vec<String>,
+
+    #[command(flatten)]
+    pub sender: SenderArgs,
 }
 
 /// A --time-scale: a number above 0 and at most 1,000.

@@ -9,6 +9,7 @@ mod error;
 mod exit;
 mod interrupt;
 mod listen;
+mod probe;
 mod progress;
 mod run;
 mod send;
@@ -42,6 +43,7 @@ pub fn run() -> ExitCode {
         Some(Command::Stats(args)) => stats(&args),
         Some(Command::Listen(args)) => listen::listen(&args),
         Some(Command::Send(args)) => send::send(&args),
+        Some(Command::Probe(args)) => probe::probe(&args),
         Some(Command::Explain { topic }) => explain_topic(topic.as_deref()),
         Some(Command::Sample { name, all }) => sample(name.as_deref(), all),
         Some(Command::Schema) => print_text(&authhook::contract::schema::auth_schema_text()),

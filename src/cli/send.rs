@@ -236,6 +236,8 @@ fn payloads(args: &SendArgs, edits: &[Edit], problems: &mut dyn Write) -> Result
                 .iter()
                 .flat_map(|r| r.findings.iter().filter(|f| f.severity >= Severity::Warning))
                 .map(|f| f.rule.id().to_owned())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
                 .collect();
             let source = format!("{}:{}:{}", result.source.path, result.source.line, result.source.column);
             found.push(Payload { number: found.len() + 1, source, body, findings });

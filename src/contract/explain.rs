@@ -1,6 +1,7 @@
 //! `authhook explain`: what an error code, reason code, rule or field means, what causes it, and
 //! what to do, all read from the contract tables.
 
+use crate::contract::probes::{PROBE_CASES, ProbeCase, probe_case};
 use std::fmt::Write as _;
 
 use crate::contract::{
@@ -23,6 +24,8 @@ pub enum Topic {
     /// A documented field, and the object that holds it in words (such as `recognitionConfidence`
     /// or `the onboarding status webhook`).
     Field(&'static str, &'static FieldSpec),
+    /// A case of `authhook probe`.
+    ProbeCase(&'static ProbeCase),
 }
 
 /// Every field with the dotted name `explain` accepts for it.
@@ -57,6 +60,9 @@ pub fn lookup(name: &str) -> Option<Topic> {
     if let Some(reason) = REASONS.iter().find(|r| r.id == name) {
         return Some(Topic::Reason(reason));
     }
+    if let Some(case) = probe_case(name) {
+        return Some(Topic::ProbeCase(case));
+    }
     let short = name.rsplit('.').next().unwrap_or(name);
     let fields = all_fields();
     let field = fields
@@ -72,6 +78,7 @@ pub fn topic_names() -> Vec<String> {
     names.extend(RULES.iter().map(|r| r.id.to_owned()));
     names.extend(REASONS.iter().map(|r| r.id.to_owned()));
     names.extend(all_fields().into_iter().map(|(name, _, _)| name));
+    names.extend(PROBE_CASES.iter().map(|case| case.id.to_owned()));
     names
 }
 
@@ -163,6 +170,16 @@ pub fn render(topic: Topic) -> String {
             .and_then(|_| writeln!(out, "  what to do: {}", spec.fix)),
         Topic::Field(owner, spec) => writeln!(out, "field {} (in {owner}): {}", spec.name, checks_of(spec))
             .and_then(|_| writeln!(out, "  meaning: {}", spec.meaning)),
+        Topic::ProbeCase(case) => writeln!(out, "probe case {}: sends {}", case.id, case.sends)
+            .and_then(|_| writeln!(out, "  why:    {}", case.why))
+            .and_then(|_| writeln!(out, "  passes: {}", case.passes))
+            .and_then(|_| {
+                if case.needs_credentials {
+                    writeln!(out, "  runs:   only with --header, --bearer or --oauth")
+                } else {
+                    Ok(())
+                }
+            }),
     };
     out
 }
@@ -200,6 +217,10 @@ pub fn index() -> String {
     let width = fields.iter().map(|(name, _, _)| name.len()).max().unwrap_or(0);
     for (name, owner, spec) in fields {
         let _ = writeln!(out, "  {name:<width$} {} ({owner})", spec.json_type);
+    }
+    out.push_str("\nProbe cases (authhook explain retry-duplicate):\n");
+    for case in PROBE_CASES {
+        let _ = writeln!(out, "  {:<28} sends {}", case.id, case.sends);
     }
     out
 }

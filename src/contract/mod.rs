@@ -32,6 +32,7 @@ mod deprecation;
 mod error_codes;
 pub mod explain;
 mod fields;
+pub mod probes;
 mod reasons;
 mod rules;
 pub mod samples;

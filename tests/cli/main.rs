@@ -21,3 +21,4 @@ mod schema;
 mod stats;
 mod terminal;
 mod walks;
+mod wire;
