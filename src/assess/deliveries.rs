@@ -112,11 +112,13 @@ impl Deliveries {
         else {
             return false;
         };
-        let path = self.path_index(&result.source.path);
         let Some(map) = self.shards.get_mut(shard_of(&key)) else { return false };
         let first = match map.entry(key) {
             Entry::Occupied(first) => *first.get(),
             Entry::Vacant(slot) => {
+                // The input's name is kept only for a first delivery, which later ones refer to:
+                // a receiver whose every request has a name of its own keeps one per transaction.
+                let path = path_index(&mut self.paths, &result.source.path);
                 slot.insert(FirstDelivery {
                     content,
                     line: saturate(result.source.line),
@@ -156,13 +158,14 @@ impl Deliveries {
         result.settle();
         true
     }
+}
 
-    fn path_index(&mut self, path: &Arc<str>) -> u32 {
-        if self.paths.last().is_none_or(|last| !Arc::ptr_eq(last, path) && last != path) {
-            self.paths.push(path.clone());
-        }
-        u32::try_from(self.paths.len().saturating_sub(1)).unwrap_or(u32::MAX)
+/// The index of `path` in `paths`, which it is added to unless it is the last one there.
+fn path_index(paths: &mut Vec<Arc<str>>, path: &Arc<str>) -> u32 {
+    if paths.last().is_none_or(|last| !Arc::ptr_eq(last, path) && last != path) {
+        paths.push(path.clone());
     }
+    u32::try_from(paths.len().saturating_sub(1)).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
