@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Examples of `check`, as `--help` and the manual page show them.
 pub const CHECK_EXAMPLES: &str = "\
-  authhook check samples/                      check every file below a directory
+\x20 authhook check samples/                      check every file below a directory
   authhook sample spoof | authhook             check a payload piped on standard input
   authhook check --format json app.log         results as one JSON document
   authhook check --only fail,invalid app.log   only what failed or broke the contract
@@ -333,7 +333,7 @@ pub struct ReportArgs {
 
 /// Examples of `listen`.
 pub const LISTEN_EXAMPLES: &str = "\
-  authhook listen                                   serve http://127.0.0.1:8787/webhook until Ctrl-C
+\x20 authhook listen                                   serve http://127.0.0.1:8787/webhook until Ctrl-C
   authhook listen --port 0 --format ndjson          a free port; one JSON line per payload
   authhook listen --record deliveries.ndjson        keep every delivery; authhook check reads it back
   authhook listen --forward-to http://127.0.0.1:3000/hooks   relay to a receiver and judge its answers
@@ -435,7 +435,7 @@ pub struct ListenArgs {
 
 /// Examples of `send`.
 pub const SEND_EXAMPLES: &str = "\
-  authhook sample spoof | authhook send --to http://127.0.0.1:8787/webhook
+\x20 authhook sample spoof | authhook send --to http://127.0.0.1:8787/webhook
   authhook send --to http://127.0.0.1:8787/webhook deliveries.ndjson     replay a listen record
   authhook sample pass | authhook send --to http://127.0.0.1:8787/webhook --set /overallStatus='\"FAIL\"' --set /errorCode=4015
   authhook send --to http://127.0.0.1:8787/webhook --retries vendor --time-scale 0.01 samples/";
