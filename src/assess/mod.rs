@@ -30,7 +30,7 @@ mod redact;
 mod result;
 
 pub use finish::{Finishing, RenderOne};
-pub use redact::redact_credentials;
+pub use redact::{redact_credentials, without_values};
 pub use result::{CheckResult, Outcome, Reason, Source, Summary, Tally};
 
 use crate::contract::{

@@ -90,7 +90,7 @@ pub fn redact_credentials(body: &str) -> String {
     spans.sort_unstable();
     let mut redacted = String::with_capacity(body.len());
     let mut copied = 0;
-    for (start, end, characters) in spans {
+    for &(start, end, characters) in &spans {
         if start >= copied {
             redacted.push_str(body.get(copied..start).unwrap_or_default());
             redacted.push_str(&format!("<redacted: {characters} characters>"));
@@ -98,8 +98,26 @@ pub fn redact_credentials(body: &str) -> String {
         }
     }
     redacted.push_str(body.get(copied..).unwrap_or_default());
-    let scrubbed = scrub_credential_text(&redacted);
+    let values: Vec<&str> = spans.iter().filter_map(|&(start, end, _)| body.get(start..end)).collect();
+    let repeated = without_values(&redacted, &values);
+    let scrubbed = scrub_credential_text(&repeated);
     without_jwts(&scrubbed).unwrap_or(scrubbed)
+}
+
+/// The shortest credential value looked for elsewhere in a body: shorter ones would match
+/// ordinary text.
+const MIN_REPEATED: usize = 6;
+
+/// `text` with every other occurrence of a credential's value (quoted in a message, say)
+/// replaced as the value itself was.
+pub fn without_values(text: &str, values: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for value in values.iter().filter(|v| v.len() >= MIN_REPEATED && !v.starts_with("<redacted")) {
+        if out.contains(value) {
+            out = out.replace(value, &format!("<redacted: {} characters>", value.chars().count()));
+        }
+    }
+    out
 }
 
 /// What stands for a credential's value that could not be measured as a JSON string.
@@ -137,8 +155,15 @@ fn scrub_credential_text(text: &str) -> String {
 /// and followed by a colon; `None` for an empty or already redacted value.
 fn value_after_key(bytes: &[u8], at: usize, key_len: usize) -> Option<(usize, usize, &'static str)> {
     let escaped_quote = |i: usize| bytes.get(i..i + 2) == Some(b"\\\"");
-    let opened = at.checked_sub(1).is_some_and(|i| bytes.get(i) == Some(&b'"'));
-    if !opened {
+    let before = at.checked_sub(1).and_then(|i| bytes.get(i));
+    if before.is_none_or(|b| matches!(b, b'&' | b'?')) && bytes.get(at + key_len) == Some(&b'=') {
+        // A form or a query: `token=VALUE&...`.
+        let start = at + key_len + 1;
+        let rest = bytes.get(start..).unwrap_or_default();
+        let end = start + rest.iter().position(|b| matches!(b, b'&' | b'\n' | b'\r' | b' ')).unwrap_or(rest.len());
+        return (end > start).then_some((start, end, REDACTED));
+    }
+    if before != Some(&b'"') {
         return None;
     }
     let mut i = at + key_len;
@@ -286,6 +311,11 @@ mod tests {
             (r#"{"token":{"value":"SECRET"},"a":1}"#, r#"{"token":"<redacted>","a":1}"#),
             (r#"{"interviewToken":["SECRET"]}"#, r#"{"interviewToken":"<redacted>"}"#),
             (r#"{"tokenizer":"kept","token":null}"#, r#"{"tokenizer":"kept","token":null}"#),
+            ("token=SECRET&interviewToken=SECRET2&x=1", "token=<redacted>&interviewToken=<redacted>&x=1"),
+            (
+                r#"{"token":"SECRET-VALUE","errorMessage":"bad token SECRET-VALUE"}"#,
+                r#"{"token":"<redacted: 12 characters>","errorMessage":"bad token <redacted: 12 characters>"}"#,
+            ),
         ];
         for (body, expected) in cases {
             let redacted = redact_credentials(body);

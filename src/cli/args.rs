@@ -546,8 +546,8 @@ fn rate(text: &str) -> Result<f64, String> {
     text.trim_end_matches("/s")
         .parse::<f64>()
         .ok()
-        .filter(|n| *n > 0.0 && *n <= 100_000.0)
-        .ok_or_else(|| format!("{text:?} is not a rate: N/s with N above 0, such as 50/s"))
+        .filter(|n| (0.01..=100_000.0).contains(n))
+        .ok_or_else(|| format!("{text:?} is not a rate: N/s with N from 0.01 to 100000, such as 50/s"))
 }
 
 /// Options of `stats`.

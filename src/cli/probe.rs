@@ -22,7 +22,7 @@ const ONE_MIB: usize = 1 << 20;
 /// Runs `probe`.
 pub fn probe(args: &ProbeArgs) -> ExitStatus {
     let mut problems = io::stderr();
-    let sender = match Sender::from_args(&args.url, "URL", &args.sender) {
+    let sender = match Sender::from_args(&args.url, "URL", &args.sender, false) {
         Ok(sender) => sender,
         Err(message) => {
             tell_problem(&mut problems, &message);
@@ -147,7 +147,7 @@ async fn run_case(sender: &Sender, case: &ProbeCase) -> (Row, bool) {
         }
         "not-json" => {
             let answer = deliver(Bytes::from_static(b"this is not JSON {"), Presented::Right).await;
-            answered_and_serving(answer, deliver(body(&sample("pass", false)), Presented::Right).await)
+            answered_and_serving(answer, deliver(body(&sample("pass", true)), Presented::Right).await)
         }
         "over-1-mib" => {
             let mut padded = sample("pass", true);
@@ -155,14 +155,16 @@ async fn run_case(sender: &Sender, case: &ProbeCase) -> (Row, bool) {
                 members.insert("padding".into(), "x".repeat(ONE_MIB + 1024).into());
             }
             let answer = deliver(body(&padded), Presented::Right).await;
-            answered_and_serving(answer, deliver(body(&sample("pass", false)), Presented::Right).await)
+            answered_and_serving(answer, deliver(body(&sample("pass", true)), Presented::Right).await)
         }
         "credential-missing" => refused(deliver(body(&sample("spoof", true)), Presented::Missing).await),
         "credential-wrong" => refused(deliver(body(&sample("spoof", true)), Presented::Wrong).await),
         "credential-right" => acknowledged(deliver(body(&sample("spoof", true)), Presented::Right).await),
         id => {
             let name = id.strip_prefix("sample-").unwrap_or(id);
-            acknowledged(deliver(body(&sample(name, false)), Presented::Right).await)
+            // Each sample with a transaction of its own: two samples share one as published, and
+            // that conflict is another case's.
+            acknowledged(deliver(body(&sample(name, true)), Presented::Right).await)
         }
     }
 }

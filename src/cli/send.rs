@@ -23,7 +23,7 @@ use super::args::{RetriesArg, SendArgs, SenderArgs};
 use super::config::InputConfig;
 use super::exit::ExitStatus;
 use super::run::{Scanned, scan_inputs};
-use super::wire::auth::{Credentials, Presented, client_credentials, header_secret, secret};
+use super::wire::auth::{Credentials, Presented, client_credentials, header_value_secret, sent_header};
 use super::wire::rows::{Row, Totals};
 use super::wire::{Client, NoAnswer, receiver_url};
 
@@ -54,11 +54,13 @@ pub struct Attempted {
 }
 
 impl Sender {
-    /// Resolves `--to`-like `url` and the sender options.
-    pub fn from_args(url: &str, option: &str, args: &SenderArgs) -> Result<Self, String> {
+    /// Resolves `--to`-like `url` and the sender options; `pooled` keeps connections open from
+    /// one delivery to the next (`probe` does not, so that one case's broken answer cannot fail
+    /// the next).
+    pub fn from_args(url: &str, option: &str, args: &SenderArgs, pooled: bool) -> Result<Self, String> {
         let to = receiver_url(url, option)?;
-        let headers = args.headers.iter().map(|text| header_secret(text, "--header")).collect::<Result<_, _>>()?;
-        let bearer = args.bearer.as_deref().map(|text| secret(text, "--bearer")).transpose()?;
+        let headers = args.headers.iter().map(|text| sent_header(text, "--header")).collect::<Result<_, _>>()?;
+        let bearer = args.bearer.as_deref().map(|text| header_value_secret(text, "--bearer")).transpose()?;
         let oauth = match args.oauth.as_slice() {
             [] => None,
             [url, pair] => {
@@ -68,7 +70,7 @@ impl Sender {
         };
         Ok(Sender {
             to,
-            client: Client::new(),
+            client: if pooled { Client::new() } else { Client::unpooled() },
             credentials: Credentials { headers, bearer, oauth },
             timeout: args.timeout.into(),
         })
@@ -127,7 +129,7 @@ impl Sender {
 /// Runs `send`.
 pub fn send(args: &SendArgs) -> ExitStatus {
     let mut problems = io::stderr();
-    let prepared = Sender::from_args(&args.to, "--to", &args.sender).and_then(|sender| {
+    let prepared = Sender::from_args(&args.to, "--to", &args.sender, true).and_then(|sender| {
         let edits = args.set.iter().map(|text| parse_edit(text)).collect::<Result<Vec<_>, _>>()?;
         Ok((sender, edits))
     });
@@ -162,8 +164,10 @@ type Edit = (String, Value);
 fn parse_edit(text: &str) -> Result<Edit, String> {
     let (pointer, value) =
         text.split_once('=').ok_or_else(|| format!("--set {text:?} must be POINTER=VALUE, such as /errorCode=4015"))?;
-    if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Err(format!("--set: {pointer:?} is not a JSON pointer (RFC 6901): it starts with /"));
+    if !pointer.starts_with('/') {
+        return Err(format!(
+            "--set: {pointer:?} is not a JSON pointer (RFC 6901) to a field: it starts with / (the whole payload cannot be replaced)"
+        ));
     }
     let value = serde_json::from_str(value).map_err(|_| {
         format!("--set {pointer}: {value:?} is not a JSON value; a string is quoted: {pointer}='\"{value}\"'")
@@ -172,7 +176,8 @@ fn parse_edit(text: &str) -> Result<Edit, String> {
 }
 
 /// Puts `value` at `pointer` in `payload`: replaces what is there, or adds a member to the
-/// object the pointer's parent names.
+/// object the pointer's parent names, or an item to its array (at an index up to its length, or
+/// `-` for the end).
 fn apply_edit(payload: &mut Value, (pointer, value): &Edit) -> Result<(), String> {
     if let Some(slot) = payload.pointer_mut(pointer) {
         *slot = value.clone();
@@ -185,24 +190,83 @@ fn apply_edit(payload: &mut Value, (pointer, value): &Edit) -> Result<(), String
             members.insert(key, value.clone());
             Ok(())
         }
-        _ => Err(format!("--set {pointer}: the payload has no object at {parent:?} to set it in")),
+        Some(Value::Array(items)) => {
+            let index = if key == "-" { Some(items.len()) } else { key.parse::<usize>().ok() };
+            match index.filter(|&i| i <= items.len()) {
+                Some(i) => {
+                    items.insert(i, value.clone());
+                    Ok(())
+                }
+                None => Err(format!("--set {pointer}: {key:?} is no index of the array at {parent:?}")),
+            }
+        }
+        _ => Err(format!("--set {pointer}: the payload has no object or array at {parent:?} to set it in")),
     }
 }
 
-/// Empties every credential member's string value, at any depth.
-fn blank_credentials(value: &mut Value) {
+/// Empties every credential member's value, at any depth (a value that is not a string becomes
+/// an empty string), and returns the text of the string values it emptied.
+fn blank_credentials(value: &mut Value, emptied: &mut Vec<String>) {
     match value {
         Value::Object(members) => {
             for (key, member) in members.iter_mut() {
+                if !SECRET_KEYS.contains(&key.as_str()) {
+                    blank_credentials(member, emptied);
+                    continue;
+                }
                 match member {
-                    Value::String(text) if SECRET_KEYS.contains(&key.as_str()) => text.clear(),
-                    other => blank_credentials(other),
+                    Value::Null => {}
+                    Value::String(text) => emptied.push(std::mem::take(text)),
+                    other => *other = Value::String(String::new()),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(blank_credentials),
+        Value::Array(items) => items.iter_mut().for_each(|item| blank_credentials(item, emptied)),
         _ => {}
     }
+}
+
+/// What is sent for a payload found as compact JSON `found`: as found (member order and numbers
+/// as written) with its credentials emptied unless `keep_secrets`; with `--set` edits, as
+/// serde_json writes it (members in key order). A credential's value quoted anywhere else in
+/// the payload goes too. The result must be a JSON object.
+fn prepare(found: &str, edits: &[Edit], keep_secrets: bool) -> Result<Vec<u8>, String> {
+    let mut payload: Value = serde_json::from_str(found).map_err(|e| format!("a payload did not re-parse: {e}"))?;
+    let mut emptied = Vec::new();
+    if !keep_secrets {
+        blank_credentials(&mut payload, &mut emptied);
+    }
+    let text = if edits.is_empty() {
+        as_found(found, keep_secrets)
+    } else {
+        for edit in edits {
+            apply_edit(&mut payload, edit)?;
+        }
+        if !keep_secrets {
+            blank_credentials(&mut payload, &mut emptied);
+        }
+        serde_json::to_string(&payload).map_err(|e| e.to_string())?
+    };
+    if !payload.is_object() {
+        return Err("--set: what would be sent is not a JSON object".to_owned());
+    }
+    let values: Vec<&str> = emptied.iter().map(String::as_str).collect();
+    Ok(authhook::assess::without_values(&text, &values).into_bytes())
+}
+
+/// `found` written again as it is, with each credential member's value emptied unless
+/// `keep_secrets`.
+fn as_found(found: &str, keep_secrets: bool) -> String {
+    let Ok(parsed) = authhook::json::parse_value(found.as_bytes(), 0, authhook::json::Options::default()) else {
+        return found.to_owned();
+    };
+    let mut out = String::with_capacity(found.len());
+    authhook::json::write_compact(&parsed.node, &mut out, &|member| {
+        let secret = !keep_secrets && SECRET_KEYS.iter().any(|key| member.key.is(key));
+        let blank = secret && !matches!(member.value.value, authhook::json::Value::Null);
+        blank.then(|| "\"\"".to_owned())
+    });
+    out
 }
 
 /// Every authentication payload of the inputs, changed and checked, in input order.
@@ -217,19 +281,14 @@ fn payloads(args: &SendArgs, edits: &[Edit], problems: &mut dyn Write) -> Result
     let mut on_scanned = |scanned: Scanned| {
         let Scanned::Batch(batch) = scanned else { return Ok(()) };
         for result in batch.iter().filter(|r| r.kind.is_authentication()) {
-            let Some(mut payload) = result.payload.as_deref().and_then(|p| serde_json::from_str::<Value>(p).ok())
-            else {
-                continue;
-            };
-            for edit in edits {
-                if let Err(problem) = apply_edit(&mut payload, edit) {
+            let Some(text) = result.payload.as_deref() else { continue };
+            let body = match prepare(text, edits, args.keep_secrets) {
+                Ok(body) => Bytes::from(body),
+                Err(problem) => {
                     edit_problem.get_or_insert(problem);
+                    continue;
                 }
-            }
-            if !args.keep_secrets {
-                blank_credentials(&mut payload);
-            }
-            let body = Bytes::from(serde_json::to_vec(&payload).unwrap_or_default());
+            };
             let findings = checker
                 .check_body(&body)
                 .unwrap_or_default()
@@ -300,13 +359,16 @@ async fn deliver_all(sender: Arc<Sender>, payloads: Vec<Payload>, args: &SendArg
         }
     }
     for task in tasks {
-        let _ = task.await;
+        // A delivery that ended without its attempts (it cannot, short of a bug) is not one
+        // that was acknowledged.
+        unreachable |= task.await.is_err();
     }
+    unreachable |= next <= count;
     totals.payloads = count as u64;
     let line = totals.line("acknowledged", "not acknowledged");
     let _ = renderer.finish(&mut out, &totals, &line).and_then(|()| out.flush());
     if unreachable {
-        tell_problem(&mut io::stderr(), &format!("could not reach {}", sender.to));
+        tell_problem(&mut io::stderr(), &format!("some payloads could not be delivered to {}", sender.to));
         ExitStatus::Trouble
     } else if totals.failed > 0 {
         ExitStatus::Invalid
@@ -358,12 +420,37 @@ mod tests {
         assert!(parse_edit("overallStatus=1").is_err());
         let edit = parse_edit("/nothing/here=1").unwrap_or_else(|e| panic!("{e}"));
         assert!(apply_edit(&mut payload, &edit).is_err());
+        assert!(parse_edit("=null").is_err(), "the whole payload is not replaced");
+        let mut with_array = serde_json::json!({"children": []});
+        for text in ["/children/-=1", "/children/1=2", "/children/0=0"] {
+            let edit = parse_edit(text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(apply_edit(&mut with_array, &edit).is_ok(), "{text}");
+        }
+        assert_eq!(with_array["children"], serde_json::json!([0, 2]));
+    }
+
+    #[test]
+    fn what_is_sent_keeps_order_and_numbers_but_no_credential() {
+        let found = r#"{"z":1.0E-3,"token":"SECRET-VALUE","a":123456789012345678901234567890,"interviewToken":{"x":"y"},"errorMessage":"bad SECRET-VALUE"}"#;
+        let sent = String::from_utf8(prepare(found, &[], false).unwrap_or_default()).unwrap_or_default();
+        assert_eq!(
+            sent,
+            r#"{"z":1.0E-3,"token":"","a":123456789012345678901234567890,"interviewToken":"","errorMessage":"bad <redacted: 12 characters>"}"#
+        );
+        let edit = parse_edit(r#"/token={"a":"SECRET-TWO"}"#).unwrap_or_else(|e| panic!("{e}"));
+        let sent = String::from_utf8(prepare(found, &[edit], false).unwrap_or_default()).unwrap_or_default();
+        assert!(!sent.contains("SECRET"), "{sent}");
+        let kept = String::from_utf8(prepare(found, &[], true).unwrap_or_default()).unwrap_or_default();
+        assert!(kept.contains("SECRET-VALUE"));
     }
 
     #[test]
     fn credentials_are_blanked_at_any_depth() {
-        let mut payload = serde_json::json!({"token": "t", "interviewToken": "i", "a": [{"token": "n"}], "x": "keep"});
-        blank_credentials(&mut payload);
-        assert_eq!(payload, serde_json::json!({"token": "", "interviewToken": "", "a": [{"token": ""}], "x": "keep"}));
+        let mut payload = serde_json::json!({"token": "t", "interviewToken": ["i"], "a": [{"token": "n"}], "x": "keep", "accessToken": null});
+        let mut emptied = Vec::new();
+        blank_credentials(&mut payload, &mut emptied);
+        let blanked = serde_json::json!({"token": "", "interviewToken": "", "a": [{"token": ""}], "x": "keep", "accessToken": null});
+        assert_eq!(payload, blanked);
+        assert_eq!(emptied, ["n", "t"]);
     }
 }

@@ -31,7 +31,7 @@ macro_rules! sample_case {
     ($id:literal, $name:literal) => {
         ProbeCase {
             id: $id,
-            sends: concat!("the vendor's published ", $name, " sample"),
+            sends: concat!("the vendor's published ", $name, " sample, with a transactionId of its own"),
             why: "The vendor retries every delivery that is not acknowledged, up to 5 more times over about 32 minutes; a receiver that refuses a documented payload gets it again and again.",
             passes: ACKNOWLEDGED,
             needs_credentials: false,
@@ -42,9 +42,9 @@ macro_rules! sample_case {
 /// Every case, in the order `probe` runs them.
 pub const PROBE_CASES: &[ProbeCase] = &[
     sample_case!("sample-pass", "PASS"),
-    sample_case!("sample-customer-not-found", "customer-not-found FAIL (4001)"),
+    sample_case!("sample-customer-not-found", "customer-not-found FAIL (4004)"),
     sample_case!("sample-spoof", "spoof FAIL (4005)"),
-    sample_case!("sample-not-recognized", "not-recognized FAIL (4010)"),
+    sample_case!("sample-not-recognized", "not-recognized FAIL (4015)"),
     sample_case!("sample-blacklisted", "blacklisted FAIL (4003)"),
     sample_case!("sample-lenses", "lenses FAIL"),
     sample_case!("sample-face-mask", "face-mask FAIL"),
@@ -128,6 +128,18 @@ pub fn probe_case(id: &str) -> Option<&'static ProbeCase> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sample_case_names_its_samples_error_code() {
+        for sample in super::super::samples::SAMPLES {
+            let code =
+                sample.json.split("\"errorCode\":").nth(1).map(|rest| rest.trim().chars().take(4).collect::<String>());
+            let case = probe_case(&format!("sample-{}", sample.name)).map(|case| case.sends).unwrap_or_default();
+            if let Some(code) = code {
+                assert!(case.contains(&code), "{}: {case} should name {code}", sample.name);
+            }
+        }
+    }
 
     #[test]
     fn case_ids_are_no_other_topic() {

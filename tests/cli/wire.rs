@@ -289,3 +289,34 @@ fn probe_catches_each_misbehaviour_with_the_right_case() {
     let rows = probe(&[&picky.url, "--case", "retry-duplicate", "--case", "sample-lenses"], 1);
     assert_eq!(failed(&rows), ["retry-duplicate"]);
 }
+
+#[test]
+fn send_refuses_what_would_send_something_else_than_asked() {
+    let receiver = TestReceiver::start(|_, _| JSON);
+    for args in [
+        vec!["--rate", "1e-20"],
+        vec!["--bearer", "line\nbreak"],
+        vec!["--header", "Content-Length: 5"],
+        vec!["--set", "=null"],
+    ] {
+        let mut all = vec!["--to", receiver.url.as_str()];
+        all.extend(args.iter().copied());
+        send(&all, &sample("pass"), 2);
+    }
+    let with_password = receiver.url.replace("http://", "http://user:pa55word@");
+    let (stdout, stderr) = send(&["--to", &with_password], &sample("pass"), 2);
+    assert!(!stdout.contains("pa55word") && !stderr.contains("pa55word"), "{stderr}");
+    assert!(receiver.received().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn send_blanks_every_form_of_a_captured_credential() {
+    let receiver = TestReceiver::start(|_, _| JSON);
+    let mut payload: Value = serde_json::from_str(&sample("spoof")).unwrap_or_default();
+    payload["token"] = serde_json::json!({ "jwt": "SECRET-IN-OBJECT" });
+    payload["interviewToken"] = "SECRET-QUOTED".into();
+    payload["errorMessage"] = "interview SECRET-QUOTED refused".into();
+    send(&["--to", &receiver.url], &payload.to_string(), 0);
+    let sent = String::from_utf8_lossy(&receiver.received()[0].body).into_owned();
+    assert!(!sent.contains("SECRET"), "{sent}");
+}

@@ -50,6 +50,30 @@ pub fn secret(text: &str, option: &str) -> Result<Secret, String> {
     Ok(Secret(value.into_bytes()))
 }
 
+/// Headers that frame a request or its connection, which a sender must not set by hand.
+const FRAMING_HEADERS: &[&str] =
+    &["content-length", "transfer-encoding", "host", "connection", "keep-alive", "te", "trailer", "upgrade", "expect"];
+
+/// A credential that can be sent in a header (`--bearer`, a token).
+pub fn header_value_secret(text: &str, option: &str) -> Result<Secret, String> {
+    let value = secret(text, option)?;
+    if HeaderValue::from_bytes(value.bytes()).is_err() {
+        return Err(format!(
+            "{option} has a value that cannot be sent in a header (a line break or a control character)"
+        ));
+    }
+    Ok(value)
+}
+
+/// A static header a sender adds (`--header`): `Name: value`, not one that frames the request.
+pub fn sent_header(text: &str, option: &str) -> Result<(HeaderName, Secret), String> {
+    let (name, value) = header_secret(text, option)?;
+    if FRAMING_HEADERS.contains(&name.as_str()) {
+        return Err(format!("{option} {name}: this header frames the request and is set by authhook"));
+    }
+    Ok((name, value))
+}
+
 /// `Name: value`, the value possibly `env:VAR`, fit to be sent.
 pub fn header_secret(text: &str, option: &str) -> Result<(HeaderName, Secret), String> {
     let (name, value) =
@@ -148,6 +172,9 @@ impl Credentials {
 /// How long before its expiry a token is no longer used.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
+/// The longest a token is reused, whatever the exchange says.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 impl TokenSource {
     /// A token from the exchange: the one fetched last while it has not expired, else a new one.
     async fn token(&self, client: &Client, limit: Duration) -> Result<Secret, String> {
@@ -177,9 +204,14 @@ impl TokenSource {
             .map_err(|_| "the token exchange's answer is not JSON".to_owned())?;
         let token = body["access_token"].as_str().filter(|t| !t.is_empty());
         let token = token.ok_or("the token exchange's answer has no access_token")?;
-        let lifetime = Duration::from_secs(body["expires_in"].as_u64().unwrap_or(0)).saturating_sub(EXPIRY_MARGIN);
+        if HeaderValue::from_str(token).is_err() {
+            return Err("the token exchange's access_token cannot be sent in a header".to_owned());
+        }
+        let seconds = body["expires_in"].as_u64().unwrap_or(0).min(MAX_LIFETIME.as_secs());
+        let lifetime = Duration::from_secs(seconds).saturating_sub(EXPIRY_MARGIN);
         let token = Secret::from(token.to_owned());
-        *self.cached.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((token.clone(), now + lifetime));
+        let expires = now.checked_add(lifetime).unwrap_or(now);
+        *self.cached.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((token.clone(), expires));
         Ok(token)
     }
 }
@@ -199,5 +231,8 @@ mod tests {
         let (id, client_secret) = client_credentials("id:se:cret", "--oauth").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((id.bytes(), client_secret.bytes()), (&b"id"[..], &b"se:cret"[..]));
         assert!(client_credentials(":secret", "--oauth").is_err());
+        assert!(header_value_secret("ABC\n", "--bearer").is_err());
+        assert!(sent_header("Content-Length: 5", "--header").is_err());
+        assert!(sent_header("X-Hook: 5", "--header").is_ok());
     }
 }

@@ -56,10 +56,12 @@ pub enum NoAnswer {
 
 impl Client {
     pub fn new() -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        connector.set_connect_timeout(Some(Duration::from_secs(10)));
-        Client { inner: HyperClient::builder(TokioExecutor::new()).build(connector) }
+        Client { inner: HyperClient::builder(TokioExecutor::new()).build(connector()) }
+    }
+
+    /// A client that opens a new connection for each request.
+    pub fn unpooled() -> Self {
+        Client { inner: HyperClient::builder(TokioExecutor::new()).pool_max_idle_per_host(0).build(connector()) }
     }
 
     /// Sends `request` and reads the whole answer, within `limit`.
@@ -90,6 +92,13 @@ impl Client {
     }
 }
 
+fn connector() -> HttpConnector {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(Duration::from_secs(10)));
+    connector
+}
+
 /// `http://host:port` of a URL, as messages name a receiver.
 pub fn origin(uri: &Uri) -> String {
     format!("{}://{}", uri.scheme_str().unwrap_or("http"), uri.authority().map_or("", |a| a.as_str()))
@@ -113,6 +122,9 @@ fn causes(error: &dyn std::error::Error) -> String {
 pub fn receiver_url(text: &str, option: &str) -> Result<Uri, String> {
     let uri: Uri = text.parse().map_err(|_| format!("{option} {text:?} is not a URL"))?;
     match (uri.scheme_str(), uri.authority()) {
+        (_, Some(authority)) if authority.as_str().contains('@') => {
+            Err(format!("{option}: a URL with credentials in it is refused; give them with --header or --bearer"))
+        }
         (Some("http"), Some(_)) => Ok(uri),
         (Some("https"), _) => Err(format!("{option}: https is not supported; use the receiver's http address")),
         _ => Err(format!("{option} {text:?} must be an http:// URL with a host")),
