@@ -79,6 +79,19 @@ pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
 /// length, as results show it, and any other JWT-shaped run too; everything else byte for byte
 /// as it was. A credential that was there still reads as one (`token-present`).
 pub fn redact_credentials(body: &str) -> String {
+    let mut values = Vec::new();
+    // Read as text, a body shows its credentials' keys unless they are spelled with escapes
+    // (`"\u0074oken"`); only then is it parsed for them.
+    let parsed = body.contains("\\u").then(|| parsed_redaction(body, &mut values));
+    let scrubbed = scrub_credential_text(parsed.as_deref().unwrap_or(body), &mut values);
+    let values: Vec<&str> = values.iter().map(String::as_str).collect();
+    let repeated = without_values(&scrubbed, &values);
+    without_jwts(&repeated).unwrap_or(repeated)
+}
+
+/// `body` with the value of every credential member of every JSON value in it replaced by its
+/// length, found by parsing; the values replaced are added to `values`.
+fn parsed_redaction(body: &str, values: &mut Vec<String>) -> String {
     let mut spans = Vec::new();
     let lenient = crate::scan::ScanOptions { lenient: true, ..crate::scan::ScanOptions::default() };
     let mut scanner = crate::scan::Scanner::new(lenient);
@@ -94,14 +107,12 @@ pub fn redact_credentials(body: &str) -> String {
         if start >= copied {
             redacted.push_str(body.get(copied..start).unwrap_or_default());
             redacted.push_str(&format!("<redacted: {characters} characters>"));
+            values.extend(body.get(start..end).map(str::to_owned));
             copied = end;
         }
     }
     redacted.push_str(body.get(copied..).unwrap_or_default());
-    let values: Vec<&str> = spans.iter().filter_map(|&(start, end, _)| body.get(start..end)).collect();
-    let repeated = without_values(&redacted, &values);
-    let scrubbed = scrub_credential_text(&repeated);
-    without_jwts(&scrubbed).unwrap_or(scrubbed)
+    redacted
 }
 
 /// The shortest credential value looked for elsewhere in a body: shorter ones would match
@@ -127,12 +138,18 @@ const REDACTED: &str = "<redacted>";
 /// JSON: a net under the parsed redaction for what does not parse (a broken body, a payload
 /// encoded in a string, with its quotes escaped) and for values that are not strings. A key
 /// counts where it is quoted (`"token"` or `\"token\"`) and followed by a colon.
-fn scrub_credential_text(text: &str) -> String {
+fn scrub_credential_text(text: &str, values: &mut Vec<String>) -> String {
     let bytes = text.as_bytes();
-    let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for key in SECRET_KEYS {
         for (at, _) in text.match_indices(key) {
             if let Some((start, end, replacement)) = value_after_key(bytes, at, key.len()) {
+                let value = text.get(start..end).unwrap_or_default();
+                let replacement = match replacement {
+                    Some(fixed) => fixed.to_owned(),
+                    None => format!("<redacted: {} characters>", decoded_len(value)),
+                };
+                values.push(value.to_owned());
                 edits.push((start, end, replacement));
             }
         }
@@ -143,7 +160,7 @@ fn scrub_credential_text(text: &str) -> String {
     for (start, end, replacement) in edits {
         if start >= copied {
             out.push_str(text.get(copied..start).unwrap_or_default());
-            out.push_str(replacement);
+            out.push_str(&replacement);
             copied = end;
         }
     }
@@ -151,9 +168,23 @@ fn scrub_credential_text(text: &str) -> String {
     out
 }
 
-/// The span of the value after the key at `at` (and what replaces it), when the key is quoted
-/// and followed by a colon; `None` for an empty or already redacted value.
-fn value_after_key(bytes: &[u8], at: usize, key_len: usize) -> Option<(usize, usize, &'static str)> {
+/// How many characters a JSON string body decodes to: an escape (`\"`, `\u00e9`) is one.
+fn decoded_len(raw: &str) -> usize {
+    let mut chars = raw.chars();
+    let mut count = 0;
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next() == Some('u') {
+            chars.by_ref().take(4).for_each(drop);
+        }
+        count += 1;
+    }
+    count
+}
+
+/// The span of the value after the key at `at`, when the key is quoted and followed by a colon
+/// (or is a form's or query's name followed by `=`), and what replaces it: a fixed text, or
+/// (`None`) the value's length; `None` for an empty or already redacted value.
+fn value_after_key(bytes: &[u8], at: usize, key_len: usize) -> Option<(usize, usize, Option<&'static str>)> {
     let escaped_quote = |i: usize| bytes.get(i..i + 2) == Some(b"\\\"");
     let before = at.checked_sub(1).and_then(|i| bytes.get(i));
     if before.is_none_or(|b| matches!(b, b'&' | b'?')) && bytes.get(at + key_len) == Some(&b'=') {
@@ -161,7 +192,7 @@ fn value_after_key(bytes: &[u8], at: usize, key_len: usize) -> Option<(usize, us
         let start = at + key_len + 1;
         let rest = bytes.get(start..).unwrap_or_default();
         let end = start + rest.iter().position(|b| matches!(b, b'&' | b'\n' | b'\r' | b' ')).unwrap_or(rest.len());
-        return (end > start).then_some((start, end, REDACTED));
+        return (end > start).then_some((start, end, Some(REDACTED)));
     }
     if before != Some(&b'"') {
         return None;
@@ -193,13 +224,13 @@ fn value_after_key(bytes: &[u8], at: usize, key_len: usize) -> Option<(usize, us
     if rest.starts_with(b"\\\"") {
         let inner = start + 2;
         let end = (inner..bytes.len()).find(|&j| escaped_quote(j)).unwrap_or_else(|| line_end(bytes, inner));
-        return Some((inner, end, REDACTED));
+        return Some((inner, end, None));
     }
     if rest.starts_with(b"\"") {
         let inner = start + 1;
-        return Some((inner, string_end(bytes, inner), REDACTED));
+        return Some((inner, string_end(bytes, inner), None));
     }
-    Some((start, bare_value_end(bytes, start), "\"<redacted>\""))
+    Some((start, bare_value_end(bytes, start), Some("\"<redacted>\"")))
 }
 
 /// Where a JSON string that starts at `from` (after its quote) ends: its closing quote, else the
@@ -300,13 +331,17 @@ mod tests {
     #[test]
     fn credentials_are_scrubbed_from_what_does_not_parse() {
         let cases = [
-            (r#"{"body":"{\"token\":\"SECRET\",\"a\":1}"}"#, r#"{"body":"{\"token\":\"<redacted>\",\"a\":1}"}"#),
+            (
+                r#"{"body":"{\"token\":\"SECRET\",\"a\":1}"}"#,
+                r#"{"body":"{\"token\":\"<redacted: 6 characters>\",\"a\":1}"}"#,
+            ),
             (
                 "{\"token\": \"SECRET\" /* c */, \"a\": 1}",
                 "{\"token\": \"<redacted: 6 characters>\" /* c */, \"a\": 1}",
             ),
-            ("{\"token\": \"SECRET\\q\", \"a\": 1", "{\"token\": \"<redacted>\", \"a\": 1"),
-            ("{\"token\": \"SECRET\n", "{\"token\": \"<redacted>\n"),
+            ("{\"token\": \"SECRET\\q\", \"a\": 1", "{\"token\": \"<redacted: 7 characters>\", \"a\": 1"),
+            ("{\"token\": \"SECRET\n", "{\"token\": \"<redacted: 6 characters>\n"),
+            ("{\"\\u0074oken\": \"SECRET\"}", "{\"\\u0074oken\": \"<redacted: 6 characters>\"}"),
             ("{\"token\": SECRET, \"a\"", "{\"token\": \"<redacted>\", \"a\""),
             (r#"{"token":{"value":"SECRET"},"a":1}"#, r#"{"token":"<redacted>","a":1}"#),
             (r#"{"interviewToken":["SECRET"]}"#, r#"{"interviewToken":"<redacted>"}"#),

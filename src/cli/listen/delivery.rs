@@ -40,6 +40,9 @@ pub struct State {
     pub record_failed: std::sync::atomic::AtomicBool,
 }
 
+/// The largest body checked on the server's own thread (larger ones go to the blocking pool).
+const CHECKED_IN_PLACE: usize = 64 * 1024;
+
 /// The header a relayed request carries, by which a relay that leads back here is recognised.
 pub const RELAYED: &str = "x-authhook-relayed";
 
@@ -117,7 +120,8 @@ pub async fn serve(state: Arc<State>, remote: SocketAddr, request: Request<Incom
         body: &bytes,
         refused: admitted.err().map(Refusal::kind),
     };
-    let answer = match state.take(&delivery, &mut results) {
+    let line = state.recorder.as_ref().map(|recorder| recorder.encode(&delivery));
+    let answer = match state.take(line, &mut results) {
         Taken::Judged => answer,
         Taken::Unrecorded => {
             json_answer(StatusCode::SERVICE_UNAVAILABLE, r#"{"error":"the delivery could not be recorded"}"#)
@@ -148,9 +152,13 @@ impl State {
         bytes.min(authhook::limits::MAX_PAYLOAD_BYTES.end().to_owned() as usize)
     }
 
-    /// Checks a body off the server's threads, so that a body slow to check holds up no other
-    /// request.
+    /// Checks a body: a small one on the server's thread, a larger one off it, so that a body
+    /// slow to check holds up no other request (handing every body over cost a thread switch
+    /// each, and grew the pool to 80 threads under load).
     async fn check(self: &Arc<Self>, source: String, received: String, body: Bytes) -> Vec<CheckResult> {
+        if body.len() <= CHECKED_IN_PLACE {
+            return self.checker.check_request(&source, &received, &body);
+        }
         let state = Arc::clone(self);
         let checked = tokio::task::spawn_blocking(move || state.checker.check_request(&source, &received, &body));
         checked.await.unwrap_or_default()
@@ -158,15 +166,15 @@ impl State {
 
     /// Records a delivery and hands its results to the sink, in one order for both; tells the
     /// listener to stop when `--count` is reached, and takes no more after that.
-    fn take(&self, delivery: &Delivery<'_>, results: &mut [CheckResult]) -> Taken {
+    fn take(&self, line: Option<std::io::Result<Vec<u8>>>, results: &mut [CheckResult]) -> Taken {
         let mut sink = self.sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let reached = |received: u64| self.settings.count.is_some_and(|count| received >= count);
         if reached(sink.summary.authentications()) {
             return Taken::AfterCount;
         }
         let mut taken = Taken::Judged;
-        if let Some(recorder) = &self.recorder
-            && let Err(error) = recorder.append(delivery)
+        if let (Some(recorder), Some(line)) = (&self.recorder, line)
+            && let Err(error) = line.and_then(|line| recorder.write(&line))
         {
             tell_problem(&mut std::io::stderr(), &format!("cannot record to {}: {error}", recorder.path().display()));
             self.record_failed.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -97,13 +97,19 @@ impl Recorder {
         &self.path
     }
 
-    /// Appends `delivery` as one line, written in one piece and flushed (and synced, with
-    /// `--fsync`) before this returns.
-    pub fn append(&self, delivery: &Delivery<'_>) -> io::Result<()> {
+    /// `delivery` as the record's line, ready for [`Recorder::write`]; made before any lock is
+    /// taken, so that only the write waits its turn.
+    pub fn encode(&self, delivery: &Delivery<'_>) -> io::Result<Vec<u8>> {
         let mut line = serde_json::to_vec(&self.line(delivery)).map_err(io::Error::other)?;
         line.push(b'\n');
+        Ok(line)
+    }
+
+    /// Appends a line made by [`Recorder::encode`], in one piece, flushed (and synced, with
+    /// `--fsync`) before this returns.
+    pub fn write(&self, line: &[u8]) -> io::Result<()> {
         let mut file = self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        file.write_all(&line)?;
+        file.write_all(line)?;
         file.flush()?;
         if self.fsync {
             file.sync_data()?;
@@ -186,7 +192,7 @@ mod tests {
             body,
             refused: None,
         };
-        recorder.append(&delivery).unwrap_or_else(|e| panic!("{e}"));
+        recorder.encode(&delivery).and_then(|line| recorder.write(&line)).unwrap_or_else(|e| panic!("{e}"));
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         for secret in ["s3cr3t", "k3y", "t0k3n"] {
             assert!(!text.contains(secret), "{secret} in {text}");
