@@ -169,6 +169,10 @@ impl Checker {
     /// [`Checker::check_body`], with `source` as each result's [`Source::path`]: what names the
     /// body, such as the request it came with.
     pub fn check_body_from(&self, source: &str, body: &[u8]) -> Result<Vec<CheckResult>, BodyError> {
+        self.check_text(source, None, body)
+    }
+
+    fn check_text(&self, source: &str, received_at: Option<&str>, body: &[u8]) -> Result<Vec<CheckResult>, BodyError> {
         if let Some((encoding, _)) = unsupported_encoding(body) {
             return Err(BodyError::Encoding { encoding });
         }
@@ -179,7 +183,7 @@ impl Checker {
         if text.iter().all(u8::is_ascii_whitespace) {
             return Err(BodyError::Empty);
         }
-        let assessor = Assessor::new(&self.options, Arc::from(source));
+        let assessor = Assessor::new(&self.options, Arc::from(source)).received_at(received_at);
         let mut scanner = Scanner::new(self.options.scan);
         let mut known = KnownText::default();
         let scanned = scanner.scan_region_known(text, Region::whole(true), &mut known);
@@ -222,24 +226,13 @@ impl Checker {
     /// assert_eq!(nothing[0].findings[0].rule, Rule::Syntax);
     /// ```
     pub fn check_request(&self, source: &str, received_at: &str, body: &[u8]) -> Vec<CheckResult> {
-        let mut results = self.request_results(source, body);
-        for result in &mut results {
-            if result.captured_at.is_none() {
-                result.captured_at = Some(received_at.to_owned());
-                self.options.finishing.refinish(result);
-            }
-        }
-        results
-    }
-
-    fn request_results(&self, source: &str, body: &[u8]) -> Vec<CheckResult> {
-        let problem = match self.check_body_from(source, body) {
+        let problem = match self.check_text(source, Some(received_at), body) {
             Ok(results) if !results.is_empty() => return results,
             Ok(_) => "the body holds no JSON value".to_owned(),
             Err(error) => error.to_string(),
         };
         let details = Details::new().with("error", "no-json");
-        self.whole_body_result(source, Rule::Syntax, problem, details)
+        self.whole_body_result(source, received_at, Rule::Syntax, problem, details)
     }
 
     /// The result for a body over the payload limit, which a receiver refuses without reading
@@ -249,17 +242,20 @@ impl Checker {
         let size = declared_bytes.map_or_else(|| "more than that".to_owned(), |bytes| format!("{bytes} bytes"));
         let message = format!("the body is larger than {limit} bytes (--max-payload-bytes): {size}; it was not read");
         let details = Details::new().with("limit", limit).with("declared", declared_bytes);
-        let mut results = self.whole_body_result(source, Rule::TooLarge, message, details);
-        for result in &mut results {
-            result.captured_at = Some(received_at.to_owned());
-            self.options.finishing.refinish(result);
-        }
-        results
+        self.whole_body_result(source, received_at, Rule::TooLarge, message, details)
     }
 
-    fn whole_body_result(&self, source: &str, rule: Rule, message: String, details: Details) -> Vec<CheckResult> {
+    fn whole_body_result(
+        &self,
+        source: &str,
+        received_at: &str,
+        rule: Rule,
+        message: String,
+        details: Details,
+    ) -> Vec<CheckResult> {
         let finding = Finding::new(rule, String::new(), (1, 1), message, details);
         let mut result = CheckResult::unreadable(Source::new(Arc::from(source), Position::START), vec![finding]);
+        result.captured_at = Some(received_at.to_owned());
         self.options.finishing.finish(&mut result);
         vec![result]
     }

@@ -60,16 +60,27 @@ pub struct AssessOptions {
 pub(crate) struct Assessor<'o> {
     options: &'o AssessOptions,
     path: Arc<str>,
+    /// The capture time of a result whose input does not say when it was captured (the time a
+    /// request was received).
+    received_at: Option<&'o str>,
 }
 
 impl<'o> Assessor<'o> {
     pub fn new(options: &'o AssessOptions, path: Arc<str>) -> Self {
-        Assessor { options, path }
+        Assessor { options, path, received_at: None }
+    }
+
+    /// This assessor, with `received_at` as the capture time of results whose input gives none.
+    pub fn received_at(self, received_at: Option<&'o str>) -> Self {
+        Assessor { received_at, ..self }
     }
 
     /// Emits the results for one found item; `locator` places offsets of the scanned buffer.
     pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, emit: &mut dyn FnMut(CheckResult)) {
         self.assess_at_depth(found, locator, 0, &mut |mut result| {
+            if result.captured_at.is_none() {
+                result.captured_at = self.received_at.map(str::to_owned);
+            }
             self.options.finishing.finish(&mut result);
             emit(result);
         })

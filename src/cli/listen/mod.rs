@@ -102,7 +102,7 @@ impl State {
             Some(path) => Box::new(BufWriter::new(
                 std::fs::File::create(path).map_err(|error| format!("cannot create {}: {error}", path.display()))?,
             )),
-            None => Box::new(io::stdout()),
+            None => Box::new(BufWriter::new(io::stdout())),
         };
         let sink = Sink {
             renderer: check.format.renderer(check.style),
