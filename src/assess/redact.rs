@@ -328,6 +328,23 @@ mod tests {
         assert_eq!(redact_credentials("{\"token\": \"\", broken"), "{\"token\": \"\", broken");
     }
 
+    proptest::proptest! {
+        /// Whatever surrounds it, a credential's value never survives, and no body panics.
+        #[test]
+        fn no_credential_survives_any_body(
+            before in ".{0,60}",
+            key in proptest::sample::select(SECRET_KEYS),
+            escaped in proptest::bool::ANY,
+            value in "[A-Za-z0-9_.-]{6,30}",
+            after in ".{0,60}",
+        ) {
+            let quote = if escaped { "\\\"" } else { "\"" };
+            let body = format!("{before}{quote}{key}{quote}: {quote}{value}{quote}{after}");
+            let redacted = redact_credentials(&body);
+            proptest::prop_assert!(!redacted.contains(&value), "{body:?} -> {redacted:?}");
+        }
+    }
+
     #[test]
     fn credentials_are_scrubbed_from_what_does_not_parse() {
         let cases = [
