@@ -58,17 +58,8 @@ GEN_BIN=$TARGET_DIR/release/examples/gen_corpus
 
 echo "==> building gen_corpus (release)" >&2
 cargo build --release --quiet --example gen_corpus
-if [[ -n ${AUTHHOOK_BIN:-} ]]; then
-	echo "==> using AUTHHOOK_BIN=$AUTHHOOK_BIN (not building the crate's binary)" >&2
-else
-	echo "==> building authhook (release)" >&2
-	cargo build --release --quiet
-	AUTHHOOK_BIN=$TARGET_DIR/release/authhook
-fi
-if [[ ! -x $AUTHHOOK_BIN ]] && ! command -v "$AUTHHOOK_BIN" >/dev/null 2>&1; then
-	echo "error: authhook binary '$AUTHHOOK_BIN' not found or not executable" >&2
-	exit 1
-fi
+# shellcheck source=benches/authhook_bin.sh
+source benches/authhook_bin.sh
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -42,18 +42,8 @@ fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
-if [[ -n ${AUTHHOOK_BIN:-} ]]; then
-	echo "==> using AUTHHOOK_BIN=$AUTHHOOK_BIN (not building the crate's binary)" >&2
-else
-	echo "==> building authhook (release)" >&2
-	cargo build --release --quiet
-	AUTHHOOK_BIN=$TARGET_DIR/release/authhook
-fi
-if [[ ! -x $AUTHHOOK_BIN ]] && ! AUTHHOOK_BIN=$(command -v "$AUTHHOOK_BIN"); then
-	echo "error: authhook binary '$AUTHHOOK_BIN' not found or not executable" >&2
-	exit 1
-fi
-AUTHHOOK_BIN=$(realpath "$AUTHHOOK_BIN")
+# shellcheck source=benches/authhook_bin.sh
+source benches/authhook_bin.sh
 export AUTHHOOK_BIN
 
 # Both ends hold a descriptor per connection: the listener and the load

@@ -14,7 +14,7 @@ use super::args::ProbeArgs;
 use super::exit::ExitStatus;
 use super::send::{Attempted, Sender};
 use super::wire::auth::Presented;
-use super::wire::rows::{Row, Totals};
+use super::wire::rows::{Row, Totals, conclude};
 
 /// The size the over-1-mib case pads a payload past.
 const ONE_MIB: usize = 1 << 20;
@@ -69,15 +69,8 @@ async fn run_cases(sender: &Sender, cases: &[&ProbeCase], args: &ProbeArgs) -> E
         }
     }
     let line = totals.line("passed", "failed");
-    let _ = renderer.finish(&mut out, &totals, &line).and_then(|()| out.flush());
-    if unreachable {
-        tell_problem(&mut io::stderr(), &format!("could not reach {}", sender.to));
-        ExitStatus::Trouble
-    } else if totals.failed > 0 {
-        ExitStatus::Invalid
-    } else {
-        ExitStatus::Valid
-    }
+    let unreachable = unreachable.then(|| format!("could not reach {}", sender.to));
+    conclude(renderer.as_mut(), &mut out, &totals, &line, unreachable)
 }
 
 /// A fresh 24-digit hexadecimal id, so that this run's transactions are its own.

@@ -24,7 +24,7 @@ use super::config::InputConfig;
 use super::exit::ExitStatus;
 use super::run::{Scanned, scan_inputs};
 use super::wire::auth::{Credentials, Presented, client_credentials, header_value_secret, sent_header};
-use super::wire::rows::{Row, Totals};
+use super::wire::rows::{Row, Totals, conclude};
 use super::wire::{Client, NoAnswer, receiver_url};
 
 /// One payload to deliver.
@@ -366,15 +366,8 @@ async fn deliver_all(sender: Arc<Sender>, payloads: Vec<Payload>, args: &SendArg
     unreachable |= next <= count;
     totals.payloads = count as u64;
     let line = totals.line("acknowledged", "not acknowledged");
-    let _ = renderer.finish(&mut out, &totals, &line).and_then(|()| out.flush());
-    if unreachable {
-        tell_problem(&mut io::stderr(), &format!("some payloads could not be delivered to {}", sender.to));
-        ExitStatus::Trouble
-    } else if totals.failed > 0 {
-        ExitStatus::Invalid
-    } else {
-        ExitStatus::Valid
-    }
+    let unreachable = unreachable.then(|| format!("some payloads could not be delivered to {}", sender.to));
+    conclude(renderer.as_mut(), &mut out, &totals, &line, unreachable)
 }
 
 /// Delivers one payload, again on the vendor's schedule (scaled) until acknowledged when asked.

@@ -65,6 +65,27 @@ impl Totals {
     }
 }
 
+/// Writes what follows the last row, and says how the run ends: 2 when something could not be
+/// reached (`unreachable` says what, on standard error), 1 when a row failed, else 0.
+pub fn conclude(
+    renderer: &mut dyn RowRenderer,
+    out: &mut dyn Write,
+    totals: &Totals,
+    line: &str,
+    unreachable: Option<String>,
+) -> crate::cli::exit::ExitStatus {
+    use crate::cli::exit::ExitStatus;
+    let _ = renderer.finish(out, totals, line).and_then(|()| out.flush());
+    if let Some(message) = unreachable {
+        authhook::report::tell_problem(&mut io::stderr(), &message);
+        ExitStatus::Trouble
+    } else if totals.failed > 0 {
+        ExitStatus::Invalid
+    } else {
+        ExitStatus::Valid
+    }
+}
+
 /// The formats `send` and `probe` write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum RowFormat {
