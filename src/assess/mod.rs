@@ -24,14 +24,16 @@ mod captured;
 pub mod deliveries;
 mod fingerprint;
 mod finish;
+mod mend;
 pub mod policy;
 mod reasons;
 mod redact;
 mod result;
 
 pub use finish::{Finishing, RenderOne};
+pub use mend::Repair;
 pub use redact::{redact_credentials, without_values};
-pub use result::{CheckResult, Outcome, Reason, Source, Summary, Tally};
+pub use result::{CheckResult, Mended, Outcome, Reason, Source, Summary, Tally};
 
 use crate::contract::{
     AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, LOG_RECORD_KEYS, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status,
@@ -110,9 +112,12 @@ impl<'o> Assessor<'o> {
                     emit(r);
                 }
             }),
-            Found::Syntax { start, error, .. } => {
+            Found::Syntax { start, end, error } => {
                 let details = Details::new().with("error", error.kind.id());
-                emit(self.unreadable(locator, *start, Rule::Syntax, error.offset, error.kind.to_string(), details));
+                let mut result =
+                    self.unreadable(locator, *start, Rule::Syntax, error.offset, error.kind.to_string(), details);
+                result.mended = self.mended(locator, *start, *end, error.offset);
+                emit(result);
             }
             Found::TooLarge { start, .. } => {
                 let limit = self.options.scan.max_payload_bytes;
@@ -122,6 +127,30 @@ impl<'o> Assessor<'o> {
                 emit(self.unreadable(locator, *start, Rule::TooLarge, *start, message, details));
             }
         }
+    }
+
+    /// What the broken value at `start..end` reads as once mended, when it mends into an
+    /// authentication payload.
+    fn mended(&self, locator: &Locator<'_>, start: usize, end: usize, broke_at: usize) -> Option<Box<Mended>> {
+        // The broken value's shadow may end before the byte that broke it (the brace after a
+        // trailing comma), which the parse did read: it is taken too. Nothing past what the
+        // scanner read is, so that the mend does not depend on where the input was cut.
+        let end = end.max(broke_at.saturating_add(1)).min(locator.buf().len());
+        let (text, repairs) = mend::mend(locator.buf().get(start..end)?)?;
+        let parsed = crate::json::parse_value(&text, 0, crate::json::Options::default()).ok()?;
+        let at = Locator::new(&text, 0, locator.locate(start));
+        let result = match &parsed.node.value {
+            Value::Object(members) if has_any(members, AUTH_MARKERS) => self.authentication(&parsed.node, &at),
+            _ => return None,
+        };
+        let repairs = repairs.into_iter().map(|r| Repair::at(r.repair, at.locate(r.offset), r.action));
+        Some(Box::new(Mended {
+            repairs: repairs.collect(),
+            kind: result.kind,
+            status: result.status,
+            reasons: result.reasons,
+            findings: result.findings,
+        }))
     }
 
     fn source(&self, locator: &Locator<'_>, offset: usize) -> Source {
@@ -295,6 +324,7 @@ impl<'o> Assessor<'o> {
             valid: true,
             reasons: reasons::explain(&view, status),
             findings: sink.findings,
+            mended: None,
             customer_id: view.text(AuthField::CustomerId),
             transaction_key: transaction_id.as_deref().map(fingerprint::transaction_key),
             transaction_id,

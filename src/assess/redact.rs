@@ -21,10 +21,14 @@ pub fn hide_jwts(result: &mut CheckResult) {
     result.customer_id.iter_mut().chain(result.transaction_id.iter_mut()).for_each(hide_in);
     result.captured_at.iter_mut().for_each(hide_in);
     result.reasons.iter_mut().for_each(|reason| hide_in(&mut reason.message));
-    for finding in &mut result.findings {
+    let mended = result.mended.iter_mut().flat_map(|m| m.findings.iter_mut());
+    for finding in result.findings.iter_mut().chain(mended) {
         hide_in(&mut finding.message);
         hide_in(&mut finding.pointer);
         finding.details.texts_mut().for_each(hide_in);
+    }
+    for mended in result.mended.iter_mut() {
+        mended.reasons.iter_mut().for_each(|reason| hide_in(&mut reason.message));
     }
 }
 

@@ -35,6 +35,23 @@ impl Source {
     }
 }
 
+/// What a broken value reads as once mended: the repairs made, and the mended payload's kind,
+/// status, reasons and findings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mended {
+    /// The repairs, in input order.
+    pub repairs: Vec<super::mend::Repair>,
+    /// Which webhook the mended payload is.
+    pub kind: Kind,
+    /// The mended payload's overallStatus.
+    pub status: Option<Status>,
+    /// Its reasons, most decisive first.
+    pub reasons: Vec<Reason>,
+    /// Its findings.
+    pub findings: Vec<Finding>,
+}
+
 /// One reason for the verdict, with the field values that justify it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
@@ -103,6 +120,10 @@ pub struct CheckResult {
     pub reasons: Vec<Reason>,
     /// The findings about the value, sorted by line, column and rule.
     pub findings: Vec<Finding>,
+    /// What a value that does not parse reads as once mended (a trailing comma dropped, the
+    /// objects left open closed), when a person's repairs make it a payload; `None` otherwise.
+    /// The result itself stays unreadable and invalid.
+    pub mended: Option<Box<Mended>>,
     /// customerId, when it is a string; unless credentials are shown, anything shaped like a JWT
     /// in it is replaced by its length. Held inline, without allocating, when as short as a
     /// documented id ([`crate::contract::ID_LENGTH`]).
@@ -150,6 +171,7 @@ impl CheckResult {
             valid: true,
             reasons: Vec::new(),
             findings,
+            mended: None,
             customer_id: None,
             transaction_id: None,
             transaction_at: None,

@@ -37,7 +37,18 @@ impl Human {
         };
         let location =
             format!("{}:{}:{}", escape_for_terminal(&result.source.path), result.source.line, result.source.column);
-        format!("{label} {}{invalid}  {}", self.paint.bold(what), self.paint.dim(&location))
+        let mended = result.mended.as_deref().map(|mended| self.as_mended(mended)).unwrap_or_default();
+        format!("{label} {}{invalid}{mended}  {}", self.paint.bold(what), self.paint.dim(&location))
+    }
+
+    /// `, as mended: PASS face-matched (closing brace added at 30:24)`: never a mended verdict
+    /// without the words that say so.
+    fn as_mended(&self, mended: &crate::assess::Mended) -> String {
+        let status = mended.status.map_or("UNKNOWN STATUS", |status| status.name());
+        let reason = mended.reasons.first().map_or(mended.kind.name(), |reason| reason.code.id());
+        let repairs: Vec<String> =
+            mended.repairs.iter().map(|r| format!("{} at {}:{}", r.action, r.line, r.column)).collect();
+        format!(", as mended: {} {reason} ({})", self.paint.status(mended.status, status), repairs.join(", "))
     }
 
     fn identifiers(result: &CheckResult) -> Option<String> {

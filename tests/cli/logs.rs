@@ -821,3 +821,36 @@ fn results_stream_as_input_arrives_on_one_thread() {
 fn results_stream_as_input_arrives_on_worker_threads() {
     assert_results_stream("4");
 }
+
+/// The vendor page's two broken samples read, once mended, as the page means them; the results
+/// stay unreadable and the run invalid; a value cut inside a string is not mended.
+#[test]
+fn broken_samples_are_mended_and_said_to_be() {
+    let (stdout, _) =
+        crate::common::run(&mut crate::common::check(&["--format", "ndjson", "tests/fixtures/vendor-page.txt"]), 1);
+    let mended: Vec<(String, String, String)> = crate::common::parse_lines(&stdout)
+        .iter()
+        .filter(|r| !r["mended"].is_null())
+        .map(|r| {
+            assert_eq!((r["status"].clone(), r["valid"].clone()), (serde_json::Value::Null, false.into()));
+            let m = &r["mended"];
+            let repair = &m["repairs"][0];
+            (
+                format!(
+                    "{} {}",
+                    m["status"].as_str().unwrap_or_default(),
+                    m["reasons"][0]["code"].as_str().unwrap_or_default()
+                ),
+                repair["repair"].as_str().unwrap_or_default().to_owned(),
+                format!("{}:{}", repair["line"], repair["column"]),
+            )
+        })
+        .collect();
+    let expected = [("PASS face-matched", "unclosed", "26:24"), ("FAIL user-blacklisted", "trailing-comma", "71:18")];
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned())).collect();
+    assert_eq!(mended, expected);
+    let cut = "{\"overallStatus\": \"PASS\", \"faceMatch\": true, \"customerId\": \"67460a99";
+    let (stdout, _) = crate::common::run(crate::common::check(&["--format", "ndjson", "-"]).write_stdin(cut), 1);
+    assert!(crate::common::parse_lines(&stdout).iter().all(|r| r["mended"].is_null()), "{stdout}");
+}

@@ -59,6 +59,9 @@ pub struct CheckResult {
     pub valid: bool,
     pub reasons: Vec<Reason>,
     pub findings: Vec<Finding>,
+    /// What a broken value reads as once mended; `null` when it parsed or no repair mends it.
+    #[serde(deserialize_with = "nullable")]
+    pub mended: Option<Mended>,
     #[serde(deserialize_with = "nullable")]
     pub customer_id: Option<String>,
     #[serde(deserialize_with = "nullable")]
@@ -95,6 +98,39 @@ pub struct Source {
 pub struct Reason {
     pub code: ReasonCode,
     pub message: String,
+}
+
+/// A broken value as mended: the repairs, and the mended payload's verdict.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mended {
+    pub repairs: Vec<Repair>,
+    pub kind: Kind,
+    #[serde(deserialize_with = "nullable")]
+    pub status: Option<Status>,
+    pub reasons: Vec<Reason>,
+    pub findings: Vec<Finding>,
+}
+
+/// One repair of a broken value.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repair {
+    pub repair: RepairKind,
+    pub line: u64,
+    pub column: u64,
+    pub action: String,
+}
+
+/// The repairs README names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepairKind {
+    TrailingComma,
+    Comment,
+    Unclosed,
 }
 
 /// One way a payload departs from the contract.
