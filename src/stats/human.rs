@@ -50,6 +50,7 @@ pub(super) fn render(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Re
     error_codes(stats, paint, out)?;
     rules(stats, paint, out)?;
     deliveries(stats, paint, out)?;
+    mended(stats, paint, out)?;
     let recognition = stats.recognition_confidence();
     let title = format!("Recognition confidence of PASS results ({})", of_values(recognition));
     distribution(&title, recognition, paint, out)?;
@@ -174,6 +175,21 @@ fn deliveries(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()
     let rows = [
         Row::new("duplicate", duplicate, Some(stats.share(duplicate))).tone(Tone::Severity(Severity::Note)),
         Row::new("conflicting", conflicting, Some(stats.share(conflicting))).tone(Tone::Severity(Severity::Error)),
+    ];
+    bars(&rows, max_count(&rows), paint, out)
+}
+
+/// The unreadable results that read as a payload once mended, when there are any.
+fn mended(stats: &Stats, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
+    let mended = stats.mended();
+    if mended.count == 0 {
+        return Ok(());
+    }
+    title(&format!("Unreadable, as mended ({})", of_payloads(stats)), paint, out)?;
+    let rows = [
+        Row::new("mended", mended.count, Some(stats.share(mended.count))),
+        Row::new("as PASS", mended.pass, Some(stats.share(mended.pass))).tone(Tone::Status(Status::Pass)),
+        Row::new("as FAIL", mended.fail, Some(stats.share(mended.fail))).tone(Tone::Status(Status::Fail)),
     ];
     bars(&rows, max_count(&rows), paint, out)
 }

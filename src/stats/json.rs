@@ -36,6 +36,8 @@ struct Document {
     error_codes: Ordered<ErrorCodeShare>,
     rules: Ordered<RuleEntry>,
     deliveries: Deliveries,
+    /// Unreadable results that read as a payload once mended.
+    mended: super::Mended,
     recognition_confidence: DistributionEntry,
     spoof_confidence: DistributionEntry,
     /// With `--by file` only.
@@ -183,6 +185,7 @@ fn document(stats: &Stats) -> Document {
                 .collect(),
         ),
         deliveries: Deliveries { duplicate: stats.duplicate_deliveries, conflicting: stats.conflicting_deliveries },
+        mended: stats.mended(),
         recognition_confidence: distribution(stats.recognition_confidence()),
         spoof_confidence: distribution(stats.spoof_confidence()),
         by_file: (stats.breakdown() == Some(Breakdown::File)).then(|| stats.inputs().iter().map(input).collect()),

@@ -197,6 +197,8 @@ pub struct Stats {
     rules: BTreeMap<&'static str, RuleTally>,
     duplicate_deliveries: u64,
     conflicting_deliveries: u64,
+    /// Unreadable results that read as a payload once mended, by the mended status.
+    mended: Mended,
     /// recognitionConfidence.confidence of PASS results.
     recognition: Distribution,
     /// spoofConfidence of every result that has one.
@@ -205,6 +207,18 @@ pub struct Stats {
     breakdown: Option<Breakdown>,
     /// One aggregate per input, in input order, with [`Breakdown::File`].
     inputs: Vec<InputStats>,
+}
+
+/// Unreadable results that read as an authentication payload once mended: how many, and how
+/// many of them as PASS and as FAIL. They are counted as unreadable everywhere else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Mended {
+    /// Results with a mended reading.
+    pub count: u64,
+    /// Of those, read as PASS.
+    pub pass: u64,
+    /// Of those, read as FAIL.
+    pub fail: u64,
 }
 
 /// Decisive reasons by the status of their result: a PASS result's is always `face-matched`, a
@@ -329,6 +343,11 @@ impl Stats {
             self.add_to_input(result);
         }
         result.findings.iter().for_each(|finding| self.add_finding(finding.rule.id(), finding.severity));
+        if let Some(mended) = &result.mended {
+            self.mended.count += 1;
+            self.mended.pass += u64::from(mended.status == Some(Status::Pass));
+            self.mended.fail += u64::from(mended.status == Some(Status::Fail));
+        }
         if let (Some(Status::Pass), Some(confidence)) = (result.status, result.recognition_confidence) {
             self.recognition.add(confidence);
         }
@@ -355,6 +374,11 @@ impl Stats {
         let tally = self.rules.entry(rule).or_insert(RuleTally { severity, count: 0 });
         tally.count += 1;
         tally.severity = tally.severity.max(severity);
+    }
+
+    /// The unreadable results that read as a payload once mended.
+    pub fn mended(&self) -> Mended {
+        self.mended
     }
 
     /// Records how many deliveries repeated an earlier one exactly, and how many contradicted one.

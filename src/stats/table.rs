@@ -62,7 +62,9 @@ fn overview(stats: &Stats) -> Vec<(String, u64, f64)> {
         ("duplicate deliveries", stats.duplicate_deliveries),
         ("conflicting deliveries", stats.conflicting_deliveries),
     ];
-    of(rows.to_vec(), stats.payloads())
+    let mended = stats.mended();
+    let mended = [("unreadable, as mended", mended.count)].into_iter().filter(|_| mended.count > 0);
+    of(rows.into_iter().chain(mended).collect(), stats.payloads())
 }
 
 /// The reasons: the passing reason, of PASS; the failure reasons, of FAIL; and, when there are

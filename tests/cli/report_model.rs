@@ -231,6 +231,7 @@ pub struct StatsDocument {
     pub error_codes: BTreeMap<ErrorCodeKey, ErrorCodeShare>,
     pub rules: BTreeMap<Rule, RuleCount>,
     pub deliveries: Deliveries,
+    pub mended: MendedCount,
     pub recognition_confidence: Distribution,
     pub spoof_confidence: Distribution,
     /// With `--by file` only: one entry per input, in input order.
@@ -330,6 +331,16 @@ pub struct RuleCount {
 pub struct Deliveries {
     pub duplicate: u64,
     pub conflicting: u64,
+}
+
+/// Unreadable results that read as a payload once mended.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MendedCount {
+    pub count: u64,
+    pub pass: u64,
+    pub fail: u64,
 }
 
 /// A distribution of confidences: `min`, `max` and `mean` are `null` when `count` is 0.
