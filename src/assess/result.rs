@@ -52,6 +52,28 @@ pub struct Mended {
     pub findings: Vec<Finding>,
 }
 
+impl Mended {
+    /// The mended verdict in words: `PASS face-matched`.
+    pub fn verdict(&self) -> String {
+        let status = self.status.map_or("UNKNOWN STATUS", Status::name);
+        let reason = self.reasons.first().map_or(self.kind.name(), |reason| reason.code.id());
+        format!("{status} {reason}")
+    }
+
+    /// The repairs in words: `closing brace added at 30:24, dropped the comma at 12:3`.
+    pub fn repairs_text(&self) -> String {
+        let repairs: Vec<String> =
+            self.repairs.iter().map(|r| format!("{} at {}:{}", r.action, r.line, r.column)).collect();
+        repairs.join(", ")
+    }
+
+    /// `as mended: PASS face-matched (closing brace added at 30:24)`: never a mended verdict
+    /// without the words that say so.
+    pub fn summary(&self) -> String {
+        format!("as mended: {} ({})", self.verdict(), self.repairs_text())
+    }
+}
+
 /// One reason for the verdict, with the field values that justify it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reason {
@@ -220,6 +242,15 @@ impl CheckResult {
             (None, _) if self.kind != Kind::Unknown => self.kind.name(),
             (None, Some(finding)) => finding.rule.id(),
             (None, None) => self.kind.name(),
+        }
+    }
+
+    /// [`CheckResult::headline`], and what the result reads as once mended when it does:
+    /// `syntax, as mended: PASS face-matched (closing brace added at 30:24)`.
+    pub fn described(&self) -> std::borrow::Cow<'static, str> {
+        match &self.mended {
+            Some(mended) => format!("{}, {}", self.headline(), mended.summary()).into(),
+            None => self.headline().into(),
         }
     }
 

@@ -49,6 +49,9 @@ pub(super) fn finding_text(result: &CheckResult, finding: &Finding) -> String {
     if !context.is_empty() {
         text.push_str(&format!(" (payload: {})", context.join(", ")));
     }
+    if let Some(mended) = result.mended.as_deref().filter(|_| finding.rule == crate::contract::Rule::Syntax) {
+        text.push_str(&format!("; {}", mended.summary()));
+    }
     text
 }
 

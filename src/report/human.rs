@@ -41,14 +41,10 @@ impl Human {
         format!("{label} {}{invalid}{mended}  {}", self.paint.bold(what), self.paint.dim(&location))
     }
 
-    /// `, as mended: PASS face-matched (closing brace added at 30:24)`: never a mended verdict
-    /// without the words that say so.
+    /// `, as mended: PASS face-matched (closing brace added at 30:24)`, the status painted.
     fn as_mended(&self, mended: &crate::assess::Mended) -> String {
-        let status = mended.status.map_or("UNKNOWN STATUS", |status| status.name());
-        let reason = mended.reasons.first().map_or(mended.kind.name(), |reason| reason.code.id());
-        let repairs: Vec<String> =
-            mended.repairs.iter().map(|r| format!("{} at {}:{}", r.action, r.line, r.column)).collect();
-        format!(", as mended: {} {reason} ({})", self.paint.status(mended.status, status), repairs.join(", "))
+        let verdict = self.paint.status(mended.status, &mended.verdict());
+        format!(", as mended: {verdict} ({})", mended.repairs_text())
     }
 
     fn identifiers(result: &CheckResult) -> Option<String> {

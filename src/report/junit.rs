@@ -115,7 +115,7 @@ impl Renderer for Junit {
             result.source.line,
             result.source.column,
             status_label(result),
-            result.headline()
+            result.described()
         );
         self.case.clear();
         let _ = write!(

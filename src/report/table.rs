@@ -313,7 +313,7 @@ impl Renderer for Table {
             source,
             text_of(result.captured_at.as_deref()),
             status,
-            result.headline().to_owned(),
+            result.described().into_owned(),
             result.error_code.map(|code| code.to_string()).unwrap_or_default(),
             number_text(result.overall_score),
             number_text(result.spoof_confidence),
