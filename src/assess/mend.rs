@@ -137,6 +137,24 @@ fn close_at(text: &mut [u8], at: usize) -> Option<(usize, Vec<u8>)> {
     Some((end, open))
 }
 
+/// Line lengths, in bytes, at which loggers commonly cut a line.
+pub(crate) const LOGGER_LIMITS: &[usize] = &[1024, 2048, 4096, 8192, 16384, 32768, 65536];
+
+/// When the value that starts at `start` in `buf` stops where a line ends (nothing but space
+/// between its last byte and a line break, and the parse broke at `broke_at`, past that line
+/// break or at the end of the input), where that line ends in `buf`.
+pub(crate) fn cut_line_end(buf: &[u8], start: usize, broke_at: usize) -> Option<usize> {
+    let before = buf.get(start..broke_at.min(buf.len()))?;
+    let last = start + before.iter().rposition(|b| !b.is_ascii_whitespace())?;
+    let after = buf.get(last + 1..).unwrap_or_default();
+    match memchr::memchr2(b'\n', b'\r', after) {
+        Some(i) if broke_at >= last + 1 + i => Some(last + 1 + i),
+        Some(_) => None,
+        None if broke_at >= buf.len() => Some(buf.len()),
+        None => None,
+    }
+}
+
 fn closer_name(closer: u8) -> &'static str {
     if closer == b'}' { "closing brace" } else { "closing bracket" }
 }
@@ -170,6 +188,17 @@ mod tests {
             Some(("{\"a\": \"PASS\"}".into(), vec!["unclosed"]))
         );
         assert_eq!(mended("{\"a\": 1,\n"), Some(("{\"a\": 1}".into(), vec!["unclosed"])));
+    }
+
+    #[test]
+    fn a_value_cut_where_its_line_ends_is_found() {
+        let text = "first\nts {\"a\": \"xxxx\nnext";
+        let start = text.find('{').unwrap_or_default();
+        let line_end = text.rfind('\n').unwrap_or_default();
+        assert_eq!(cut_line_end(text.as_bytes(), start, line_end), Some(line_end));
+        assert_eq!(cut_line_end(b"{\"a\": \"xx", 0, 9), Some(9), "at the end of input");
+        let glued = "{\"a\": \"PASS\"Failure notes\n";
+        assert_eq!(cut_line_end(glued.as_bytes(), 0, 12), None, "broken before the line's end");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub use result::{CheckResult, Mended, Outcome, Reason, Source, Summary, Tally};
 use crate::contract::{
     AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, LOG_RECORD_KEYS, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status,
 };
-use crate::json::{JsonStr, KnownText, Leniency, Member, Node, Value};
+use crate::json::{JsonStr, KnownText, Leniency, Member, Node, SyntaxKind, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
 use crate::rules::{AuthView, Details, FindingSink, Path, consistency, fields};
 use crate::scan::position::Locator;
@@ -113,10 +113,26 @@ impl<'o> Assessor<'o> {
                 }
             }),
             Found::Syntax { start, end, error } => {
-                let details = Details::new().with("error", error.kind.id());
-                let mut result =
-                    self.unreadable(locator, *start, Rule::Syntax, error.offset, error.kind.to_string(), details);
-                result.mended = self.mended(locator, *start, *end, error.offset);
+                let mut details = Details::new().with("error", error.kind.id());
+                let mut message = error.kind.to_string();
+                // The line's length from its end's column, which does not depend on where the
+                // input was cut into pieces (characters: a log line's bytes when it is ASCII).
+                let cut = mend::cut_line_end(locator.buf(), *start, error.offset)
+                    .filter(|_| !matches!(error.kind, SyntaxKind::TrailingComma | SyntaxKind::Comment))
+                    .map(|line_end| usize::try_from(locator.locate(line_end).column.saturating_sub(1)).unwrap_or(0));
+                let by_logger = cut.filter(|length| mend::LOGGER_LIMITS.contains(length));
+                if let Some(length) = cut {
+                    message.push_str(&format!("; the value is cut where its line ends, after {length} characters"));
+                    if by_logger.is_some() {
+                        message.push_str(", a common logger limit: a logger probably truncated the line");
+                    }
+                    details = details.with("lineCharacters", length).with("loggerLimit", by_logger);
+                }
+                let mut result = self.unreadable(locator, *start, Rule::Syntax, error.offset, message, details);
+                // What a logger cut away is unknown: no verdict is made up for it.
+                if by_logger.is_none() {
+                    result.mended = self.mended(locator, *start, *end, error.offset);
+                }
                 emit(result);
             }
             Found::TooLarge { start, .. } => {

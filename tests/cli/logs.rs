@@ -854,3 +854,23 @@ fn broken_samples_are_mended_and_said_to_be() {
     let (stdout, _) = crate::common::run(crate::common::check(&["--format", "ndjson", "-"]).write_stdin(cut), 1);
     assert!(crate::common::parse_lines(&stdout).iter().all(|r| r["mended"].is_null()), "{stdout}");
 }
+
+/// A log line cut at a common logger limit is named as such, and not mended into a verdict; a
+/// line cut at another length is measured.
+#[test]
+fn a_line_cut_at_a_logger_limit_is_named_and_not_mended() {
+    let spoof = authhook::contract::samples::find("spoof").map(|s| s.compact()).unwrap_or_default();
+    let padded = spoof.replacen('{', &format!("{{\"additionalInfo\":{{\"notes\":\"{}\"}},", "x".repeat(1500)), 1);
+    let line = format!("2026-11-25T10:00:00Z INFO webhook {padded}");
+    let input = format!("{}\n{}\n", &line[..1024], &line[..700]);
+    let (stdout, _) = crate::common::run(crate::common::check(&["--format", "ndjson", "-"]).write_stdin(input), 1);
+    let details: Vec<(serde_json::Value, serde_json::Value, bool)> = crate::common::parse_lines(&stdout)
+        .iter()
+        .map(|r| {
+            let details = &r["findings"][0]["details"];
+            (details["lineCharacters"].clone(), details["loggerLimit"].clone(), r["mended"].is_null())
+        })
+        .collect();
+    assert_eq!(details, [(1024.into(), 1024.into(), true), (700.into(), serde_json::Value::Null, true)]);
+    assert!(stdout.contains("a logger probably truncated the line"), "{stdout}");
+}
