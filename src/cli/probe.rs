@@ -75,9 +75,7 @@ async fn run_cases(sender: &Sender, cases: &[&ProbeCase], args: &ProbeArgs) -> E
 
 /// A fresh 24-digit hexadecimal id, so that this run's transactions are its own.
 fn fresh_id() -> String {
-    let mut bytes = [0u8; 12];
-    let _ = getrandom::fill(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    super::wire::random_hex(12).unwrap_or_else(|| "0".repeat(24))
 }
 
 /// A documented sample as JSON, with a fresh transactionId when `fresh`.

@@ -129,7 +129,7 @@ impl Gate {
         if grant.as_deref() != Some(authhook::contract::delivery::OAUTH_GRANT_TYPE) {
             return Exchange::UnsupportedGrant;
         }
-        let Some(token) = new_token() else { return Exchange::Unavailable };
+        let Some(token) = crate::cli::wire::random_hex(32) else { return Exchange::Unavailable };
         let mut issued = self.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         issued.retain(|(_, expires)| *expires > now);
@@ -177,13 +177,6 @@ fn form_value(body: &[u8], name: &str) -> Option<String> {
         let (key, value) = pair.split_once('=')?;
         (key == name).then(|| value.replace('+', " "))
     })
-}
-
-/// 32 bytes of the system's randomness as hexadecimal.
-fn new_token() -> Option<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]

@@ -147,9 +147,9 @@ enum Taken {
 }
 
 impl State {
+    /// The payload limit, which the configuration already held within its bounds.
     fn checker_limit(&self) -> usize {
-        let bytes = self.settings.check.input.assess.scan.max_payload_bytes;
-        bytes.min(authhook::limits::MAX_PAYLOAD_BYTES.end().to_owned() as usize)
+        self.settings.check.input.assess.scan.max_payload_bytes
     }
 
     /// Checks a body: a small one on the server's thread, a larger one off it, so that a body

@@ -4,16 +4,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::http::{HeaderMap, Method, Request, Uri, header};
+use hyper::http::{HeaderMap, Method, Request, Uri};
 
-use crate::cli::wire::{Answered, Client, NoAnswer, origin};
+use crate::cli::wire::{Answered, Client, FRAMING_HEADERS, NoAnswer, origin};
 
 /// The longest the relay waits for the upstream's whole answer.
 pub const UPSTREAM_LIMIT: Duration = Duration::from_secs(60);
-
-/// Headers that belong to one connection, not to the request, and are not relayed.
-const HOP_BY_HOP: &[&str] =
-    &["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host"];
 
 /// The upstream receiver and a client with its connections.
 pub struct Forwarder {
@@ -44,7 +40,7 @@ impl Forwarder {
             .uri(self.target(path_and_query))
             .header(super::delivery::RELAYED, "1");
         for (name, value) in headers {
-            if !HOP_BY_HOP.contains(&name.as_str()) && name != header::CONTENT_LENGTH {
+            if !FRAMING_HEADERS.contains(&name.as_str()) {
                 request = request.header(name, value);
             }
         }

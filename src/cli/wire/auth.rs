@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri, header};
 
-use super::Client;
+use super::{Client, FRAMING_HEADERS};
 use authhook::contract::delivery::OAUTH_GRANT_TYPE;
 
 /// A credential's value: compared and sent, never shown.
@@ -49,10 +49,6 @@ pub fn secret(text: &str, option: &str) -> Result<Secret, String> {
     }
     Ok(Secret(value.into_bytes()))
 }
-
-/// Headers that frame a request or its connection, which a sender must not set by hand.
-const FRAMING_HEADERS: &[&str] =
-    &["content-length", "transfer-encoding", "host", "connection", "keep-alive", "te", "trailer", "upgrade", "expect"];
 
 /// A credential that can be sent in a header (`--bearer`, a token).
 pub fn header_value_secret(text: &str, option: &str) -> Result<Secret, String> {

@@ -99,6 +99,27 @@ fn connector() -> HttpConnector {
     connector
 }
 
+/// `bytes` bytes of the system's randomness as hexadecimal; `None` when it cannot be had.
+pub fn random_hex(bytes: usize) -> Option<String> {
+    let mut random = vec![0u8; bytes];
+    getrandom::fill(&mut random).ok()?;
+    Some(random.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Headers that frame a request or its connection: never relayed, never set by hand.
+pub const FRAMING_HEADERS: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "expect",
+];
+
 /// `http://host:port` of a URL, as messages name a receiver.
 pub fn origin(uri: &Uri) -> String {
     format!("{}://{}", uri.scheme_str().unwrap_or("http"), uri.authority().map_or("", |a| a.as_str()))
