@@ -41,6 +41,7 @@ use crate::contract::{
 use crate::json::{JsonStr, KnownText, Leniency, Member, Node, SyntaxKind, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
 use crate::rules::{AuthView, Details, FindingSink, Path, consistency, fields};
+use crate::scan::logged::{Elision, Logged};
 use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
 use captured::Stamp;
@@ -59,17 +60,20 @@ pub struct AssessOptions {
 }
 
 /// Turns what the scanner found into results, in input order.
+#[derive(Clone)]
 pub(crate) struct Assessor<'o> {
     options: &'o AssessOptions,
     path: Arc<str>,
     /// The capture time of a result whose input does not say when it was captured (the time a
     /// request was received).
     received_at: Option<&'o str>,
+    /// The printed value being read, when the values assessed are its translation.
+    logged: Option<&'o Logged>,
 }
 
 impl<'o> Assessor<'o> {
     pub fn new(options: &'o AssessOptions, path: Arc<str>) -> Self {
-        Assessor { options, path, received_at: None }
+        Assessor { options, path, received_at: None, logged: None }
     }
 
     /// This assessor, with `received_at` as the capture time of results whose input gives none.
@@ -112,6 +116,7 @@ impl<'o> Assessor<'o> {
                     emit(r);
                 }
             }),
+            Found::Logged { logged, .. } => self.logged(logged, locator, depth, emit),
             Found::Syntax { start, end, error } => {
                 let mut details = Details::new().with("error", error.kind.id());
                 let mut message = error.kind.to_string();
@@ -143,6 +148,54 @@ impl<'o> Assessor<'o> {
                 emit(self.unreadable(locator, *start, Rule::TooLarge, *start, message, details));
             }
         }
+    }
+
+    /// Emits the payloads in a value a receiver's language printed, read from its translation
+    /// into JSON; anything else in it is not reported (an object printed by a program is no
+    /// more a result than a brace in prose).
+    fn logged(&self, logged: &Logged, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+        let Ok(parsed) = crate::json::parse_value(&logged.json, 0, crate::json::Options::default()) else { return };
+        let reading = Assessor { logged: Some(logged), ..self.clone() };
+        let at = locator.translated(&logged.json, &logged.map);
+        reading.find_payloads(&parsed.node, &at, depth, &mut |result| {
+            if result.kind != Kind::Unknown {
+                emit(result);
+            }
+        });
+    }
+
+    /// Adds to the result for the payload `node` how it was printed, and what the printer left
+    /// out of it: findings below an elided value are dropped, since what it held is unknown.
+    fn note_logged(&self, node: &Node<'_>, locator: &Locator<'_>, result: &mut CheckResult) {
+        let Some(logged) = self.logged else { return };
+        let mut sink = FindingSink::new(*locator);
+        let form = logged.form;
+        let message = format!(
+            "logged as {}: the receiver logged the parsed object, not the body it received; strings and numbers are as the language printed them",
+            form.description()
+        );
+        sink.add(Rule::LoggedForm, &Path::Root, node.offset, message, Details::new().with("form", form.id()));
+        let elided = elisions_within(node, &logged.elisions);
+        if !elided.is_empty() {
+            // What was left out is unknown: the delivery cannot be compared with another.
+            result.content_hash = None;
+        }
+        for elided in elided {
+            let partial = elided.elision.printed.starts_with("...");
+            result.findings.retain(|f| {
+                if partial { f.pointer != elided.pointer } else { !is_at_or_below(&f.pointer, &elided.pointer) }
+            });
+            let (what, printed) = (elided.what(), &elided.elision.printed);
+            let message = if partial {
+                format!("the logger printed only part of {what} ({printed}): what it left out is unknown")
+            } else {
+                format!("the logger printed {printed} instead of {what}: what it held is unknown and is not checked")
+            };
+            let details = Details::new().with_text("printed", printed).with("count", elided.count);
+            sink.add_at(Rule::ElidedValue, elided.pointer, elided.elision.offset, message, details);
+        }
+        result.findings.append(&mut sink.findings);
+        result.settle();
     }
 
     /// What the broken value at `start..end` reads as once mended, when it mends into an
@@ -300,6 +353,10 @@ impl<'o> Assessor<'o> {
         depth: usize,
         emit: &mut dyn FnMut(CheckResult),
     ) {
+        if self.logged.is_some() {
+            // What a printed value's string holds is read as any text is.
+            return Assessor { logged: None, ..self.clone() }.unwrap_text(text, at, depth, emit);
+        }
         // A string that is itself a JSON string literal was encoded twice: decode it once more.
         if text.trim_start().starts_with('"')
             && let Ok(parsed) = crate::json::parse_value(text.as_bytes(), 0, crate::json::Options::default())
@@ -357,6 +414,7 @@ impl<'o> Assessor<'o> {
             payload: self.payload(node),
         };
         result.settle();
+        self.note_logged(node, &locator, &mut result);
         result
     }
 
@@ -376,6 +434,7 @@ impl<'o> Assessor<'o> {
         let mut result = CheckResult::unreadable(self.source(&locator, node.offset), sink.findings);
         result.kind = Kind::OnboardingStatus;
         result.payload = self.payload(node);
+        self.note_logged(node, &locator, &mut result);
         result
     }
 
@@ -513,6 +572,81 @@ fn index<'n, 'a>(members: &'n [Member<'a>]) -> rustc_hash::FxHashMap<std::borrow
 /// Whether a string may hold JSON text: it has a brace, written as it is or escaped (`\u007b`).
 fn may_hold_json(text: &JsonStr<'_>) -> bool {
     text.raw().contains('{') || (text.has_escapes() && text.decoded().contains('{'))
+}
+
+/// A value, or a run of items of one array, that a printer left out of a payload.
+struct Elided<'e> {
+    /// Where it is in the payload; for a run of items, the array.
+    pointer: String,
+    elision: &'e Elision,
+    /// How many items of the array the run holds; 1 for a value.
+    count: usize,
+    in_array: bool,
+}
+
+impl Elided<'_> {
+    fn what(&self) -> String {
+        match (self.in_array, self.count) {
+            (false, _) => "this value".to_owned(),
+            (true, 1) => "an item of this array".to_owned(),
+            (true, count) => format!("{count} items of this array"),
+        }
+    }
+}
+
+/// What a printer left out within `node`, outermost first: a value left out inside another is
+/// not told again, and items of one array left out alike are told once.
+fn elisions_within<'e>(node: &Node<'_>, elisions: &'e [Elision]) -> Vec<Elided<'e>> {
+    let mut found: Vec<Elided<'e>> = Vec::new();
+    if !elisions.is_empty() {
+        elided_below(node, &Path::Root, None, elisions, &mut found);
+    }
+    found
+}
+
+fn elided_below<'e>(
+    node: &Node<'_>,
+    path: &Path<'_>,
+    array: Option<&Path<'_>>,
+    elisions: &'e [Elision],
+    found: &mut Vec<Elided<'e>>,
+) {
+    if let Some(elision) = elisions.iter().find(|e| e.offset == node.offset) {
+        let pointer = array.unwrap_or(path).pointer();
+        match found.last_mut() {
+            Some(last)
+                if array.is_some()
+                    && last.in_array
+                    && last.pointer == pointer
+                    && last.elision.printed == elision.printed =>
+            {
+                last.count += 1;
+            }
+            _ => found.push(Elided { pointer, elision, count: 1, in_array: array.is_some() }),
+        }
+        if !elision.printed.starts_with("...") {
+            return;
+        }
+    }
+    match &node.value {
+        Value::Object(members) => {
+            for member in members {
+                let key = member.key.decoded();
+                elided_below(&member.value, &Path::Key(path, &key), None, elisions, found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                elided_below(item, &Path::Index(path, index), Some(path), elisions, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the RFC 6901 `pointer` is `base` or points below it.
+fn is_at_or_below(pointer: &str, base: &str) -> bool {
+    pointer.strip_prefix(base).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn has_any(members: &[Member<'_>], keys: &[&str]) -> bool {

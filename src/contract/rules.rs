@@ -91,6 +91,14 @@ rules! {
         "The value parsed only because --lenient accepts comments and trailing commas.",
         "Hand-edited captures and some published samples carry comments or trailing commas, which strict JSON parsers reject.",
         "Remove the comment or trailing comma; the webhook itself always sends strict JSON.";
+    LoggedForm = "logged-form", Warning,
+        "The payload was read from a receiver's log of the parsed object (a Python dict, a Node object, a Ruby hash), not from the JSON body.",
+        "Receivers often log the object their framework parsed rather than the raw body; its strings and numbers are as the language printed them (Python's True, Ruby's nil, Node's quotes), so what the vendor sent byte for byte is unknown.",
+        "Log the raw request body as received; authhook checks what it reads from the printed object in the meantime.";
+    ElidedValue = "elided-value", Warning,
+        "The logger printed a placeholder ([Object], [Array], {...}, ... 2 more items) instead of a value, or only part of it.",
+        "Printers cut nested values past a depth (Node's util.inspect shows [Object] below two levels), long arrays and long strings; what was left out is not in the capture, so nothing below it is checked.",
+        "Log the raw body, or raise the printer's limits (util.inspect depth: null); fields below the placeholder are unknown, not missing.";
     WrongWebhook = "wrong-webhook", Warning,
         "The payload belongs to another webhook, not to 1:1 authentication.",
         "The onboarding status webhook (interviewId, onboardingStatus) is sent to receivers too and often lands in the same logs; it is not an authentication result.",

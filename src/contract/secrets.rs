@@ -9,6 +9,10 @@ use memchr::memmem;
 pub const SECRET_KEYS: &[&str] =
     &["token", "interviewToken", "accessToken", "access_token", "authorization", "Authorization"];
 
+/// What a log filter writes in place of a credential's value (Rails' `filter_parameters`): not
+/// a credential.
+pub const FILTERED_MARKS: &[&str] = &["[FILTERED]"];
+
 /// Whether `text` has the shape of a JSON Web Token (three base64url parts, the first `eyJ`).
 pub fn looks_like_jwt(text: &str) -> bool {
     let mut parts = text.split('.');

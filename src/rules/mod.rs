@@ -78,13 +78,18 @@ impl<'l> FindingSink<'l> {
 
     /// Records a finding of `rule` at byte `offset` of the scanned buffer.
     pub fn add(&mut self, rule: Rule, path: &Path<'_>, offset: usize, message: String, details: Details) {
+        self.add_at(rule, path.pointer(), offset, message, details);
+    }
+
+    /// Records a finding of `rule` at `pointer`, byte `offset` of the scanned buffer.
+    pub fn add_at(&mut self, rule: Rule, pointer: String, offset: usize, message: String, details: Details) {
         let at = if offset >= self.cursor.anchor_index() {
             self.cursor = self.cursor.rebased(offset);
             self.cursor.locate(offset)
         } else {
             self.origin.locate(offset)
         };
-        self.findings.push(Finding::new(rule, path.pointer(), (at.line, at.column), message, details));
+        self.findings.push(Finding::new(rule, pointer, (at.line, at.column), message, details));
     }
 }
 

@@ -23,10 +23,12 @@
 //! small pieces is parsed a few times, not once per piece. The outcome does not depend on where
 //! the input is cut into buffers.
 
+pub mod logged;
 pub mod position;
 
 use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
 use crate::limits::MAX_NESTING;
+use logged::{Logged, Opening, Reading};
 
 /// Scanner settings.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +63,14 @@ pub enum Found<'a> {
         /// The value lies within a broken value's shadow.
         shadowed: bool,
     },
+    /// A value printed by a receiver's language (Python, Node, Ruby) rather than as JSON,
+    /// starting at `start` (its opening brace), read and translated into JSON.
+    Logged {
+        /// Offset of the value's opening brace.
+        start: usize,
+        /// The translation; [`Logged::end`] is where the printed value ends.
+        logged: Box<Logged>,
+    },
     /// A candidate object starting at `start` that does not parse; its shadow ends at `end`.
     Syntax {
         /// Offset of the object's opening brace.
@@ -85,7 +95,10 @@ impl Found<'_> {
     /// Where this item starts: its first byte.
     pub fn start(&self) -> usize {
         match self {
-            Found::Value { start, .. } | Found::Syntax { start, .. } | Found::TooLarge { start, .. } => *start,
+            Found::Value { start, .. }
+            | Found::Logged { start, .. }
+            | Found::Syntax { start, .. }
+            | Found::TooLarge { start, .. } => *start,
         }
     }
 
@@ -93,6 +106,7 @@ impl Found<'_> {
     pub fn end(&self) -> usize {
         match self {
             Found::Value { parsed, .. } => parsed.end,
+            Found::Logged { logged, .. } => logged.end,
             Found::Syntax { end, .. } | Found::TooLarge { end, .. } => *end,
         }
     }
@@ -389,6 +403,10 @@ impl Scanner {
         let bound = start.saturating_add(limit).saturating_add(1).min(buf.len());
         let is_object = buf.get(start) == Some(&b'{');
         let is_string = buf.get(start) == Some(&b'"');
+        let after_brace = buf.get(start + 1..bound).unwrap_or_default();
+        if is_object && after_brace.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b != b'"' && b != b'/') {
+            return self.logged(pass, start, bound, found).unwrap_or(Step::Resume(start + 1));
+        }
         if buf.get(start) == Some(&b'[') && !self.options.lenient {
             // An array is parsed only once it is known to close within reach: a large array of
             // small objects would otherwise make a tree many times its size just to be entered.
@@ -417,6 +435,13 @@ impl Scanner {
             Err(error) => (error, false),
         };
         let (error, too_large) = broken_at;
+        // `{"key"=>…`: a Ruby hash, not broken JSON.
+        if is_object
+            && !too_large
+            && let Some(step) = self.logged(pass, start, bound, found)
+        {
+            return step;
+        }
         // An encoded object too large to read is reported as an object would be.
         if is_object || (is_string && too_large) {
             pass.shadow_to_line_end(visible_end(buf, start, error.offset));
@@ -433,6 +458,24 @@ impl Scanner {
             }
         }
         Step::Resume(start + 1)
+    }
+
+    /// Reads the value at `start` as a receiver's language printed it, within `bound`; `None`
+    /// when it is not one (or is too large to read).
+    fn logged<'a>(&mut self, pass: &Pass<'a>, start: usize, bound: usize, found: &mut Vec<Found<'a>>) -> Option<Step> {
+        let buf = pass.buf;
+        match logged::read(buf.get(..bound).unwrap_or_default(), start) {
+            Reading::Read(logged) => {
+                let end = logged.end;
+                found.push(Found::Logged { start, logged });
+                Some(Step::Resume(end))
+            }
+            Reading::Cut if bound - start <= self.options.max_payload_bytes && !pass.region.at_eof => {
+                self.waited = Some(buf.len() - start);
+                Some(Step::Stop(start))
+            }
+            Reading::Cut | Reading::Not => None,
+        }
     }
 
     fn parse_options(&self) -> Options {
@@ -471,6 +514,13 @@ impl Scanner {
                     // Keep the quote before a brace too: the two may open an encoded object.
                     return Candidate::Undecided(if opens_string(buf, from, at) { at - 1 } else { at });
                 }
+                (Some(b'{'), Some(_)) => match logged::opening(after, at_eof) {
+                    Opening::Yes => return Candidate::At(at),
+                    Opening::Undecided if after.len() <= self.options.max_payload_bytes => {
+                        return Candidate::Undecided(at);
+                    }
+                    _ => from = at + 1,
+                },
                 _ => from = at + 1,
             }
         }
@@ -531,6 +581,7 @@ mod tests {
             Found::Value { shadowed: true, .. } => "shadowed",
             Found::Syntax { .. } => "syntax",
             Found::TooLarge { .. } => "too-large",
+            Found::Logged { .. } => "logged",
         }
     }
 

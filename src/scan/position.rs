@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use super::logged::OffsetMap;
+
 /// A point in an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Position {
@@ -136,18 +138,30 @@ impl LineHead {
 
 /// Maps offsets in one buffer to positions, given the position of one of its bytes, and knows
 /// where the line holding that byte starts (for the date-time a log line may start with).
+///
+/// The buffer may be a translation of the input (a value a receiver's language printed, read as
+/// JSON): offsets of the translation are then taken to where their token stands in the input,
+/// whose text the positions are counted in.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Locator<'a> {
+    /// The buffer whose offsets this locator maps.
     buf: &'a [u8],
+    /// The text positions are counted in: `buf`, or the input `buf` was translated from.
+    text: &'a [u8],
+    /// Where the tokens of a translation stand in `text`.
+    map: Option<&'a OffsetMap>,
+    /// The anchor's offset in `buf`.
     anchor_index: usize,
+    /// The anchor's offset in `text`.
+    anchor_at: usize,
     anchor: Position,
     /// When set, every offset maps to the anchor: used for text decoded out of a JSON string,
     /// whose bytes do not stand in the input as they are.
     fixed: bool,
-    /// Where in `buf` the anchor's line starts; 0 also when it starts before `buf`.
+    /// Where in `text` the anchor's line starts; 0 also when it starts before `text`.
     line_start: usize,
-    /// The first bytes of the anchor's line that come before `buf` (at most [`LINE_HEAD`] of
-    /// them); empty when the line starts in `buf`.
+    /// The first bytes of the anchor's line that come before `text` (at most [`LINE_HEAD`] of
+    /// them); empty when the line starts in `text`.
     line_head: &'a [u8],
 }
 
@@ -158,12 +172,28 @@ impl<'a> Locator<'a> {
     pub(crate) fn new(buf: &'a [u8], anchor_index: usize, anchor: Position) -> Self {
         let before = buf.get(..anchor_index).unwrap_or_default();
         let line_start = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |at| at + 1);
-        Locator { buf, anchor_index, anchor, fixed: false, line_start, line_head: &[] }
+        Locator {
+            buf,
+            text: buf,
+            map: None,
+            anchor_index,
+            anchor_at: anchor_index,
+            anchor,
+            fixed: false,
+            line_start,
+            line_head: &[],
+        }
     }
 
     /// A locator that places every offset of `buf` at `anchor`.
     pub(crate) fn fixed(buf: &'a [u8], anchor: Position) -> Self {
-        Locator { buf, anchor_index: 0, anchor, fixed: true, line_start: 0, line_head: &[] }
+        Locator { fixed: true, line_start: 0, ..Locator::new(buf, 0, anchor) }
+    }
+
+    /// A locator for `translation`, a translation of the text at this locator's anchor whose
+    /// tokens `map` places in this locator's text.
+    pub(crate) fn translated(&self, translation: &'a [u8], map: &'a OffsetMap) -> Self {
+        Locator { buf: translation, map: Some(map), anchor_index: 0, ..*self }
     }
 
     /// This locator, told that the line running into `buf` from before it starts with `head`.
@@ -174,7 +204,7 @@ impl<'a> Locator<'a> {
     /// The anchor's line up to the anchor: the part of it before `buf` (see
     /// [`Locator::with_line_head`]), then the part in `buf`.
     pub(crate) fn line_so_far(&self) -> (&'a [u8], &'a [u8]) {
-        (self.line_head, self.buf.get(self.line_start..self.anchor_index).unwrap_or_default())
+        (self.line_head, self.text.get(self.line_start..self.anchor_at).unwrap_or_default())
     }
 
     /// The buffer whose offsets this locator maps.
@@ -182,12 +212,18 @@ impl<'a> Locator<'a> {
         self.buf
     }
 
+    /// Where `buf[index]` stands in the text positions are counted in.
+    fn text_index(&self, index: usize) -> usize {
+        self.map.map_or(index, |map| map.input_offset(index))
+    }
+
     /// The position of `buf[index]`; offsets before the anchor map to the anchor.
     pub(crate) fn locate(&self, index: usize) -> Position {
-        if self.fixed || index <= self.anchor_index {
+        let at = self.text_index(index);
+        if self.fixed || index <= self.anchor_index || at <= self.anchor_at {
             return self.anchor;
         }
-        let between = self.buf.get(self.anchor_index..index).unwrap_or_default();
+        let between = self.text.get(self.anchor_at..at).unwrap_or_default();
         self.anchor.advanced_over(between)
     }
 
@@ -200,20 +236,21 @@ impl<'a> Locator<'a> {
     /// the anchor leaves it where it is. Only the bytes between the two anchors are read, so
     /// rebasing from one value found to the next costs what the positions cost anyway.
     pub(crate) fn rebased(&self, index: usize) -> Locator<'a> {
-        if index <= self.anchor_index {
+        let at = self.text_index(index);
+        if index <= self.anchor_index || at < self.anchor_at {
             return *self;
         }
-        let between = self.buf.get(self.anchor_index..index).unwrap_or_default();
+        let between = self.text.get(self.anchor_at..at).unwrap_or_default();
         let (anchor, last_break) = if self.fixed {
             (self.anchor, memchr::memrchr2(b'\n', b'\r', between))
         } else {
             self.anchor.advanced_with_break(between)
         };
         let (line_start, line_head) = match last_break {
-            Some(at) => (self.anchor_index + at + 1, &[][..]),
+            Some(brk) => (self.anchor_at + brk + 1, &[][..]),
             None => (self.line_start, self.line_head),
         };
-        Locator { anchor_index: index, anchor, line_start, line_head, ..*self }
+        Locator { anchor_index: index, anchor_at: at, anchor, line_start, line_head, ..*self }
     }
 }
 

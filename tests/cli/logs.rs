@@ -874,3 +874,125 @@ fn a_line_cut_at_a_logger_limit_is_named_and_not_mended() {
     assert_eq!(details, [(1024.into(), 1024.into(), true), (700.into(), serde_json::Value::Null, true)]);
     assert!(stdout.contains("a logger probably truncated the line"), "{stdout}");
 }
+
+// Payloads as receivers' languages print them.
+
+/// The verdicts the samples get as JSON, in file order, with their customers.
+fn sample_verdicts() -> Vec<(Value, Value, Value)> {
+    let mut names: Vec<String> = std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples"))
+        .expect("the samples")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .flat_map(|name| ndjson(&["--allow", "conflicting-delivery", &format!("samples/{name}")], 0))
+        .map(|r| (r["status"].clone(), r["errorCode"].clone(), r["customerId"].clone()))
+        .collect()
+}
+
+/// Each result's form, from its `logged-form` finding, which every result has exactly once.
+fn forms(results: &[Value]) -> Vec<&str> {
+    results
+        .iter()
+        .map(|r| {
+            let logged = findings(r, "logged-form");
+            assert_eq!(logged.len(), 1, "{r}");
+            assert_eq!(logged[0]["severity"], "warning");
+            logged[0]["details"]["form"].as_str().expect("a form")
+        })
+        .collect()
+}
+
+#[test]
+fn payloads_printed_by_python_node_and_ruby_get_the_verdicts_of_their_json() {
+    let expected = sample_verdicts();
+    for (log, form) in [("python.log", "python-dict"), ("node.log", "node-inspect"), ("rails.log", "ruby-inspect")] {
+        let results = ndjson(&["--allow", "conflicting-delivery", &fixture(log)], 0);
+        let got: Vec<(Value, Value, Value)> =
+            results.iter().map(|r| (r["status"].clone(), r["errorCode"].clone(), r["customerId"].clone())).collect();
+        assert_eq!(got[..expected.len()], expected[..], "{log}");
+        assert!(forms(&results).iter().all(|f| *f == form), "{log}");
+        // No result for the other objects the programs printed (`{'workers': 4, …}`).
+        assert!(results.iter().all(|r| r["kind"] != "unknown"), "{log}");
+        // Each result is placed at its opening brace in the log.
+        let text = read(&fixture(log));
+        let lines: Vec<&str> = text.lines().collect();
+        for result in &results {
+            let (line, column) = at(result);
+            let on_line = lines[line as usize - 1].chars().nth(column as usize - 1);
+            assert_eq!(on_line, Some('{'), "{log}: {result}");
+        }
+    }
+}
+
+#[test]
+fn findings_in_a_printed_payload_point_into_the_log() {
+    let results = ndjson(&["--allow", "conflicting-delivery", &fixture("python.log")], 0);
+    let pass = results.iter().find(|r| r["status"] == "PASS").expect("the PASS payload");
+    let id = findings(pass, "id-format");
+    let text = read(&fixture("python.log"));
+    let (line, column) = position_of(&text, "'549994d9r3474bfcbbbdc5a5'");
+    assert_eq!((id[0]["line"].as_u64(), id[0]["column"].as_u64()), (Some(line), Some(column)));
+    assert_eq!(id[0]["pointer"], "/transactionId");
+    // The multi-line pprint is found at its first line, its fields where they are.
+    let pretty = results.iter().find(|r| r["transactionId"] == TRANSACTION).expect("the pretty-printed payload");
+    assert_eq!(at(pretty), position_of(&text, "{'children'"));
+}
+
+#[test]
+fn what_node_left_out_is_named_and_not_judged() {
+    let results = ndjson(&["--allow", "conflicting-delivery", &fixture("node.log")], 0);
+    let wrapped =
+        results.iter().find(|r| r["transactionId"] == "6a9e94d9c3474bfcbbbdc5a5").expect("the wrapped payload");
+    let elided = findings(wrapped, "elided-value");
+    assert_eq!(elided.len(), 1, "{wrapped}");
+    assert_eq!(elided[0]["pointer"], "/recognitionConfidence");
+    assert_eq!(elided[0]["details"]["printed"], "[Object]");
+    assert!(
+        wrapped["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|f| f["rule"] != "missing-field" && f["rule"] != "wrong-type"),
+        "fields below [Object] are unknown, not missing: {wrapped}"
+    );
+    let many = results.iter().find(|r| r["transactionId"] == "7a9e94d9c3474bfcbbbdc5a5").expect("the long array");
+    let elided: Vec<(&Value, &Value)> =
+        findings(many, "elided-value").iter().map(|f| (&f["pointer"], &f["details"]["printed"])).collect();
+    assert_eq!(elided.len(), 2, "{many}");
+    assert_eq!(elided[0], (&Value::from("/recognitionConfidence/candidates"), &Value::from("... 20 more items")));
+    assert_eq!(findings(many, "elided-value")[1]["details"]["count"], 100);
+    // What was left out cannot be compared with another delivery of the transaction.
+    assert!(rules(wrapped).iter().chain(rules(many).iter()).all(|r| !r.ends_with("-delivery")));
+}
+
+#[test]
+fn a_rails_filtered_token_is_not_a_credential_in_the_capture() {
+    let results = ndjson(&["--allow", "conflicting-delivery", &fixture("rails.log")], 0);
+    let pass = results.iter().find(|r| r["status"] == "PASS").expect("the PASS payload");
+    assert!(findings(pass, "token-present").is_empty(), "{pass}");
+}
+
+#[test]
+fn printed_payloads_compose_with_select_gzip_and_wrappers() {
+    let node = read(&fixture("node.log"));
+    let plain = ndjson(&[&fixture("node.log")], 1);
+    let zipped = ndjson_stdin(&["-"], gzip(node.as_bytes()), 1);
+    assert_eq!(verdicts(&zipped), verdicts(&plain));
+    // A Python log line inside a docker json-file record.
+    let python = read(&fixture("python.log"));
+    let line = python.lines().nth(6).expect("the PASS line");
+    let record = serde_json::json!({"log": format!("{line}\n"), "stream": "stdout", "time": "2026-11-28T12:00:06.5Z"});
+    let results = ndjson_stdin(&["--select", "$.log"], format!("{record}\n"), 0);
+    assert_eq!(verdicts(&results), [(Value::from("PASS"), Value::Null)]);
+    assert_eq!(forms(&results), ["python-dict"]);
+}
+
+#[test]
+fn braces_in_prose_and_other_printed_objects_give_no_result() {
+    let text = "{config loaded} {name} map[a:1] {Name:foo Age:3} {'workers': 4} { debug: true } {\"a\"=>1}\n";
+    let (stdout, _) = run(check(&["--format", "ndjson", "-"]).write_stdin(text), 2);
+    assert_eq!(parse_lines(&stdout).len(), 0, "{stdout}");
+}

@@ -83,7 +83,32 @@ const PUNCTUATION: &[&str] = &[
     "/*",
     "*/",
     "//",
+    "{'",
+    "'",
+    "{ ",
+    "`",
+    ": ",
+    "=>",
+    " => ",
+    "True",
+    "None",
+    "nil",
+    "undefined",
+    "[Object]",
+    "... 2 more items",
+    "... 9 more characters",
+    "{...}",
+    "<ref *1> ",
+    "\\x",
+    "\\u{",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
+];
+
+/// Payloads as receivers' languages print them (Python, Node, Ruby), made from the samples.
+const LOGGED: &[&str] = &[
+    include_str!("../fixtures/logs/python.log"),
+    include_str!("../fixtures/logs/node.log"),
+    include_str!("../fixtures/logs/rails.log"),
 ];
 
 /// One fragment: a piece of punctuation, a slice of a sample, or raw bytes.
@@ -98,6 +123,11 @@ fn fragment() -> impl Strategy<Value = Vec<u8>> {
         1 => Just(b"\xff\xfe\xc0\x80".to_vec()),
         1 => prop::collection::vec(any::<u8>(), 1..8),
         1 => (any::<Index>()).prop_map(|sample| SAMPLES[sample.index(SAMPLES.len())].json.as_bytes().to_vec()),
+        2 => (any::<Index>(), any::<Index>(), 1usize..400).prop_map(|(log, start, len)| {
+            let text = LOGGED[log.index(LOGGED.len())].as_bytes();
+            let start = start.index(text.len());
+            text[start..(start + len).min(text.len())].to_vec()
+        }),
     ]
 }
 

@@ -86,6 +86,7 @@ fn every_rule() -> String {
         r#"{"level":"info"}"#,
         r#"{"a": }"#,
         r#"{"overallStatus":"FAIL", /* accepted */ "faceMatch":false}"#,
+        "{ overallStatus: 'FAIL', faceMatch: false, recognitionConfidence: [Object] }",
         &format!(r#"{{"pad":"{}"}}"#, "x".repeat(100_000)),
         &nested,
     ]

@@ -418,6 +418,8 @@ pub enum Rule {
     ContentType,
     WouldRetry,
     LenientSyntax,
+    LoggedForm,
+    ElidedValue,
     WrongWebhook,
     NotAPayload,
     UnwrapDepth,
@@ -665,6 +667,12 @@ fn crafted() -> Vec<(&'static str, Vec<&'static str>, String, Option<Rule>)> {
         ("a 1:N authentication", vec![], spoof.replacen(no_recognition, candidates, 1), None),
         ("an unmet expectation", vec!["--expect", "pass"], spoof.clone(), Some(Rule::Expectation)),
         ("a comment under --lenient", vec!["--lenient"], spoof.replacen('{', "{ /* note */ ", 1), Some(Rule::LenientSyntax)),
+        (
+            "a payload printed by Node, a value left out",
+            vec![],
+            "{ overallStatus: 'FAIL', faceMatch: false, recognitionConfidence: [Object] }\n".to_owned(),
+            Some(Rule::ElidedValue),
+        ),
         ("a token", vec![], pass.replacen("\"token\":\"\"", &format!("\"token\":\"{jwt}\""), 1), Some(Rule::TokenPresent)),
         (
             "an undocumented errorCode",

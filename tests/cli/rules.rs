@@ -129,6 +129,8 @@ const SEVERITIES: &[(&str, Severity)] = &[
     ("duplicate-key", Severity::Error),
     ("contradiction", Severity::Error),
     ("lenient-syntax", Severity::Warning),
+    ("logged-form", Severity::Warning),
+    ("elided-value", Severity::Warning),
     ("wrong-webhook", Severity::Warning),
     ("not-a-payload", Severity::Warning),
     ("unwrap-depth", Severity::Warning),
@@ -163,6 +165,11 @@ fn fail(edits: &[(&str, &str)]) -> String {
 
 fn pass(edits: &[(&str, &str)]) -> String {
     edit(PASS, edits)
+}
+
+/// `json` as Python prints the dict it parses to (its strings hold no quote).
+fn python_dict(json: &str) -> String {
+    json.replace('"', "'").replace("true", "True").replace("false", "False").replace("null", "None")
 }
 
 fn spoof(edits: &[(&str, &str)]) -> String {
@@ -805,6 +812,21 @@ fn cases() -> Vec<Case> {
         .options(lenient())
         .at(1, 3),
         silent("lenient-syntax: strict JSON under --lenient is silent", FAIL).options(lenient()),
+        //
+        // logged-form, elided-value
+        fires("logged-form: a Python dict", python_dict(&compact(FAIL)), &["logged-form"], "").at(1, 1),
+        fires(
+            "logged-form: a Node object with a value left out",
+            "{ overallStatus: 'FAIL', faceMatch: false, customerId: '678057dbb632b29f45a280b5', recognitionConfidence: [Object], overallScore: 0 }",
+            &["logged-form", "elided-value"],
+            "",
+        ),
+        fires(
+            "elided-value: a Ruby hash whose nested hash was printed as {...}",
+            r#"{"overallStatus"=>"FAIL", "faceMatch"=>false, "customerId"=>"678057dbb632b29f45a280b5", "recognitionConfidence"=>{...}, "overallScore"=>0}"#,
+            &["logged-form", "elided-value"],
+            "",
+        ),
         //
         // wrong-webhook
         fires(
