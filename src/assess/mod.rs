@@ -41,6 +41,7 @@ use crate::contract::{
 use crate::json::{JsonStr, KnownText, Leniency, Member, Node, SyntaxKind, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
 use crate::rules::{AuthView, Details, FindingSink, Path, consistency, fields};
+use crate::scan::joined::JoinedRun;
 use crate::scan::logged::{Elision, Logged};
 use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
@@ -117,6 +118,7 @@ impl<'o> Assessor<'o> {
                 }
             }),
             Found::Logged { logged, .. } => self.logged(logged, locator, depth, emit),
+            Found::Joined { start, run } => self.joined(*start, run, locator, depth, emit),
             Found::Syntax { start, end, error } => {
                 let mut details = Details::new().with("error", error.kind.id());
                 let mut message = error.kind.to_string();
@@ -162,6 +164,29 @@ impl<'o> Assessor<'o> {
                 emit(result);
             }
         });
+    }
+
+    /// Emits the results in the text that a run of container log records holds in pieces,
+    /// placed at the first record's piece; a docker run is dated by its first record's `time`.
+    fn joined(
+        &self,
+        start: usize,
+        run: &JoinedRun,
+        locator: &Locator<'_>,
+        depth: usize,
+        emit: &mut dyn FnMut(CheckResult),
+    ) {
+        let first = run.first_record_end.and_then(|end| {
+            let record = locator.buf().get(..end)?;
+            crate::json::parse_value(record, start, crate::json::Options::default()).ok()
+        });
+        let piece = first.as_ref().and_then(|record| record.node.get("log")).map_or(start, |log| log.offset);
+        let at = locator.locate(piece);
+        stamping(
+            || first.as_ref().and_then(|record| captured::wrapper_stamp(&record.node)),
+            emit,
+            |emit| self.unwrap_text(&run.text, at, depth + 1, emit),
+        );
     }
 
     /// Adds to the result for the payload `node` how it was printed, and what the printer left

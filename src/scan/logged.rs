@@ -138,6 +138,13 @@ pub(crate) enum Opening {
     Undecided,
 }
 
+impl Opening {
+    /// This answer, or `other` when this one is no.
+    pub(crate) fn or(self, other: Opening) -> Opening {
+        if self == Opening::No { other } else { self }
+    }
+}
+
 /// Whether `after`, the text after an opening brace, begins a value printed by Python (`'key'`),
 /// Node (a space, then `key: ` or `'key'`) or Ruby (`:key=>`, `key: `). A brace followed by a
 /// quote, `{"`, opens JSON or a Ruby hash, which the scanner tries as JSON first.

@@ -23,12 +23,15 @@
 //! small pieces is parsed a few times, not once per piece. The outcome does not depend on where
 //! the input is cut into buffers.
 
+pub mod joined;
 pub mod logged;
 pub mod position;
 
 use crate::json::{self, KnownText, Options, Parsed, SyntaxError};
 use crate::limits::MAX_NESTING;
+use joined::{JoinedRun, Joining};
 use logged::{Logged, Opening, Reading};
+use position::LineHead;
 
 /// Scanner settings.
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +74,15 @@ pub enum Found<'a> {
         /// The translation; [`Logged::end`] is where the printed value ends.
         logged: Box<Logged>,
     },
+    /// Records of a container log (docker json-file, CRI) that hold pieces of one value,
+    /// starting at `start` (the first record, or for CRI the value's opening brace), read as
+    /// one text.
+    Joined {
+        /// Offset of the first record, or of the value's opening brace in a CRI record.
+        start: usize,
+        /// The joined text; [`JoinedRun::end`] is where the last record ends.
+        run: Box<JoinedRun>,
+    },
     /// A candidate object starting at `start` that does not parse; its shadow ends at `end`.
     Syntax {
         /// Offset of the object's opening brace.
@@ -97,6 +109,7 @@ impl Found<'_> {
         match self {
             Found::Value { start, .. }
             | Found::Logged { start, .. }
+            | Found::Joined { start, .. }
             | Found::Syntax { start, .. }
             | Found::TooLarge { start, .. } => *start,
         }
@@ -107,6 +120,7 @@ impl Found<'_> {
         match self {
             Found::Value { parsed, .. } => parsed.end,
             Found::Logged { logged, .. } => logged.end,
+            Found::Joined { run, .. } => run.end,
             Found::Syntax { end, .. } | Found::TooLarge { end, .. } => *end,
         }
     }
@@ -185,6 +199,8 @@ pub struct Scanner {
     /// The bytes a candidate cut by the end of the last buffer had when it was parsed; it is
     /// parsed again once it has twice as many.
     waited: Option<usize>,
+    /// The start of the line the buffer begins in, when that began before it.
+    line_head: LineHead,
 }
 
 /// A broken value's shadow that runs on past where a scan stopped, handed from one scanner to
@@ -302,7 +318,13 @@ impl Pass<'_> {
 impl Scanner {
     /// A scanner with `options`, before its first buffer.
     pub fn new(options: ScanOptions) -> Self {
-        Scanner { options, shadow: None, waited: None }
+        Scanner { options, shadow: None, waited: None, line_head: LineHead::default() }
+    }
+
+    /// Tells the scanner how the line the next buffer begins in started, when that was before
+    /// the buffer (a CRI record's prefix, which says whether a value goes on in the next one).
+    pub(crate) fn set_line_head(&mut self, head: LineHead) {
+        self.line_head = head;
     }
 
     /// Whether a broken value's shadow runs on into the next buffer.
@@ -404,6 +426,19 @@ impl Scanner {
         let is_object = buf.get(start) == Some(&b'{');
         let is_string = buf.get(start) == Some(&b'"');
         let after_brace = buf.get(start + 1..bound).unwrap_or_default();
+        if is_object {
+            match joined::continues_in_cri(after_brace, region.at_eof) {
+                Opening::Yes => {
+                    if let Some(step) = self.cri(pass, start, found) {
+                        return step;
+                    }
+                }
+                Opening::Undecided => {
+                    return self.joining(pass, start, Joining::Cut, found).unwrap_or(Step::Stop(start));
+                }
+                Opening::No => {}
+            }
+        }
         if is_object && after_brace.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b != b'"' && b != b'/') {
             return self.logged(pass, start, bound, found).unwrap_or(Step::Resume(start + 1));
         }
@@ -422,6 +457,9 @@ impl Scanner {
         let shadowed = pass.in_shadow(start);
         let broken_at = match parsed {
             Ok(parsed) => {
+                if is_object && let Some(step) = self.docker(pass, start, &parsed, found) {
+                    return step;
+                }
                 let end = parsed.end;
                 found.push(Found::Value { start, parsed, shadowed });
                 return Step::Resume(end);
@@ -435,12 +473,14 @@ impl Scanner {
             Err(error) => (error, false),
         };
         let (error, too_large) = broken_at;
-        // `{"key"=>…`: a Ruby hash, not broken JSON.
-        if is_object
-            && !too_large
-            && let Some(step) = self.logged(pass, start, bound, found)
-        {
-            return step;
+        // A value that goes on in the next CRI record, or `{"key"=>…`: a Ruby hash.
+        if is_object && !too_large {
+            if let Some(step) = self.cri(pass, start, found) {
+                return step;
+            }
+            if let Some(step) = self.logged(pass, start, bound, found) {
+                return step;
+            }
         }
         // An encoded object too large to read is reported as an object would be.
         if is_object || (is_string && too_large) {
@@ -475,6 +515,48 @@ impl Scanner {
                 Some(Step::Stop(start))
             }
             Reading::Cut | Reading::Not => None,
+        }
+    }
+
+    /// Joins the docker records from the one parsed at `start` on, when its piece opens a value
+    /// that the next records go on with.
+    fn docker(
+        &mut self,
+        pass: &Pass<'_>,
+        start: usize,
+        first: &Parsed<'_>,
+        found: &mut Vec<Found<'_>>,
+    ) -> Option<Step> {
+        let options = self.options;
+        let open_at = |piece: &str| {
+            let scanned = Scanner::new(options).scan(piece.as_bytes(), false);
+            (scanned.consumed < piece.len()).then_some(scanned.consumed)
+        };
+        let limit = self.options.max_payload_bytes;
+        let run = joined::docker_run(pass.buf, (start, &first.node, first.end), limit, pass.region.at_eof, &open_at);
+        self.joining(pass, start, run, found)
+    }
+
+    /// Joins the CRI records from the one the value at `start` stands in on, when the value
+    /// goes on in them.
+    fn cri(&mut self, pass: &Pass<'_>, start: usize, found: &mut Vec<Found<'_>>) -> Option<Step> {
+        let (head, limit) = (self.line_head, self.options.max_payload_bytes);
+        let run = joined::cri_run(pass.buf, start, head.as_bytes(), limit, pass.region.at_eof);
+        self.joining(pass, start, run, found)
+    }
+
+    fn joining(&mut self, pass: &Pass<'_>, start: usize, run: Joining, found: &mut Vec<Found<'_>>) -> Option<Step> {
+        match run {
+            Joining::Joined(run) => {
+                let end = run.end;
+                found.push(Found::Joined { start, run: Box::new(run) });
+                Some(Step::Resume(end))
+            }
+            Joining::Cut => {
+                self.waited = Some(pass.buf.len() - start);
+                Some(Step::Stop(start))
+            }
+            Joining::No => None,
         }
     }
 
@@ -514,13 +596,15 @@ impl Scanner {
                     // Keep the quote before a brace too: the two may open an encoded object.
                     return Candidate::Undecided(if opens_string(buf, from, at) { at - 1 } else { at });
                 }
-                (Some(b'{'), Some(_)) => match logged::opening(after, at_eof) {
-                    Opening::Yes => return Candidate::At(at),
-                    Opening::Undecided if after.len() <= self.options.max_payload_bytes => {
-                        return Candidate::Undecided(at);
+                (Some(b'{'), Some(_)) => {
+                    match joined::continues_in_cri(after, at_eof).or(logged::opening(after, at_eof)) {
+                        Opening::Yes => return Candidate::At(at),
+                        Opening::Undecided if after.len() <= self.options.max_payload_bytes => {
+                            return Candidate::Undecided(at);
+                        }
+                        _ => from = at + 1,
                     }
-                    _ => from = at + 1,
-                },
+                }
                 _ => from = at + 1,
             }
         }
@@ -582,6 +666,7 @@ mod tests {
             Found::Syntax { .. } => "syntax",
             Found::TooLarge { .. } => "too-large",
             Found::Logged { .. } => "logged",
+            Found::Joined { .. } => "joined",
         }
     }
 

@@ -59,6 +59,7 @@ impl<'o> Merger<'o> {
         let mut buffer = std::mem::take(&mut self.pending);
         buffer.extend_from_slice(&report.chunk.data);
         let line_head = self.pending_line_head;
+        self.seam.set_line_head(line_head);
         let locator = Locator::new(&buffer, 0, self.pending_at).with_line_head(line_head.as_bytes());
         let at_eof = report.chunk.at_eof;
         let (stopped, consumed) =

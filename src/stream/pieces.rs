@@ -58,6 +58,7 @@ pub(super) fn scan_chunk(
 ) {
     let assessor = Assessor::new(options, name.clone());
     let mut scanner = Scanner::new(options.scan);
+    scanner.set_line_head(chunk.line_head);
     let mut locator = Locator::new(&chunk.data, 0, chunk.base).with_line_head(chunk.line_head.as_bytes());
     let mut piece = Piece::first(&chunk);
     let mut known = KnownText::default();

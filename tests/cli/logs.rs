@@ -996,3 +996,43 @@ fn braces_in_prose_and_other_printed_objects_give_no_result() {
     let (stdout, _) = run(check(&["--format", "ndjson", "-"]).write_stdin(text), 2);
     assert_eq!(parse_lines(&stdout).len(), 0, "{stdout}");
 }
+
+// Payloads spread over container log records.
+
+#[test]
+fn a_payload_printed_over_several_container_records_is_joined() {
+    for log in ["docker-pretty.log", "cri.log"] {
+        let results = ndjson(&[&fixture(log)], 0);
+        assert_eq!(
+            verdicts(&results),
+            [(json!("PASS"), Value::Null), (json!("FAIL"), json!(4005)), (json!("FAIL"), json!(4003))],
+            "{log}"
+        );
+        // Each is placed at its first record; Node's multi-line print is read as such.
+        let text = read(&fixture(log));
+        let first_lines: Vec<u64> = results.iter().map(|r| at(r).0).collect();
+        for line in &first_lines {
+            let record = text.lines().nth(*line as usize - 1).unwrap_or_default();
+            assert!(record.contains('{'), "{log}: line {line} is where the payload opens: {record}");
+        }
+        assert_eq!(forms(&results[1..2]), ["node-inspect"], "{log}");
+    }
+    let docker = ndjson(&[&fixture("docker-pretty.log")], 0);
+    // The application's own date-time, which its first line starts with, dates the payload.
+    assert_eq!(captured_at(&docker)[0], Some("2026-11-28T12:00:01.000Z"));
+}
+
+#[test]
+fn records_of_another_stream_or_that_never_close_the_value_are_not_joined() {
+    let record =
+        |log: &str, stream: &str| json!({"log": log, "stream": stream, "time": "2026-11-28T12:00:00Z"}).to_string();
+    let pass = sample("pass").to_string();
+    let (head, tail) = pass.split_at(40);
+    // The pieces of a long line on two streams are not one text.
+    let mixed = format!("{}\n{}\n", record(head, "stdout"), record(&format!("{tail}\n"), "stderr"));
+    let results = ndjson_stdin(&["-"], mixed, 1);
+    assert!(results.iter().all(|r| r["kind"] == "unknown"), "{results:?}");
+    // On one stream they are.
+    let joined = format!("{}\n{}\n", record(head, "stdout"), record(&format!("{tail}\n"), "stdout"));
+    assert_eq!(verdicts(&ndjson_stdin(&["-"], joined, 0)), [(json!("PASS"), Value::Null)]);
+}

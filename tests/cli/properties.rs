@@ -104,12 +104,36 @@ const PUNCTUATION: &[&str] = &[
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
 ];
 
-/// Payloads as receivers' languages print them (Python, Node, Ruby), made from the samples.
+/// Payloads as receivers' languages print them (Python, Node, Ruby), and spread over container
+/// log records (docker json-file, CRI), made from the samples.
 const LOGGED: &[&str] = &[
     include_str!("../fixtures/logs/python.log"),
     include_str!("../fixtures/logs/node.log"),
     include_str!("../fixtures/logs/rails.log"),
+    include_str!("../fixtures/logs/docker-pretty.log"),
+    include_str!("../fixtures/logs/cri.log"),
 ];
+
+/// Printed payloads and container records split over chunks of any size and any number of
+/// threads give what the whole input gives.
+#[test]
+fn printed_and_joined_payloads_do_not_depend_on_chunks_or_threads() {
+    for log in LOGGED {
+        let whole = check_bytes("p", log.as_bytes(), &AssessOptions::default());
+        assert!(whole.iter().filter(|r| r.kind.is_authentication()).count() >= 3);
+        for chunk_bytes in [1, 7, 13, 64, 100, 257, 1000] {
+            for threads in 1..=3 {
+                let split = check_bytes_with(
+                    "p",
+                    log.as_bytes(),
+                    &AssessOptions::default(),
+                    Parallelism { threads, chunk_bytes },
+                );
+                assert_eq!(signature(&split), signature(&whole), "chunks of {chunk_bytes}, {threads} threads");
+            }
+        }
+    }
+}
 
 /// One fragment: a piece of punctuation, a slice of a sample, or raw bytes.
 fn fragment() -> impl Strategy<Value = Vec<u8>> {
