@@ -137,6 +137,28 @@ fn close_at(text: &mut [u8], at: usize) -> Option<(usize, Vec<u8>)> {
     Some((end, open))
 }
 
+/// The object that `candidate` opens, cut before its end, as far as it was read whole: its text
+/// up to its last comma at the top level, closed. `None` when no member was read whole.
+pub(crate) fn before_cut(candidate: &[u8]) -> Option<Vec<u8>> {
+    let (mut depth, mut in_string, mut escaped, mut last_comma) = (0usize, false, false, None);
+    for (at, &byte) in candidate.iter().enumerate() {
+        match (in_string, byte) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'{' | b'[') => depth += 1,
+            (false, b'}' | b']') => depth = depth.saturating_sub(1),
+            (false, b',') if depth == 1 => last_comma = Some(at),
+            _ => {}
+        }
+    }
+    let mut text = candidate.get(..last_comma?)?.to_vec();
+    text.push(b'}');
+    Some(text)
+}
+
 /// Line lengths, in bytes, at which loggers commonly cut a line.
 pub(crate) const LOGGER_LIMITS: &[usize] = &[1024, 2048, 4096, 8192, 16384, 32768, 65536];
 
@@ -199,6 +221,16 @@ mod tests {
         assert_eq!(cut_line_end(b"{\"a\": \"xx", 0, 9), Some(9), "at the end of input");
         let glued = "{\"a\": \"PASS\"Failure notes\n";
         assert_eq!(cut_line_end(glued.as_bytes(), 0, 12), None, "broken before the line's end");
+    }
+
+    #[test]
+    fn what_was_read_before_a_cut() {
+        let read = |text: &str| before_cut(text.as_bytes()).map(|t| String::from_utf8_lossy(&t).into_owned());
+        assert_eq!(
+            read(r#"{"a": 1, "b": {"c": 2, "d": 3}, "e": "x,y"#).as_deref(),
+            Some(r#"{"a": 1, "b": {"c": 2, "d": 3}}"#)
+        );
+        assert_eq!(read(r#"{"a": "cut"#), None);
     }
 
     #[test]

@@ -133,7 +133,13 @@ impl<'o> Assessor<'o> {
                     if by_logger.is_some() {
                         message.push_str(", a common logger limit: a logger probably truncated the line");
                     }
+                    let read = read_before_cut(locator.buf().get(*start..error.offset).unwrap_or_default());
+                    if let Some((names, _)) = &read {
+                        message.push_str(&format!("; read before the cut: {}", names.join(", ")));
+                    }
+                    let read = read.map(|(_, fields)| fields);
                     details = details.with("lineCharacters", length).with("loggerLimit", by_logger);
+                    details = details.with("readBeforeCut", read);
                 }
                 let mut result = self.unreadable(locator, *start, Rule::Syntax, error.offset, message, details);
                 // What a logger cut away is unknown: no verdict is made up for it.
@@ -667,6 +673,16 @@ fn elided_below<'e>(
         }
         _ => {}
     }
+}
+
+/// The names, in input order, and the values of the members of a cut object read whole before
+/// the cut, credentials and JWTs replaced by their length as in `--payload`.
+fn read_before_cut(candidate: &[u8]) -> Option<(Vec<String>, serde_json::Value)> {
+    let text = mend::before_cut(candidate)?;
+    let parsed = crate::json::parse_value(&text, 0, crate::json::Options::default()).ok()?;
+    let Value::Object(members) = &parsed.node.value else { return None };
+    let names = members.iter().map(|member| member.key.decoded().into_owned()).collect();
+    Some((names, serde_json::from_str(&redact::payload_json(&parsed.node, false)).ok()?))
 }
 
 /// Whether the RFC 6901 `pointer` is `base` or points below it.

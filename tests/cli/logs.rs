@@ -1036,3 +1036,33 @@ fn records_of_another_stream_or_that_never_close_the_value_are_not_joined() {
     let joined = format!("{}\n{}\n", record(head, "stdout"), record(&format!("{tail}\n"), "stdout"));
     assert_eq!(verdicts(&ndjson_stdin(&["-"], joined, 0)), [(json!("PASS"), Value::Null)]);
 }
+
+/// At every common logger limit, a cut payload's members read whole before the cut are shown,
+/// its credentials by their length only, and no verdict is made up for it.
+#[test]
+fn the_fields_read_before_a_cut_are_shown_at_every_logger_limit() {
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl";
+    let spoof = authhook::contract::samples::find("spoof").map(|s| s.compact()).unwrap_or_default();
+    let open = spoof.strip_suffix('}').unwrap_or_default();
+    let padded = format!("{open},\"token\":\"{jwt}\",\"notes\":\"{}\"}}", "x".repeat(70_000));
+    let line = format!("2026-11-25T10:00:00Z INFO webhook {padded}");
+    for limit in [1024, 2048, 4096, 8192, 16384, 65536] {
+        let (stdout, _) = crate::common::run(
+            crate::common::check(&["--format", "ndjson", "-"]).write_stdin(format!("{}\n", &line[..limit])),
+            1,
+        );
+        assert!(!stdout.contains(jwt), "the token is shown: {stdout}");
+        let results = crate::common::parse_lines(&stdout);
+        assert_eq!(results.len(), 1, "{stdout}");
+        let (result, finding) = (&results[0], &results[0]["findings"][0]);
+        assert!(result["status"].is_null() && result["mended"].is_null(), "{result}");
+        let read = &finding["details"]["readBeforeCut"];
+        assert_eq!(read["overallStatus"], "FAIL");
+        assert_eq!(read["errorCode"], 4005);
+        assert_eq!(read["token"], format!("<redacted: {} characters>", jwt.len()));
+        assert!(read.get("notes").is_none(), "a member cut is not shown: {read}");
+        let message = finding["message"].as_str().unwrap_or_default();
+        assert!(message.contains("read before the cut: customerId, transactionId"), "{message}");
+        assert_eq!(finding["details"]["loggerLimit"], limit);
+    }
+}
