@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
-# Reproducible throughput comparison of authhook against jq.
+# Reproducible throughput comparison of authhook against jq and against a
+# reference "parse ceiling".
 #
 # Usage: benches/compare.sh [SIZE] [STYLE]
 #
 #   SIZE   corpus size for the gen_corpus example, e.g. 50M, 1G (default 200M)
 #   STYLE  ndjson | log | pretty | docker (default ndjson)
 #
-# Builds the gen_corpus example and the release binary, generates a corpus
-# with seed 1 in a temporary directory (removed on exit), runs every command
-# RUNS times and reports the best wall time, the throughput (MB/s, 1 MB =
-# 10^6 bytes) and, when GNU time is installed as /usr/bin/time, the peak RSS.
+# Builds the gen_corpus and parse_ceiling examples and the release binary,
+# generates a corpus with seed 1 in a temporary directory (removed on exit),
+# runs every command RUNS times and reports the best wall time, the throughput
+# (MB/s, 1 MB = 10^6 bytes), when GNU time is installed as /usr/bin/time the
+# peak RSS, and each row's throughput as a multiple of the parse ceiling's
+# ("x ceiling") and of jq's ("x jq"); `-` where either was not measured.
+#
+# The parse ceiling (examples/parse_ceiling.rs) is what one thread of a fast
+# JSON parser, sonic-rs, does with the corpus and nothing else: every line from
+# its first `{` deserialized into a typed struct of the payload's fields, with
+# borrowed strings, no contract checks and no output per payload. Its row is
+# the best of RUNS runs of its parse loop alone, timed inside the program: the
+# file is read into memory before the clock starts, so neither process start
+# nor reading is counted (its figure is the harder one to reach, the other rows
+# being whole-process wall times), and its peak RSS holds the whole corpus.
+# It is built with the same flags as authhook (no -C target-cpu=native, so
+# sonic-rs uses the baseline x86-64 SIMD). It is only meaningful for the ndjson
+# and log styles, where a payload is one line: a pretty payload spans lines and
+# a docker record holds its payload inside a JSON string, which the ceiling
+# would have to decode first; for those styles it is not run and its columns
+# show `-`.
 #
 # Environment:
 #   AUTHHOOK_BIN  authhook binary to benchmark (default target/release/authhook,
@@ -19,7 +37,8 @@
 #   AUTHHOOK_BASELINE  a second authhook binary (the previous build, say): each
 #                 authhook command then runs with both, alternately, and the
 #                 ratio of their best times is printed.
-#   RUNS          runs per command, best one kept (default 3)
+#   RUNS          runs per command, best one kept (default 3); the parse
+#                 ceiling runs RUNS times too, after the authhook commands
 #   TMPDIR        where the corpus is written (it needs SIZE of free space)
 #
 # The jq comparison is only meaningful for the ndjson and log styles: jq reads
@@ -55,9 +74,10 @@ fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 GEN_BIN=$TARGET_DIR/release/examples/gen_corpus
+CEILING_BIN=$TARGET_DIR/release/examples/parse_ceiling
 
-echo "==> building gen_corpus (release)" >&2
-cargo build --release --quiet --example gen_corpus
+echo "==> building gen_corpus and parse_ceiling (release)" >&2
+cargo build --release --quiet --example gen_corpus --example parse_ceiling
 # shellcheck source=benches/authhook_bin.sh
 source benches/authhook_bin.sh
 
@@ -86,16 +106,17 @@ RSS=()
 NOTES=()
 FAILED=0
 
-# run_once OK_CODES CMD [ARGS...]: runs CMD once with stdout to /dev/null and sets RUN_SECONDS,
-# RUN_RSS (KiB, empty without GNU time) and RUN_OK (0 when the exit code is outside OK_CODES).
+# run_once OK_CODES CMD [ARGS...]: runs CMD once with stdout to RUN_STDOUT (default /dev/null)
+# and sets RUN_SECONDS, RUN_RSS (KiB, empty without GNU time) and RUN_OK (0 when the exit code
+# is outside OK_CODES).
 run_once() {
-	local ok=$1 rc=0 start end
+	local ok=$1 rc=0 start end out=${RUN_STDOUT:-/dev/null}
 	shift
 	start=$(date +%s.%N)
 	if [[ -n $GNU_TIME ]]; then
-		"$GNU_TIME" -f '%M' -o "$WORK/time" "$@" >/dev/null 2>"$WORK/stderr" || rc=$?
+		"$GNU_TIME" -f '%M' -o "$WORK/time" "$@" >"$out" 2>"$WORK/stderr" || rc=$?
 	else
-		"$@" >/dev/null 2>"$WORK/stderr" || rc=$?
+		"$@" >"$out" 2>"$WORK/stderr" || rc=$?
 	fi
 	end=$(date +%s.%N)
 	RUN_OK=1
@@ -203,6 +224,42 @@ if [[ ${produced//[[:space:]]/} == 0 ]]; then
 	NOTES+=("'authhook check --format ndjson' printed nothing for this corpus; its timings are probably not meaningful")
 fi
 
+# The parse ceiling: RUNS runs of examples/parse_ceiling, the best parse-loop time kept (not the
+# process's wall time: see the header). It prints one line,
+# `bytes=N seconds=S parsed=P failed=F skipped=K checksum=C`.
+CEILING_LABEL="parse ceiling (sonic-rs, 1 thread)"
+case $STYLE in
+ndjson | log)
+	echo "==> $CEILING_LABEL" >&2
+	ceiling_best='' ceiling_rss='' ceiling_out='' ceiling_ok=1
+	for ((i = 1; i <= RUNS; i++)); do
+		RUN_STDOUT=$WORK/ceiling.out run_once "0" "$CEILING_BIN" "$CORPUS"
+		line=$(head -n 1 "$WORK/ceiling.out")
+		seconds=${line#*seconds=}
+		seconds=${seconds%% *}
+		if ((!RUN_OK)) || [[ $line != "bytes=$BYTES "* || ! $seconds =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+			((RUN_OK)) && echo "error: unexpected output from $CEILING_BIN: '$line'" >&2
+			ceiling_ok=0
+			break
+		fi
+		if awk -v a="$seconds" -v b="${ceiling_best:-inf}" 'BEGIN { exit !(a < b) }'; then
+			ceiling_best=$seconds
+			ceiling_out=$line
+		fi
+		[[ -n $RUN_RSS ]] && { [[ -z $ceiling_rss ]] || ((RUN_RSS > ceiling_rss)); } && ceiling_rss=$RUN_RSS
+	done
+	if ((ceiling_ok)); then
+		record "$CEILING_LABEL" "$ceiling_best" "$ceiling_rss"
+		NOTES+=("parse ceiling, best run: ${ceiling_out% checksum=*}; seconds is its parse loop alone (file already in memory), peak RSS holds the corpus; failed = lines from a '{' that are not a well-typed payload (the defective ones, and in the log style noise lines with braces)")
+	else
+		record "$CEILING_LABEL" '' ''
+	fi
+	;;
+*)
+	NOTES+=("parse ceiling: not run for the $STYLE style, where a payload is not one line of JSON (x ceiling shows -)")
+	;;
+esac
+
 # The same contract check as `authhook check`, written for jq.
 JQ_CHECK='select(type=="object") | {ok: ((.customerId|type)=="string" and (.faceMatch|type)=="boolean" and (.recognitionConfidence|type)=="object" and (.overallScore|type)=="number" and (.overallStatus|IN("PASS","FAIL")) and (.overallScore>=0 and .overallScore<=1)), status: .overallStatus}'
 JQ_FILTER=
@@ -223,29 +280,50 @@ fi
 echo
 echo "corpus: $SIZE $STYLE, seed $SEED, $BYTES bytes"
 echo "generator: $GEN_SUMMARY"
-echo "best of $RUNS runs:"
-echo
-printf '%-32s %10s %10s %14s\n' command seconds MB/s "peak RSS MiB"
-printf '%-32s %10s %10s %14s\n' -------------------------------- ---------- ---------- --------------
+quiet_mbps=
+jq_mbps=
+ceiling_mbps=
 for i in "${!LABELS[@]}"; do
-	printf '%-32s %10s %10s %14s\n' "${LABELS[i]}" "${SECONDS_BEST[i]}" "${MBPS[i]}" "${RSS[i]}"
+	case ${LABELS[i]} in
+	"authhook check --quiet") quiet_mbps=${MBPS[i]} ;;
+	"$JQ_LABEL") jq_mbps=${MBPS[i]} ;;
+	"$CEILING_LABEL") ceiling_mbps=${MBPS[i]} ;;
+	esac
+done
+
+# ratio A B: A / B with two decimals, or - when either is not a measured throughput.
+ratio() {
+	if [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ && $2 =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
+	else
+		echo -
+	fi
+}
+
+echo "best of $RUNS runs; x ceiling and x jq: the row's MB/s divided by the parse ceiling's and jq's:"
+echo
+row='%-36s %10s %10s %14s %10s %10s\n'
+# shellcheck disable=SC2059 # the format is the variable.
+printf "$row" command seconds MB/s "peak RSS MiB" "x ceiling" "x jq"
+# shellcheck disable=SC2059
+printf "$row" ------------------------------------ ---------- ---------- -------------- ---------- ----------
+for i in "${!LABELS[@]}"; do
+	# shellcheck disable=SC2059
+	printf "$row" "${LABELS[i]}" "${SECONDS_BEST[i]}" "${MBPS[i]}" "${RSS[i]}" \
+		"$(ratio "${MBPS[i]}" "$ceiling_mbps")" "$(ratio "${MBPS[i]}" "$jq_mbps")"
 done
 if [[ -z $GNU_TIME ]]; then
 	echo "(peak RSS not measured: GNU time is not installed as /usr/bin/time)"
 fi
 echo
 
-quiet_mbps=
-jq_mbps=
-for i in "${!LABELS[@]}"; do
-	case ${LABELS[i]} in
-	"authhook check --quiet") quiet_mbps=${MBPS[i]} ;;
-	"$JQ_LABEL") jq_mbps=${MBPS[i]} ;;
-	esac
-done
 if [[ $quiet_mbps =~ ^[0-9.]+$ && $jq_mbps =~ ^[0-9.]+$ ]]; then
 	awk -v a="$quiet_mbps" -v j="$jq_mbps" \
 		'BEGIN { if (j > 0) printf "authhook check --quiet vs jq: %.1fx the throughput\n", a / j }'
+fi
+if [[ $quiet_mbps =~ ^[0-9.]+$ && $ceiling_mbps =~ ^[0-9.]+$ ]]; then
+	awk -v a="$quiet_mbps" -v c="$ceiling_mbps" \
+		'BEGIN { if (c > 0) printf "authhook check --quiet vs the parse ceiling: %.2fx its throughput\n", a / c }'
 fi
 for note in "${NOTES[@]+"${NOTES[@]}"}"; do
 	echo "note: $note"
@@ -254,7 +332,8 @@ done
 cpu=$(grep -m1 -E '^(model name|Hardware|cpu model|Processor)[[:space:]]*:' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^[[:space:]]*//' || true)
 echo "machine: $(nproc) CPUs, $(uname -m), ${cpu:-unknown CPU}"
 ah_version=$("$AUTHHOOK_BIN" --version 2>/dev/null | head -n 1 || true)
-echo "tools: ${ah_version:-authhook (version unknown)}, $(jq --version 2>/dev/null || echo "no jq"), $(rustc --version 2>/dev/null || echo "rustc unknown")"
+sonic_version=$(grep -A1 '^name = "sonic-rs"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p' || true)
+echo "tools: ${ah_version:-authhook (version unknown)}, $(jq --version 2>/dev/null || echo "no jq"), sonic-rs ${sonic_version:-(version unknown)}, $(rustc --version 2>/dev/null || echo "rustc unknown")"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 exit "$FAILED"
