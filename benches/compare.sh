@@ -5,7 +5,8 @@
 # Usage: benches/compare.sh [SIZE] [STYLE]
 #
 #   SIZE   corpus size for the gen_corpus example, e.g. 50M, 1G (default 200M)
-#   STYLE  ndjson | log | pretty | docker (default ndjson)
+#   STYLE  ndjson | log | pretty | docker | printed (default ndjson); printed is the
+#          log style with payloads printed by Python, Node and Ruby in turn
 #
 # Builds the gen_corpus and parse_ceiling examples and the release binary,
 # generates a corpus with seed 1 in a temporary directory (removed on exit),
@@ -26,8 +27,8 @@
 # sonic-rs uses the baseline x86-64 SIMD). It is only meaningful for the ndjson
 # and log styles, where a payload is one line: a pretty payload spans lines and
 # a docker record holds its payload inside a JSON string, which the ceiling
-# would have to decode first; for those styles it is not run and its columns
-# show `-`.
+# would have to decode first, and a printed payload is not JSON; for those
+# styles it is not run and its columns show `-`.
 #
 # Environment:
 #   AUTHHOOK_BIN  authhook binary to benchmark (default target/release/authhook,
@@ -56,9 +57,9 @@ RUNS=${RUNS:-3}
 SEED=1
 
 case $STYLE in
-ndjson | log | pretty | docker) ;;
+ndjson | log | pretty | docker | printed) ;;
 *)
-	echo "usage: $0 [SIZE] [ndjson|log|pretty|docker]" >&2
+	echo "usage: $0 [SIZE] [ndjson|log|pretty|docker|printed]" >&2
 	exit 2
 	;;
 esac

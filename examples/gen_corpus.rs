@@ -19,7 +19,7 @@
 //! * `--size N` — target size in bytes, with an optional `K`, `M` or `G`
 //!   suffix (powers of 1024). Generation stops at the first payload boundary
 //!   at or after that size. Default `10M`.
-//! * `--style ndjson|log|pretty|docker` — default `ndjson`.
+//! * `--style ndjson|log|pretty|docker|printed` — default `ndjson`.
 //!   * `ndjson`: one compact payload per line.
 //!   * `log`: `<timestamp> INFO  POST /webhooks/auth 200 body=<payload>` lines,
 //!     with about one line in five being noise that holds no payload.
@@ -27,6 +27,10 @@
 //!     pretty-printed with a 2-space indent (noise lines mixed in as in `log`).
 //!   * `docker`: the `log` style wrapped in docker json-file records,
 //!     `{"log":"...\n","stream":"stdout","time":"..."}`, one per line.
+//!   * `printed`: the `log` style with each payload printed as a receiver's
+//!     language prints the parsed body, in turn Python's dict repr
+//!     (`{'k': 'v', 'b': True}`), Node's util.inspect on one line
+//!     (`{ k: 'v', b: true }`) and Ruby's inspect (`{"k"=>"v", "b"=>true}`).
 //!
 //!   For one seed, `log`, `pretty` and `docker` carry the same sequence of
 //!   lines and payloads (only the size limit cuts them at different points):
@@ -53,7 +57,7 @@ use std::io::{self, BufWriter, ErrorKind, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: gen_corpus [--size N[K|M|G]] [--style ndjson|log|pretty|docker] [--seed N]
+usage: gen_corpus [--size N[K|M|G]] [--style ndjson|log|pretty|docker|printed] [--seed N]
                   [--duplicates PERCENT] [--quiet]";
 
 /// Payload kinds, in the order they are reported under `by_kind`.
@@ -103,6 +107,7 @@ enum Style {
     Log,
     Pretty,
     Docker,
+    Printed,
 }
 
 struct Options {
@@ -209,6 +214,8 @@ struct Generator {
     tx_key: u64,
     tx_counter: u64,
     defect_cycle: usize,
+    /// Which language prints the next payload of the `printed` style.
+    printer_cycle: usize,
     now_ms: u64,
     cached_day: u64,
     date: [u8; 11],
@@ -228,6 +235,7 @@ impl Generator {
             tx_key,
             tx_counter: 0,
             defect_cycle: 0,
+            printer_cycle: 0,
             now_ms: START_MS,
             cached_day: u64::MAX,
             date: *b"0000-00-00T",
@@ -462,6 +470,12 @@ impl Generator {
                 self.log_line(payload, scratch);
                 self.docker_wrap(scratch, out);
             }
+            Style::Printed => {
+                scratch.clear();
+                printed(payload, PRINTERS[self.printer_cycle % PRINTERS.len()], scratch);
+                self.printer_cycle += 1;
+                self.log_line(scratch, out);
+            }
         }
     }
 
@@ -584,6 +598,99 @@ fn pretty(compact: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// How a language prints a parsed JSON value.
+#[derive(Clone, Copy)]
+struct Printer {
+    /// `true`, `false`, `null`.
+    literals: [&'static [u8]; 3],
+    /// Between a key and its value.
+    colon: &'static [u8],
+    /// Space inside non-empty braces and brackets (Node's `{ a: 1 }`).
+    pad: bool,
+    /// Keys that are identifiers are written bare (Node).
+    bare_keys: bool,
+    /// Strings in single quotes unless they hold one (Python, Node).
+    single_quotes: bool,
+}
+
+const PRINTERS: [Printer; 3] = [
+    Printer { literals: [b"True", b"False", b"None"], colon: b": ", pad: false, bare_keys: false, single_quotes: true },
+    Printer { literals: [b"true", b"false", b"null"], colon: b": ", pad: true, bare_keys: true, single_quotes: true },
+    Printer { literals: [b"true", b"false", b"nil"], colon: b"=>", pad: false, bare_keys: false, single_quotes: false },
+];
+
+/// Prints a compact payload as `printer`'s language does (the corpus's strings hold no escape
+/// but `\"`, which a single-quoted string writes as `"`).
+fn printed(compact: &[u8], printer: Printer, out: &mut Vec<u8>) {
+    let mut i = 0;
+    let mut key = true;
+    while i < compact.len() {
+        let b = compact[i];
+        let next = compact.get(i + 1).copied();
+        match b {
+            b'"' => {
+                let mut end = i + 1;
+                while end < compact.len() && compact[end] != b'"' {
+                    end += if compact[end] == b'\\' { 2 } else { 1 };
+                }
+                let body = &compact[i + 1..end.min(compact.len())];
+                let bare = printer.bare_keys
+                    && key
+                    && next_is(compact, end + 1, b':')
+                    && body.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+                if bare {
+                    out.extend_from_slice(body);
+                } else if printer.single_quotes && !body.contains(&b'\'') {
+                    out.push(b'\'');
+                    out.extend_from_slice(&body.iter().copied().filter(|c| *c != b'\\').collect::<Vec<u8>>());
+                    out.push(b'\'');
+                } else {
+                    out.extend_from_slice(&compact[i..(end + 1).min(compact.len())]);
+                }
+                i = end + 1;
+                continue;
+            }
+            b'{' | b'[' => {
+                out.push(b);
+                key = b == b'{';
+                if printer.pad && !matches!(next, Some(b'}' | b']')) {
+                    out.push(b' ');
+                }
+            }
+            b'}' | b']' => {
+                if printer.pad && !matches!(compact.get(i.wrapping_sub(1)), Some(b'{' | b'[')) {
+                    out.push(b' ');
+                }
+                out.push(b);
+            }
+            b',' => {
+                out.extend_from_slice(b", ");
+                key = true;
+            }
+            b':' => {
+                out.extend_from_slice(printer.colon);
+                key = false;
+            }
+            b't' | b'f' | b'n' => {
+                let (word, len) = match b {
+                    b't' => (printer.literals[0], 4),
+                    b'f' => (printer.literals[1], 5),
+                    _ => (printer.literals[2], 4),
+                };
+                out.extend_from_slice(word);
+                i += len;
+                continue;
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+}
+
+fn next_is(text: &[u8], at: usize, byte: u8) -> bool {
+    text.get(at) == Some(&byte)
+}
+
 fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
     let upper = s.to_ascii_uppercase();
@@ -624,6 +731,7 @@ fn parse_args() -> Result<Options, String> {
                     "log" => Style::Log,
                     "pretty" => Style::Pretty,
                     "docker" => Style::Docker,
+                    "printed" => Style::Printed,
                     _ => return Err(format!("invalid --style {v:?}")),
                 };
             }

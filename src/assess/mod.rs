@@ -36,7 +36,8 @@ pub use redact::{redact_credentials, without_values};
 pub use result::{CheckResult, Mended, Outcome, Reason, Source, Summary, Tally};
 
 use crate::contract::{
-    AUTH_FIELDS, AUTH_MARKERS, AuthField, Kind, LOG_RECORD_KEYS, ONBOARDING_FIELDS, ONBOARDING_MARKER, Rule, Status,
+    AUTH_FIELDS, AUTH_MARKERS, AuthField, FILTERED_MARKS, Kind, LOG_RECORD_KEYS, ONBOARDING_FIELDS, ONBOARDING_MARKER,
+    Rule, SECRET_KEYS, Status,
 };
 use crate::json::{JsonStr, KnownText, Leniency, Member, Node, SyntaxKind, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
@@ -440,7 +441,9 @@ impl<'o> Assessor<'o> {
             overall_score: view.number(AuthField::OverallScore),
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
-            content_hash: view.has(AuthField::TransactionId).then(|| fingerprint::of(node)),
+            // A credential a log filter replaced is unknown: such a delivery is not compared.
+            content_hash: (view.has(AuthField::TransactionId) && !has_filtered_credential(node))
+                .then(|| fingerprint::of(node)),
             rendered: None,
             payload: self.payload(node),
         };
@@ -642,7 +645,8 @@ fn elided_below<'e>(
     elisions: &'e [Elision],
     found: &mut Vec<Elided<'e>>,
 ) {
-    if let Some(elision) = elisions.iter().find(|e| e.offset == node.offset) {
+    let at = elisions.binary_search_by_key(&node.offset, |elision| elision.offset).ok();
+    if let Some(elision) = at.and_then(|index| elisions.get(index)) {
         let pointer = array.unwrap_or(path).pointer();
         match found.last_mut() {
             Some(last)
@@ -683,6 +687,14 @@ fn read_before_cut(candidate: &[u8]) -> Option<(Vec<String>, serde_json::Value)>
     let Value::Object(members) = &parsed.node.value else { return None };
     let names = members.iter().map(|member| member.key.decoded().into_owned()).collect();
     Some((names, serde_json::from_str(&redact::payload_json(&parsed.node, false)).ok()?))
+}
+
+/// Whether a credential member of `node` holds what a log filter writes in its place.
+fn has_filtered_credential(node: &Node<'_>) -> bool {
+    matches!(&node.value, Value::Object(members) if members.iter().any(|member| {
+        SECRET_KEYS.iter().any(|key| member.key.is(key))
+            && member.value.as_str().is_some_and(|text| FILTERED_MARKS.iter().any(|mark| text.is(mark)))
+    }))
 }
 
 /// Whether the RFC 6901 `pointer` is `base` or points below it.

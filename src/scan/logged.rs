@@ -19,6 +19,10 @@
 
 use crate::limits::MAX_NESTING;
 
+/// The longest placeholder or prefix a printer writes in brackets (`[Function: name]`,
+/// `<ref *1>`, `#<Object:0x…>`), and the longest `\u{…}` escape.
+const MAX_WORD: usize = 128;
+
 /// A language's printed form of a parsed value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -83,7 +87,8 @@ impl LoggedForm {
 pub struct Elision {
     /// Offset in the translation of the value that stands for it.
     pub offset: usize,
-    /// What the printer wrote instead, such as `[Object]` or `... 2 more items`.
+    /// What the printer wrote instead, such as `[Object]` or `... 2 more items`. Elisions are
+    /// in offset order.
     pub printed: String,
 }
 
@@ -183,6 +188,12 @@ pub(crate) enum Reading {
     Not,
 }
 
+/// Whether the value at `start` opens as a Ruby hash with a quoted key (`{"key"=>`), which JSON
+/// never is.
+pub(crate) fn opens_ruby_hash(text: &[u8], start: usize) -> bool {
+    matches!(form_at(text, start), Ok(LoggedForm::RubyInspect))
+}
+
 /// Reads the value printed at `start` (an opening brace) in `text`, never past `text`'s end.
 pub(crate) fn read(text: &[u8], start: usize) -> Reading {
     let form = match form_at(text, start) {
@@ -198,13 +209,18 @@ pub(crate) fn read(text: &[u8], start: usize) -> Reading {
         elisions: Vec::new(),
     };
     match reader.value(0) {
-        Ok(()) => Reading::Read(Box::new(Logged {
-            form,
-            json: reader.json,
-            map: reader.map,
-            elisions: reader.elisions,
-            end: reader.pos,
-        })),
+        Ok(()) => {
+            // An array printed in part is noted after its items: in offset order, each is found
+            // by a binary search.
+            reader.elisions.sort_by_key(|elision| elision.offset);
+            Reading::Read(Box::new(Logged {
+                form,
+                json: reader.json,
+                map: reader.map,
+                elisions: reader.elisions,
+                end: reader.pos,
+            }))
+        }
         Err(stop) => stop.into(),
     }
 }
@@ -317,9 +333,9 @@ impl Reader<'_> {
         let byte = self.skip_space()?;
         self.mark();
         match byte {
-            b'{' if self.at_elision(b"{...}") => self.elided(5),
-            b'[' if self.at_elision(b"[...]") => self.elided(5),
-            b'<' if self.at_elision(b"<...>") => self.elided(5),
+            b'{' if self.at_elision(b"{...}")? => self.elided(5),
+            b'[' if self.at_elision(b"[...]")? => self.elided(5),
+            b'<' if self.at_elision(b"<...>")? => self.elided(5),
             b'{' => self.object(depth),
             b'[' if self.form == LoggedForm::NodeInspect && self.peek_at(1)?.is_ascii_uppercase() => {
                 self.bracketed_word(depth)
@@ -332,14 +348,34 @@ impl Reader<'_> {
                 self.value(depth + 1)
             }
             quote if self.form.quotes(quote) => self.string_value(),
+            // Ruby: a symbol, `:name`, printed for a value the program set, and an object,
+            // `#<Class …>`, whose content is not printed.
+            b':' if self.form == LoggedForm::RubyInspect => {
+                self.pos += 1;
+                let name = if self.peek()? == b'"' { self.string_text()? } else { self.word_text()? };
+                self.push_json_string(&name);
+                Ok(())
+            }
+            b'#' if self.form == LoggedForm::RubyInspect && self.peek_at(1)? == b'<' => {
+                let length = self.word_len_until(b'>')? + 1;
+                self.elided(length)
+            }
             b'-' | b'0'..=b'9' => self.number(),
             c if is_word_start(c) => self.word(),
             _ => Err(Stop::Not),
         }
     }
 
-    fn at_elision(&self, printed: &[u8]) -> bool {
-        self.text.get(self.pos..).is_some_and(|rest| rest.starts_with(printed))
+    /// Whether `printed` stands here; a part of it cut by the end of the text may still be it.
+    fn at_elision(&self, printed: &[u8]) -> Step<bool> {
+        let rest = self.text.get(self.pos..).unwrap_or_default();
+        if rest.starts_with(printed) {
+            Ok(true)
+        } else if printed.starts_with(rest) {
+            Err(Stop::Cut)
+        } else {
+            Ok(false)
+        }
     }
 
     /// Writes `null` for the `length` bytes the printer wrote instead of a value.
@@ -351,17 +387,17 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// How many bytes there are from here to `close`, within one line.
+    /// How many bytes there are from here to `close`, within one line and [`MAX_WORD`] bytes.
     fn word_len_until(&self, close: u8) -> Step<usize> {
         let rest = self.text.get(self.pos..).unwrap_or_default();
-        for (at, &b) in rest.iter().enumerate() {
+        for (at, &b) in rest.iter().take(MAX_WORD).enumerate() {
             match b {
                 _ if b == close => return Ok(at),
                 b'\n' | b'\r' => return Err(Stop::Not),
                 _ => {}
             }
         }
-        Err(Stop::Cut)
+        if rest.len() < MAX_WORD { Err(Stop::Cut) } else { Err(Stop::Not) }
     }
 
     /// Node's `[Object]`, `[Array]`, `[Function: name]`, `[Circular *1]`: a value left out; or
@@ -415,13 +451,17 @@ impl Reader<'_> {
         self.mark();
         let separator: &[u8] = match (self.form, byte) {
             (LoggedForm::RubyInspect, b':') => {
-                // `:key=>`, an old Ruby's symbol key.
+                // `:key=>` or `:"key-name"=>`, an old Ruby's symbol key.
                 self.pos += 1;
-                self.word_key()?;
+                if self.peek()? == b'"' {
+                    self.string()?;
+                } else {
+                    self.word_key()?;
+                }
                 b"=>"
             }
             (LoggedForm::RubyInspect, b'"') => {
-                self.string(b'"')?;
+                self.string()?;
                 if self.skip_space()? == b':' { b":" } else { b"=>" }
             }
             (LoggedForm::NodeInspect | LoggedForm::RubyInspect, c) if is_word_start(c) => {
@@ -429,7 +469,7 @@ impl Reader<'_> {
                 b":"
             }
             (_, quote) if self.form.quotes(quote) => {
-                self.string(quote)?;
+                self.string()?;
                 b":"
             }
             (LoggedForm::PythonDict | LoggedForm::RubyInspect, b'-' | b'0'..=b'9') => {
@@ -499,7 +539,7 @@ impl Reader<'_> {
                 self.json.push(b',');
             }
             first = false;
-            if self.form == LoggedForm::NodeInspect && self.at_elision(b"... ") {
+            if self.form == LoggedForm::NodeInspect && self.at_elision(b"... ")? {
                 // `... 98 more items`, always last.
                 self.more_items(opened)?;
                 continue;
@@ -510,43 +550,81 @@ impl Reader<'_> {
 
     /// Node's `... N more items` at the end of an array, which then stands as far as printed.
     fn more_items(&mut self, array: usize) -> Step {
-        let start = self.pos;
-        let length = self.word_len_until(b']').or_else(|_| self.word_len_until(b'\n'))?;
-        let printed = self.text.get(start..start + length).unwrap_or_default();
-        let printed = String::from_utf8_lossy(printed).trim_end().to_owned();
-        if !printed.ends_with("item") && !printed.ends_with("items") {
-            return Err(Stop::Not);
-        }
+        let printed = self.more(&["items", "item"])?;
         if self.json.last() == Some(&b',') {
             self.json.pop();
         }
-        self.pos = start + length;
         self.elisions.push(Elision { offset: array, printed });
         Ok(())
     }
 
+    /// Reads `... N more WORD` (WORD one of `words`), as Node writes what it left out.
+    fn more(&mut self, words: &[&str]) -> Step<String> {
+        let start = self.pos;
+        self.pos += 4;
+        let digits = self.text.get(self.pos..).unwrap_or_default().iter().take_while(|b| b.is_ascii_digit()).count();
+        self.pos += digits;
+        let rest = self.text.get(self.pos..).unwrap_or_default();
+        let word = words.iter().find(|word| rest.starts_with(format!(" more {word}").as_bytes()));
+        match word {
+            Some(word) if digits > 0 => self.pos += 6 + word.len(),
+            // A prefix of what is looked for, cut by the end of the text, may still be it.
+            _ if rest.len() < 16 && words.iter().any(|w| format!(" more {w}").as_bytes().starts_with(rest)) => {
+                return Err(Stop::Cut);
+            }
+            _ => return Err(Stop::Not),
+        }
+        Ok(String::from_utf8_lossy(self.text.get(start..self.pos).unwrap_or_default()).into_owned())
+    }
+
     fn string_value(&mut self) -> Step {
         let at = self.json.len();
-        let quote = self.peek()?;
-        self.string(quote)?;
-        if self.form == LoggedForm::NodeInspect && self.at_elision(b"... ") {
+        let mut text = self.string_text()?;
+        // A long string printed in parts: Python's adjacent literals (pprint), Node's `+`.
+        while let Some(next) = self.continuation()? {
+            self.pos = next;
+            text.push_str(&self.string_text()?);
+        }
+        self.push_json_string(&text);
+        if self.form == LoggedForm::NodeInspect && self.at_elision(b"... ")? {
             // `'abc'... 9990 more characters`: the string stands as far as printed.
-            let start = self.pos;
-            let rest = self.text.get(start..).unwrap_or_default();
-            let length = rest.iter().position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'}' | b']'));
-            let length = length.ok_or(Stop::Cut)?;
-            let printed = String::from_utf8_lossy(rest.get(..length).unwrap_or_default()).trim_end().to_owned();
-            if !printed.ends_with("character") && !printed.ends_with("characters") {
-                return Err(Stop::Not);
-            }
-            self.pos = start + length;
+            let printed = self.more(&["characters", "character"])?;
             self.elisions.push(Elision { offset: at, printed });
         }
         Ok(())
     }
 
+    /// Where the next part of a string printed in parts starts, if one follows.
+    fn continuation(&self) -> Step<Option<usize>> {
+        let rest = self.text.get(self.pos..).unwrap_or_default();
+        let space = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let after = match (self.form, rest.get(space)) {
+            (LoggedForm::PythonDict, Some(_)) => space,
+            (LoggedForm::NodeInspect, Some(b'+')) => {
+                space
+                    + 1
+                    + rest.get(space + 1..).unwrap_or_default().iter().take_while(|b| b.is_ascii_whitespace()).count()
+            }
+            (LoggedForm::RubyInspect, _) | (_, Some(_)) => return Ok(None),
+            (_, None) => return Err(Stop::Cut),
+        };
+        match rest.get(after) {
+            Some(&quote) if self.form.quotes(quote) => Ok(Some(self.pos + after)),
+            None => Err(Stop::Cut),
+            Some(_) => Ok(None),
+        }
+    }
+
     /// A string in the form's quoting, written as a JSON string.
-    fn string(&mut self, quote: u8) -> Step {
+    fn string(&mut self) -> Step {
+        let text = self.string_text()?;
+        self.push_json_string(&text);
+        Ok(())
+    }
+
+    /// The text of the string at the current offset, in the form's quoting, decoded.
+    fn string_text(&mut self) -> Step<String> {
+        let quote = self.peek()?;
         self.pos += 1;
         let mut decoded = String::new();
         loop {
@@ -559,8 +637,7 @@ impl Reader<'_> {
                 b'\\' => decoded.push(self.escape()?),
                 b if b == quote => {
                     self.pos += 1;
-                    self.push_json_string(&decoded);
-                    return Ok(());
+                    return Ok(decoded);
                 }
                 _ => return Err(Stop::Not),
             }
@@ -762,6 +839,46 @@ mod tests {
         let new = r#"{"customerId" => "67460a", "n" => 1.0e-05}"#;
         assert_eq!(translated(new).map(|t| t.1).as_deref(), Some(r#"{"customerId":"67460a","n":1.0e-05}"#));
         assert_eq!(translated(r#"{:a=>1, b: 2}"#).map(|t| t.1).as_deref(), Some(r#"{"a":1,"b":2}"#));
+    }
+
+    #[test]
+    fn strings_printed_in_parts_and_ruby_symbols() {
+        let python = "{'m': 'Spoof attempt detected. Spoof '\n      'confidence 1.0', 'n': 1}";
+        assert_eq!(
+            translated(python).map(|t| t.1).as_deref(),
+            Some(r#"{"m":"Spoof attempt detected. Spoof confidence 1.0","n":1}"#)
+        );
+        let node = "{ m: 'a\\n' +\n    'b', n: 1 }";
+        assert_eq!(translated(node).map(|t| t.1).as_deref(), Some(r#"{"m":"a\u000ab","n":1}"#));
+        let ruby = r#"{"x"=>:sym, :"x-trace"=>"1", "f"=>#<ActionDispatch::Http::UploadedFile:0x00007f8>}"#;
+        let (_, json, elided) = translated(ruby).unwrap_or((LoggedForm::PythonDict, String::new(), Vec::new()));
+        assert_eq!(json, r#"{"x":"sym","x-trace":"1","f":null}"#);
+        assert_eq!(elided, ["#<ActionDispatch::Http::UploadedFile:0x00007f8>"]);
+    }
+
+    #[test]
+    fn every_prefix_of_a_printed_value_is_cut_not_refused() {
+        let texts = [
+            "{ a: [ {...}, [...], <...>, [Object], 'x'... 3 more characters, 1, ... 2 more items ], b: <ref *1> { c: 1n } }",
+            "{'a': ('x' 'y', True, None, {...}), 'b': -1.5e-05}",
+            r#"{"a"=>:sym, :"b-c"=>#<Foo:0x1>, d: nil, "e" => "é\e"}"#,
+        ];
+        for text in texts {
+            assert!(matches!(read(text.as_bytes(), 0), Reading::Read(_)), "{text}");
+            for cut in 1..text.len() {
+                let Some(prefix) = text.get(..cut) else { continue };
+                assert!(matches!(read(prefix.as_bytes(), 0), Reading::Cut), "{prefix:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_read_in_linear_time() {
+        let many = format!("{{ a: [ {}[Object] ] }}", "[Object], ".repeat(50_000));
+        let Reading::Read(logged) = read(many.as_bytes(), 0) else { panic!("not read") };
+        assert_eq!(logged.elisions.len(), 50_001);
+        let unclosed = "{ a: [ ... 98 more items, ".repeat(2_000);
+        assert!(matches!(read(unclosed.as_bytes(), 0), Reading::Not));
     }
 
     #[test]

@@ -481,28 +481,50 @@ impl Scanner {
             if let Some(step) = self.logged(pass, start, bound, found) {
                 return step;
             }
+            // A Ruby hash that does not read whole is not broken JSON either.
+            if logged::opens_ruby_hash(buf.get(..bound).unwrap_or_default(), start) {
+                return Step::Resume(start + 1);
+            }
         }
         // An encoded object too large to read is reported as an object would be.
         if is_object || (is_string && too_large) {
-            pass.shadow_to_line_end(visible_end(buf, start, error.offset));
-            if !shadowed {
-                let end = match pass.shadow_end() {
-                    ShadowEnd::At(end) => end.max(start + 1),
-                    _ => buf.len(),
-                };
-                found.push(if too_large {
-                    Found::TooLarge { start, end }
-                } else {
-                    Found::Syntax { start, end, error }
-                });
-            }
+            self.broken(pass, start, error.offset, shadowed, found, |end| {
+                if too_large { Found::TooLarge { start, end } } else { Found::Syntax { start, end, error } }
+            });
         }
         Step::Resume(start + 1)
     }
 
+    /// Casts the shadow of a value at `start` that broke off at `broke_at` to the end of its
+    /// line and, unless it lies in another's shadow, reports it as `make` says.
+    fn broken<'a>(
+        &self,
+        pass: &mut Pass<'a>,
+        start: usize,
+        broke_at: usize,
+        shadowed: bool,
+        found: &mut Vec<Found<'a>>,
+        make: impl FnOnce(usize) -> Found<'a>,
+    ) {
+        pass.shadow_to_line_end(visible_end(pass.buf, start, broke_at));
+        if !shadowed {
+            let end = match pass.shadow_end() {
+                ShadowEnd::At(end) => end.max(start + 1),
+                _ => pass.buf.len(),
+            };
+            found.push(make(end));
+        }
+    }
+
     /// Reads the value at `start` as a receiver's language printed it, within `bound`; `None`
     /// when it is not one (or is too large to read).
-    fn logged<'a>(&mut self, pass: &Pass<'a>, start: usize, bound: usize, found: &mut Vec<Found<'a>>) -> Option<Step> {
+    fn logged<'a>(
+        &mut self,
+        pass: &mut Pass<'a>,
+        start: usize,
+        bound: usize,
+        found: &mut Vec<Found<'a>>,
+    ) -> Option<Step> {
         let buf = pass.buf;
         match logged::read(buf.get(..bound).unwrap_or_default(), start) {
             Reading::Read(logged) => {
@@ -510,7 +532,13 @@ impl Scanner {
                 found.push(Found::Logged { start, logged });
                 Some(Step::Resume(end))
             }
-            Reading::Cut if bound - start <= self.options.max_payload_bytes && !pass.region.at_eof => {
+            Reading::Cut if bound - start > self.options.max_payload_bytes => {
+                // Printed past the payload limit: too large, as a JSON value would be.
+                let shadowed = pass.in_shadow(start);
+                self.broken(pass, start, bound, shadowed, found, |end| Found::TooLarge { start, end });
+                Some(Step::Resume(start + 1))
+            }
+            Reading::Cut if !pass.region.at_eof => {
                 self.waited = Some(buf.len() - start);
                 Some(Step::Stop(start))
             }

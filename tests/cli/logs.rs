@@ -1066,3 +1066,48 @@ fn the_fields_read_before_a_cut_are_shown_at_every_logger_limit() {
         assert_eq!(finding["details"]["loggerLimit"], limit);
     }
 }
+
+/// What an outside attack found: strings printed in parts, printed payloads past the limit,
+/// Ruby hashes that are not payloads, a filtered credential, placeholders in bulk.
+#[test]
+fn printed_forms_at_their_edges() {
+    // pprint splits a long string into adjacent literals; Node joins parts with `+`.
+    let pprinted = "{'request': {'json': {'customerId': '67dda40e4089f4769f3ed2e6',\n                     'errorMessage': 'Spoof attempt detected. Spoof '\n                                     'confidence 1.0',\n                     'overallStatus': 'FAIL', 'faceMatch': False}}}\n";
+    let results = ndjson_stdin(&["-"], pprinted, 1);
+    assert_eq!(verdicts(&results), [(json!("FAIL"), Value::Null)]);
+    assert_eq!(results[0]["payload"]["errorMessage"], "Spoof attempt detected. Spoof confidence 1.0");
+    let node = "x { customerId: '67dda40e4089f4769f3ed2e6', note: 'a\\n' +\n    'b', overallStatus: 'FAIL', faceMatch: false }\n";
+    assert_eq!(verdicts(&ndjson_stdin(&["-"], node, 1)), [(json!("FAIL"), Value::Null)]);
+    // Past the payload limit, a printed payload is too large, as JSON is.
+    let python = read(&fixture("python.log"));
+    let results = ndjson_stdin(&["--max-payload-bytes", "200", "-"], python, 1);
+    assert!(results.iter().any(|r| rules(r) == ["too-large"]), "{results:?}");
+    assert!(results.iter().all(|r| !rules(r).contains(&"syntax")), "{results:?}");
+    // Ruby hashes that are not payloads, whole or cut, give nothing.
+    let ruby = "a {\"workers\"=>4, \"x\"=>:sym}\nb {\"file\"=>#<ActionDispatch::Http::UploadedFile:0x00007f8>, \"name\"=>\"x\"}\nc {\"workers\"=>4, \"debug\"=>false\n";
+    let (stdout, _) = run(check(&["--format", "ndjson", "-"]).write_stdin(ruby), 2);
+    assert_eq!(stdout, "");
+    // A delivery whose credentials a log filter replaced is not compared with its body.
+    let pass = read("samples/pass.json");
+    let rails = read(&fixture("rails.log"));
+    let filtered = rails.lines().find(|line| line.contains("[FILTERED]")).unwrap_or_default();
+    let both = format!("{}\n{filtered}\n", sample("pass"));
+    let results = ndjson_stdin(&["-"], both, 0);
+    assert!(results.iter().all(|r| !rules(r).contains(&"conflicting-delivery")), "{results:?}");
+    assert!(!pass.is_empty());
+}
+
+/// Placeholders and unclosed openers in bulk are read in linear time.
+#[test]
+fn printed_placeholders_in_bulk_cost_linear_time() {
+    // Quadratic, these took minutes; a debug build now takes about a second.
+    let unclosed = "{ a: [ ... 98 more items, ".repeat(40_000);
+    let (stdout, _) =
+        run(crate::common::check_within_cpu_seconds(20, &["--format", "ndjson", "-"]).write_stdin(unclosed), 2);
+    assert_eq!(stdout, "");
+    let closed = format!("{{ faceMatch: [ {}{{...}} ] }}\n", "{...}, ".repeat(140_000));
+    let args = ["--format", "ndjson", "--allow", "missing-field", "-"];
+    let (stdout, _) = run(crate::common::check_within_cpu_seconds(20, &args).write_stdin(closed), 0);
+    let results = parse_lines(&stdout);
+    assert_eq!(findings(&results[0], "elided-value")[0]["details"]["count"], 140_001);
+}
