@@ -37,7 +37,7 @@ pub use result::{CheckResult, Mended, Outcome, Reason, Source, Summary, Tally};
 
 use crate::contract::{
     AUTH_FIELDS, AUTH_MARKERS, AuthField, FILTERED_MARKS, Kind, LOG_RECORD_KEYS, ONBOARDING_FIELDS, ONBOARDING_MARKER,
-    Rule, SECRET_KEYS, Status,
+    Rule, Status,
 };
 use crate::json::{JsonStr, KnownText, Leniency, Member, Node, SyntaxKind, Value};
 use crate::limits::MAX_UNWRAP_DEPTH;
@@ -442,7 +442,7 @@ impl<'o> Assessor<'o> {
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
             // A credential a log filter replaced is unknown: such a delivery is not compared.
-            content_hash: (view.has(AuthField::TransactionId) && !has_filtered_credential(node))
+            content_hash: (view.has(AuthField::TransactionId) && !has_filtered_credential(&view))
                 .then(|| fingerprint::of(node)),
             rendered: None,
             payload: self.payload(node),
@@ -689,12 +689,11 @@ fn read_before_cut(candidate: &[u8]) -> Option<(Vec<String>, serde_json::Value)>
     Some((names, serde_json::from_str(&redact::payload_json(&parsed.node, false)).ok()?))
 }
 
-/// Whether a credential member of `node` holds what a log filter writes in its place.
-fn has_filtered_credential(node: &Node<'_>) -> bool {
-    matches!(&node.value, Value::Object(members) if members.iter().any(|member| {
-        SECRET_KEYS.iter().any(|key| member.key.is(key))
-            && member.value.as_str().is_some_and(|text| FILTERED_MARKS.iter().any(|mark| text.is(mark)))
-    }))
+/// Whether a credential of the payload holds what a log filter writes in its place.
+fn has_filtered_credential(view: &AuthView<'_, '_>) -> bool {
+    [AuthField::Token, AuthField::InterviewToken].into_iter().any(|field| {
+        view.node(field).and_then(Node::as_str).is_some_and(|text| FILTERED_MARKS.iter().any(|mark| text.is(mark)))
+    })
 }
 
 /// Whether the RFC 6901 `pointer` is `base` or points below it.

@@ -75,10 +75,13 @@ impl Depth {
     }
 }
 
+/// The most members a docker json-file record has: `log`, `stream`, `time`, `attrs`.
+const MAX_RECORD_MEMBERS: usize = 4;
+
 /// The `log` and `stream` strings of a docker json-file record.
 fn docker_record(node: &Node<'_>) -> Option<(String, String)> {
     let Value::Object(members) = &node.value else { return None };
-    if members.len() > 4 {
+    if members.len() > MAX_RECORD_MEMBERS {
         return None;
     }
     let log = node.get("log")?.as_str()?.decoded().into_owned();
@@ -90,6 +93,17 @@ fn docker_record(node: &Node<'_>) -> Option<(String, String)> {
 /// break at its end), or it ends with what opens or continues a value.
 fn may_open(piece: &str) -> bool {
     !piece.ends_with('\n') || piece.trim_end().ends_with(['{', '[', ',', ':'])
+}
+
+/// [`may_open`] for a piece as a JSON string writes it (escapes in place): a piece ending with
+/// an escaped line break and, before it and any white space, something that ends a value, does
+/// not open one.
+fn may_open_as_written(raw: &str) -> bool {
+    let Some(mut rest) = raw.strip_suffix("\\n") else { return true };
+    while let Some(shorter) = ["\\n", "\\r", "\\t", " "].iter().find_map(|space| rest.strip_suffix(space)) {
+        rest = shorter;
+    }
+    rest.ends_with(['{', '[', ',', ':'])
 }
 
 /// Where the payload limit puts the end of a run that starts at `start` in `buf`.
@@ -114,6 +128,13 @@ pub(crate) fn docker_run(
     at_eof: bool,
     open_at: &dyn Fn(&str) -> Option<usize>,
 ) -> Joining {
+    // Most records hold a whole line: told from the string as written, without decoding it.
+    if !matches!(&first.value, Value::Object(members) if members.len() <= MAX_RECORD_MEMBERS) {
+        return Joining::No;
+    }
+    if !first.get("log").and_then(Node::as_str).is_some_and(|log| may_open_as_written(log.raw())) {
+        return Joining::No;
+    }
     let Some((log, stream)) = docker_record(first) else { return Joining::No };
     if !may_open(&log) {
         return Joining::No;
@@ -274,6 +295,14 @@ mod tests {
         assert!(matches!(run_docker(&docker(&["got {\n", "  \"a\": 1\n"]), false), Joining::Cut));
         assert!(matches!(run_docker(&docker(&["got {\n", "  \"a\": 1\n"]), true), Joining::No));
         assert!(matches!(run_docker(&docker(&["{\"a\":1}\n", "x\n"]), true), Joining::No), "closed in one");
+    }
+
+    #[test]
+    fn a_piece_that_may_open_a_value_is_told_as_written() {
+        assert!(!may_open_as_written(r#"x {\"a\":1}\n"#));
+        assert!(may_open_as_written(r#"x {\n"#));
+        assert!(may_open_as_written(r#"  \"a\": 1,\r\n"#));
+        assert!(may_open_as_written(r#"a line the driver split"#));
     }
 
     #[test]
