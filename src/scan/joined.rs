@@ -168,7 +168,10 @@ pub(crate) fn docker_run(
 /// A CRI record's stream and tag, and the length of its prefix (`TIME STREAM TAG `), when
 /// `line` starts with one.
 fn cri_prefix(line: &[u8]) -> Option<(&[u8], u8, usize)> {
-    let time = line.iter().position(|&b| b == b' ')?;
+    if !may_start_cri(line.first()) {
+        return None;
+    }
+    let time = line.iter().take(CRI_TIME_MAX + 1).position(|&b| b == b' ')?;
     let stamp = line.get(..time)?;
     let is_time = stamp.len() >= 20
         && stamp.get(..4)?.iter().all(u8::is_ascii_digit)
@@ -191,6 +194,15 @@ fn cri_prefix(line: &[u8]) -> Option<(&[u8], u8, usize)> {
     Some((name, tag, time + 1 + stream + 3))
 }
 
+/// The longest date-time a CRI record starts with: nanoseconds and an offset.
+const CRI_TIME_MAX: usize = 35;
+
+/// Whether a line whose first byte is `first` may be a CRI record (whose date-time starts with
+/// a digit).
+pub(crate) fn may_start_cri(first: Option<&u8>) -> bool {
+    first.is_some_and(u8::is_ascii_digit)
+}
+
 /// Whether `after`, what follows an opening brace, is white space to the end of the line and
 /// then a CRI record, which may go on with the value.
 pub(crate) fn continues_in_cri(after: &[u8], at_eof: bool) -> Opening {
@@ -209,18 +221,14 @@ pub(crate) fn continues_in_cri(after: &[u8], at_eof: bool) -> Opening {
 
 /// The longest CRI prefix looked for: a date-time with nanoseconds and an offset, a stream, a
 /// tag.
-const CRI_PREFIX_MAX: usize = 64;
+pub(crate) const CRI_PREFIX_MAX: usize = 64;
 
 /// Joins the CRI records from the one that holds `start` (an opening brace) on, when the value
-/// there goes on in the records that follow. `head` is the start of that record's line when
-/// it began before `buf`. The run reads at most `limit` bytes past `start`.
-pub(crate) fn cri_run(buf: &[u8], start: usize, head: &[u8], limit: usize, at_eof: bool) -> Joining {
-    let before = buf.get(..start).unwrap_or_default();
-    let line = match memchr::memrchr(b'\n', before) {
-        Some(at) => before.get(at + 1..).unwrap_or_default().to_vec(),
-        None => [head, before].concat(),
-    };
-    let Some((stream, mut tag, _)) = cri_prefix(&line) else { return Joining::No };
+/// there goes on in the records that follow. `line` is how that record's line starts (its
+/// first [`CRI_PREFIX_MAX`] bytes, or fewer up to `start`). The run reads at most `limit` bytes
+/// past `start`.
+pub(crate) fn cri_run(buf: &[u8], start: usize, line: &[u8], limit: usize, at_eof: bool) -> Joining {
+    let Some((stream, mut tag, _)) = cri_prefix(line) else { return Joining::No };
     let stream = stream.to_vec();
     let bound = run_bound(buf, start, limit);
     let within = buf.get(..bound).unwrap_or_default();
@@ -308,14 +316,14 @@ mod tests {
     #[test]
     fn cri_records_are_joined_partial_and_full() {
         let text = "2026-11-28T12:00:00.1Z stdout P {\"a\":\"x\n2026-11-28T12:00:00.2Z stdout F y\"}\nnext\n";
-        let Joining::Joined(run) = cri_run(text.as_bytes(), 32, b"", 1 << 20, true) else { panic!("not joined") };
+        let Joining::Joined(run) = cri_run(text.as_bytes(), 32, text.as_bytes(), 1 << 20, true) else { panic!("not joined") };
         assert_eq!(run.text, "{\"a\":\"xy\"}");
         assert_eq!(text.get(run.end..), Some("\nnext\n"));
         let full = "2026-11-28T12:00:00Z stdout F {\n2026-11-28T12:00:01Z stdout F   \"a\": 1\n2026-11-28T12:00:01Z stdout F }\n";
-        let Joining::Joined(run) = cri_run(full.as_bytes(), 30, b"", 1 << 20, true) else { panic!("not joined") };
+        let Joining::Joined(run) = cri_run(full.as_bytes(), 30, full.as_bytes(), 1 << 20, true) else { panic!("not joined") };
         assert_eq!(run.text, "{\n  \"a\": 1\n}");
         let other = "2026-11-28T12:00:00Z stdout F {\n2026-11-28T12:00:01Z stderr F }\n";
-        assert!(matches!(cri_run(other.as_bytes(), 30, b"", 1 << 20, true), Joining::No), "another stream");
+        assert!(matches!(cri_run(other.as_bytes(), 30, other.as_bytes(), 1 << 20, true), Joining::No), "another stream");
         assert_eq!(continues_in_cri(b" \n2026-11-28T12:00:01Z stdout F   x", true), Opening::Yes);
         assert_eq!(continues_in_cri(b"\n12:00 INFO", true), Opening::No);
         assert_eq!(continues_in_cri(b"\n2026-11-28T12:00:01Z std", false), Opening::Undecided);

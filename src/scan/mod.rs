@@ -242,6 +242,10 @@ struct Pass<'a> {
     buf: &'a [u8],
     region: Region,
     shadow: Option<Shadow>,
+    /// Where the last line looked for starts: searched up to this offset, the line starting
+    /// at that one (`None`: before the buffer). Candidates come in input order, so each byte
+    /// is searched once however many candidates a long line holds.
+    line: Option<(usize, Option<usize>)>,
 }
 
 /// Where the shadow ends, as this buffer tells it.
@@ -272,6 +276,18 @@ impl Pass<'_> {
                 if self.region.at_eof { ShadowEnd::At(self.buf.len()) } else { ShadowEnd::RunsOn }
             }
         }
+    }
+
+    /// Where the line holding `at` starts in the buffer; `None` when it began before it.
+    fn line_start(&mut self, at: usize) -> Option<usize> {
+        let (from, known) = match self.line {
+            Some((searched, line)) if searched <= at => (searched, line),
+            _ => (0, None),
+        };
+        let between = self.buf.get(from..at).unwrap_or_default();
+        let line = memchr::memrchr2(b'\n', b'\r', between).map(|brk| from + brk + 1).or(known);
+        self.line = Some((at, line));
+        line
     }
 
     /// Whether `offset` lies within the shadow.
@@ -365,7 +381,7 @@ impl Scanner {
             Shadow::LineEnd(from) => Shadow::LineEnd(region.from + from),
         });
         let waited = self.waited.take();
-        let mut pass = Pass { buf, region, shadow };
+        let mut pass = Pass { buf, region, shadow, line: None };
         let mut found = Vec::with_capacity(16);
         let mut pos = region.from;
         let (consumed, stopped) = loop {
@@ -567,9 +583,22 @@ impl Scanner {
 
     /// Joins the CRI records from the one the value at `start` stands in on, when the value
     /// goes on in them.
-    fn cri(&mut self, pass: &Pass<'_>, start: usize, found: &mut Vec<Found<'_>>) -> Option<Step> {
-        let (head, limit) = (self.line_head, self.options.max_payload_bytes);
-        let run = joined::cri_run(pass.buf, start, head.as_bytes(), limit, pass.region.at_eof);
+    fn cri(&mut self, pass: &mut Pass<'_>, start: usize, found: &mut Vec<Found<'_>>) -> Option<Step> {
+        let limit = self.options.max_payload_bytes;
+        let run = match pass.line_start(start) {
+            Some(line) => {
+                let line = pass.buf.get(line..start.min(line + joined::CRI_PREFIX_MAX)).unwrap_or_default();
+                joined::cri_run(pass.buf, start, line, limit, pass.region.at_eof)
+            }
+            None => {
+                let head = self.line_head.as_bytes();
+                if !joined::may_start_cri(head.first().or(pass.buf.first())) {
+                    return None;
+                }
+                let rest = pass.buf.get(..start.min(joined::CRI_PREFIX_MAX)).unwrap_or_default();
+                joined::cri_run(pass.buf, start, &[head, rest].concat(), limit, pass.region.at_eof)
+            }
+        };
         self.joining(pass, start, run, found)
     }
 
