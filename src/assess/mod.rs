@@ -43,7 +43,7 @@ use crate::json::{JsonStr, KnownText, Leniency, Member, Node, SyntaxKind, Value}
 use crate::limits::MAX_UNWRAP_DEPTH;
 use crate::rules::{AuthView, Details, FindingSink, Path, consistency, fields};
 use crate::scan::joined::JoinedRun;
-use crate::scan::logged::{Elision, Logged};
+use crate::scan::logged::{Elision, Logged, OffsetMap};
 use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
 use captured::Stamp;
@@ -127,7 +127,9 @@ impl<'o> Assessor<'o> {
                 // input was cut into pieces (characters: a log line's bytes when it is ASCII).
                 let cut = mend::cut_line_end(locator.buf(), *start, error.offset)
                     .filter(|_| !matches!(error.kind, SyntaxKind::TrailingComma | SyntaxKind::Comment))
-                    .map(|line_end| usize::try_from(locator.locate(line_end).column.saturating_sub(1)).unwrap_or(0));
+                    .map(|line_end| usize::try_from(locator.characters_before(line_end)).unwrap_or(0))
+                    // A CRI record's prefix is the runtime's, not part of the line the logger cut.
+                    .map(|length| length.saturating_sub(cri_prefix_of(locator).unwrap_or(0)));
                 let by_logger = cut.filter(|length| mend::LOGGER_LIMITS.contains(length));
                 if let Some(length) = cut {
                     message.push_str(&format!("; the value is cut where its line ends, after {length} characters"));
@@ -165,7 +167,8 @@ impl<'o> Assessor<'o> {
     fn logged(&self, logged: &Logged, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
         let Ok(parsed) = crate::json::parse_value(&logged.json, 0, crate::json::Options::default()) else { return };
         let reading = Assessor { logged: Some(logged), ..self.clone() };
-        let at = locator.translated(&logged.json, &logged.map);
+        let composed = locator.through(&logged.map);
+        let at = locator.translated(&logged.json, composed.as_ref().unwrap_or(&logged.map));
         reading.find_payloads(&parsed.node, &at, depth, &mut |result| {
             if result.kind != Kind::Unknown {
                 emit(result);
@@ -173,8 +176,9 @@ impl<'o> Assessor<'o> {
         });
     }
 
-    /// Emits the results in the text that a run of container log records holds in pieces,
-    /// placed at the first record's piece; a docker run is dated by its first record's `time`.
+    /// Emits the results in the text that a run of container log records holds in pieces, each
+    /// placed at its own record, then those of the records of another stream within the run; a
+    /// docker run is dated by its first record's `time` where a line gives no date-time.
     fn joined(
         &self,
         start: usize,
@@ -187,13 +191,48 @@ impl<'o> Assessor<'o> {
             let record = locator.buf().get(..end)?;
             crate::json::parse_value(record, start, crate::json::Options::default()).ok()
         });
-        let piece = first.as_ref().and_then(|record| record.node.get("log")).map_or(start, |log| log.offset);
-        let at = locator.locate(piece);
+        let composed = locator.through(&run.map);
+        let at = locator.joined(run.text.as_bytes(), composed.as_ref().unwrap_or(&run.map));
         stamping(
             || first.as_ref().and_then(|record| captured::wrapper_stamp(&record.node)),
             emit,
-            |emit| self.unwrap_text(&run.text, at, depth + 1, emit),
+            |emit| self.scan_text(run.text.as_bytes(), KnownText::from(run.text.as_str()), at, depth + 1, emit),
         );
+        if run.others.is_empty() {
+            return;
+        }
+        // The other stream's records, one after the other, are read as the input would be
+        // without the run's: a payload they spread over several is joined too.
+        let mut others = Vec::new();
+        let mut map = OffsetMap::default();
+        for &(from, to) in &run.others {
+            map.mark(others.len(), from);
+            others.extend_from_slice(locator.buf().get(from..to).unwrap_or_default());
+            others.push(b'\n');
+        }
+        let composed = locator.through(&map);
+        let at = locator.translated(&others, composed.as_ref().unwrap_or(&map));
+        self.scan_text(&others, KnownText::default(), at, depth, emit);
+    }
+
+    /// Scans `text`, of which `known` is known to be UTF-8, and emits what is found in it,
+    /// placed by `locator`.
+    fn scan_text<'t>(
+        &self,
+        text: &'t [u8],
+        mut known: KnownText<'t>,
+        mut locator: Locator<'_>,
+        depth: usize,
+        emit: &mut dyn FnMut(CheckResult),
+    ) {
+        let mut scanner = Scanner::new(self.options.scan);
+        let scanned = scanner.scan_region_known(text, Region::whole(true), &mut known);
+        for found in scanned.found {
+            // From one item to the next, so that finding where each one's line starts reads the
+            // text once.
+            locator = locator.rebased(found.start());
+            self.assess_at_depth(&found, &locator, depth, emit);
+        }
     }
 
     /// Adds to the result for the payload `node` how it was printed, and what the printer left
@@ -399,16 +438,8 @@ impl<'o> Assessor<'o> {
             }
             return self.unwrap_text(&inner.decoded(), at, depth + 1, emit);
         }
-        let mut locator = Locator::fixed(text.as_bytes(), at);
-        let mut scanner = Scanner::new(self.options.scan);
         // The text is already UTF-8, which the scanner need not check again.
-        let scanned = scanner.scan_region_known(text.as_bytes(), Region::whole(true), &mut KnownText::from(text));
-        for found in scanned.found {
-            // From one item to the next, so that finding where each one's line starts reads the
-            // text once.
-            locator = locator.rebased(found.start());
-            self.assess_at_depth(&found, &locator, depth, emit);
-        }
+        self.scan_text(text.as_bytes(), KnownText::from(text), Locator::fixed(text.as_bytes(), at), depth, emit);
     }
 
     fn authentication(&self, node: &Node<'_>, locator: &Locator<'_>) -> CheckResult {
@@ -687,6 +718,13 @@ fn read_before_cut(candidate: &[u8]) -> Option<(Vec<String>, serde_json::Value)>
     let Value::Object(members) = &parsed.node.value else { return None };
     let names = members.iter().map(|member| member.key.decoded().into_owned()).collect();
     Some((names, serde_json::from_str(&redact::payload_json(&parsed.node, false)).ok()?))
+}
+
+/// The length of the CRI prefix the line of `locator`'s anchor starts with, if it does.
+fn cri_prefix_of(locator: &Locator<'_>) -> Option<usize> {
+    let (head, line) = locator.line_so_far();
+    let start: Vec<u8> = head.iter().chain(line).take(crate::scan::joined::CRI_PREFIX_MAX).copied().collect();
+    crate::scan::joined::cri_prefix_len(&start)
 }
 
 /// Whether a credential of the payload holds what a log filter writes in its place.

@@ -100,11 +100,17 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
-    fn mark(&mut self, translated: usize, input: usize) {
+    /// Notes that the translation's byte at `translated` stands at `input`.
+    pub(crate) fn mark(&mut self, translated: usize, input: usize) {
         match self.points.last_mut() {
             Some(last) if last.0 == translated => last.1 = input,
             _ => self.points.push((translated, input)),
         }
+    }
+
+    /// This map followed by `outer`, which places this map's input in another input.
+    pub fn then(&self, outer: &OffsetMap) -> OffsetMap {
+        OffsetMap { points: self.points.iter().map(|&(at, input)| (at, outer.input_offset(input))).collect() }
     }
 
     /// The input offset of the translation's byte at `translated`: the token's place there,

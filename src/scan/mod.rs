@@ -490,10 +490,13 @@ impl Scanner {
         };
         let (error, too_large) = broken_at;
         // A value that goes on in the next CRI record, or `{"key"=>…`: a Ruby hash.
+        if (is_object || is_string)
+            && !too_large
+            && let Some(step) = self.cri(pass, start, found)
+        {
+            return step;
+        }
         if is_object && !too_large {
-            if let Some(step) = self.cri(pass, start, found) {
-                return step;
-            }
             if let Some(step) = self.logged(pass, start, bound, found) {
                 return step;
             }

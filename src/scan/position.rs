@@ -150,6 +150,9 @@ pub(crate) struct Locator<'a> {
     text: &'a [u8],
     /// Where the tokens of a translation stand in `text`.
     map: Option<&'a OffsetMap>,
+    /// Lines (for the date-time a line starts with, and a line's length) are those of `buf`,
+    /// the text a run of container records joins, rather than those of the input.
+    lines_in_buf: bool,
     /// The anchor's offset in `buf`.
     anchor_index: usize,
     /// The anchor's offset in `text`.
@@ -176,6 +179,7 @@ impl<'a> Locator<'a> {
             buf,
             text: buf,
             map: None,
+            lines_in_buf: false,
             anchor_index,
             anchor_at: anchor_index,
             anchor,
@@ -196,6 +200,30 @@ impl<'a> Locator<'a> {
         Locator { buf: translation, map: Some(map), anchor_index: 0, ..*self }
     }
 
+    /// `map`, a map into this locator's buffer, as a map into its text when this locator's
+    /// buffer is itself a translation; `None` when `map` is that already.
+    pub(crate) fn through(&self, map: &OffsetMap) -> Option<OffsetMap> {
+        self.map.map(|outer| map.then(outer))
+    }
+
+    /// A locator for `joined`, the text of a run of container records whose pieces `map`
+    /// places in this locator's text; lines are those of `joined`.
+    pub(crate) fn joined(&self, joined: &'a [u8], map: &'a OffsetMap) -> Self {
+        Locator { lines_in_buf: true, ..self.translated(joined, map) }
+    }
+
+    /// How many characters stand before `buf[index]` on its line: its column less one, counted
+    /// from the position (which does not depend on how the input was cut into buffers), or, in
+    /// text that does not stand in the input as it is, in that text.
+    pub(crate) fn characters_before(&self, index: usize) -> u64 {
+        if !self.fixed && !self.lines_in_buf && self.map.is_none() {
+            return self.locate(index).column.saturating_sub(1);
+        }
+        let before = self.buf.get(..index).unwrap_or_default();
+        let line = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |brk| brk + 1);
+        before.get(line..).unwrap_or_default().iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+    }
+
     /// This locator, told that the line running into `buf` from before it starts with `head`.
     pub(crate) fn with_line_head(self, head: &'a [u8]) -> Self {
         Locator { line_head: if self.line_start > 0 { &[] } else { head }, ..self }
@@ -204,6 +232,11 @@ impl<'a> Locator<'a> {
     /// The anchor's line up to the anchor: the part of it before `buf` (see
     /// [`Locator::with_line_head`]), then the part in `buf`.
     pub(crate) fn line_so_far(&self) -> (&'a [u8], &'a [u8]) {
+        if self.lines_in_buf {
+            let before = self.buf.get(..self.anchor_index).unwrap_or_default();
+            let line = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |brk| brk + 1);
+            return (&[], before.get(line..).unwrap_or_default());
+        }
         (self.line_head, self.text.get(self.line_start..self.anchor_at).unwrap_or_default())
     }
 
@@ -220,7 +253,7 @@ impl<'a> Locator<'a> {
     /// The position of `buf[index]`; offsets before the anchor map to the anchor.
     pub(crate) fn locate(&self, index: usize) -> Position {
         let at = self.text_index(index);
-        if self.fixed || index <= self.anchor_index || at <= self.anchor_at {
+        if self.fixed || at <= self.anchor_at {
             return self.anchor;
         }
         let between = self.text.get(self.anchor_at..at).unwrap_or_default();
@@ -237,7 +270,7 @@ impl<'a> Locator<'a> {
     /// rebasing from one value found to the next costs what the positions cost anyway.
     pub(crate) fn rebased(&self, index: usize) -> Locator<'a> {
         let at = self.text_index(index);
-        if index <= self.anchor_index || at < self.anchor_at {
+        if at <= self.anchor_at {
             return *self;
         }
         let between = self.text.get(self.anchor_at..at).unwrap_or_default();

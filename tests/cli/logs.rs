@@ -1111,3 +1111,80 @@ fn printed_placeholders_in_bulk_cost_linear_time() {
     let results = parse_lines(&stdout);
     assert_eq!(findings(&results[0], "elided-value")[0]["details"]["count"], 140_001);
 }
+
+/// What an outside attack on joining found: another stream writing in the middle of a payload,
+/// a limit counted on the records rather than the text, a run that never closes, an encoded
+/// payload split, a piece that closes one payload and opens the next, a cut line's length.
+#[test]
+fn container_runs_at_their_edges() {
+    let docker = |pieces: &[(&str, &str)]| -> String {
+        pieces
+            .iter()
+            .enumerate()
+            .map(|(i, (stream, log))| {
+                format!("{}\n", json!({"log": log, "stream": stream, "time": format!("2026-11-28T12:00:{i:02}Z")}))
+            })
+            .collect()
+    };
+    let cri = |pieces: &[(&str, &str, &str)]| -> String {
+        pieces
+            .iter()
+            .enumerate()
+            .map(|(i, (stream, tag, text))| format!("2026-11-28T12:00:{i:02}Z {stream} {tag} {text}\n"))
+            .collect()
+    };
+    let pass = sample("pass").to_string();
+    let spoof = sample("spoof").to_string();
+    // Another stream in the middle of a run, itself a run: both payloads, each at its first record.
+    let (p1, p2) = pass.split_at(100);
+    let (s1, s2) = spoof.split_at(100);
+    let interleaved =
+        docker(&[("stdout", p1), ("stderr", s1), ("stdout", &format!("{p2}\n")), ("stderr", &format!("{s2}\n"))]);
+    let results = ndjson_stdin(&["-"], interleaved, 0);
+    assert_eq!(verdicts(&results), [(json!("PASS"), Value::Null), (json!("FAIL"), json!(4005))]);
+    assert_eq!((at(&results[0]).0, at(&results[1]).0), (1, 2));
+    let interleaved = cri(&[("stdout", "P", p1), ("stderr", "P", s1), ("stdout", "F", p2), ("stderr", "F", s2)]);
+    assert_eq!(verdicts(&ndjson_stdin(&["-"], interleaved, 0)).len(), 2);
+    // The limit is on the joined text: a pretty-printed PASS of about 500 bytes over 20 records.
+    let pretty = serde_json::to_string_pretty(&sample("pass")).unwrap_or_default();
+    let lines: Vec<String> = pretty.lines().map(|line| format!("{line}\n")).collect();
+    let records = docker(&lines.iter().map(|line| ("stdout", line.as_str())).collect::<Vec<_>>());
+    assert!(records.len() > 1000);
+    assert_eq!(verdicts(&ndjson_stdin(&["--max-payload-bytes", "1000", "-"], records.clone(), 0)).len(), 1);
+    let too_small = ndjson_stdin(&["--max-payload-bytes", "400", "-"], records, 1);
+    assert_eq!(too_small.iter().map(rules).collect::<Vec<_>>(), [["too-large"]]);
+    // A run the input ends in is still read: its payload is unreadable, not lost.
+    let unclosed = docker(&lines[..lines.len() - 3].iter().map(|line| ("stdout", line.as_str())).collect::<Vec<_>>());
+    assert_eq!(ndjson_stdin(&["-"], unclosed, 1).iter().map(rules).collect::<Vec<_>>(), [["syntax"]]);
+    // An encoded payload split by the driver.
+    let encoded = format!("got {}\n", serde_json::Value::String(pass.clone()));
+    let (e1, e2) = encoded.split_at(10);
+    assert_eq!(verdicts(&ndjson_stdin(&["-"], docker(&[("stdout", e1), ("stdout", e2)]), 0)).len(), 1);
+    assert_eq!(
+        verdicts(&ndjson_stdin(&["-"], cri(&[("stdout", "P", e1), ("stdout", "F", e2.trim_end())]), 0)).len(),
+        1
+    );
+    // A piece that closes one payload and opens the next goes on.
+    let chain = format!("{pass} {spoof}\n");
+    let (c1, rest) = chain.split_at(200);
+    let (c2, c3) = rest.split_at(rest.len() - 150);
+    let results = ndjson_stdin(&["-"], docker(&[("stdout", c1), ("stdout", c2), ("stdout", c3)]), 0);
+    assert_eq!(verdicts(&results), [(json!("PASS"), Value::Null), (json!("FAIL"), json!(4005))]);
+    // A line a logger cut at 1024 characters is measured without the record around it.
+    let long = format!("{}{}", pass.trim_end_matches('}'), ",\"note\":\"".to_owned() + &"x".repeat(2000) + "\"}");
+    let cut = &long[..1024];
+    for input in [docker(&[("stdout", &format!("{cut}\n"))]), cri(&[("stdout", "F", cut)])] {
+        let results = ndjson_stdin(&["-"], input, 1);
+        assert_eq!(results[0]["findings"][0]["details"]["loggerLimit"], 1024, "{results:?}");
+    }
+}
+
+/// Records that each open a value never closed are one run, read in linear time.
+#[test]
+fn records_that_never_close_a_value_are_read_in_linear_time() {
+    let record = |i: usize| json!({"log": "function f() {\n", "stream": "stdout", "time": format!("2026-11-28T12:00:{:02}Z", i % 60)});
+    let input: String = (0..20_000).map(|i| format!("{}\n", record(i))).collect();
+    let (stdout, _) =
+        run(crate::common::check_within_cpu_seconds(20, &["--format", "ndjson", "-"]).write_stdin(input), 2);
+    assert_eq!(stdout, "");
+}
