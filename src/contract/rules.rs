@@ -96,7 +96,7 @@ rules! {
         "Receivers often log the object their framework parsed rather than the raw body; its strings and numbers are as the language printed them (Python's True, Ruby's nil, Node's quotes), so what the vendor sent byte for byte is unknown.",
         "Log the raw request body as received; authhook checks what it reads from the printed object in the meantime.";
     ElidedValue = "elided-value", Warning,
-        "The logger printed a placeholder ([Object], [Array], {...}, ... 2 more items) instead of a value, or only part of it.",
+        "The logger printed a placeholder (`[Object]`, `[Array]`, `{...}`, `... 2 more items`) instead of a value, or only part of it.",
         "Printers cut nested values past a depth (Node's util.inspect shows [Object] below two levels), long arrays and long strings; what was left out is not in the capture, so nothing below it is checked.",
         "Log the raw body, or raise the printer's limits (util.inspect depth: null); fields below the placeholder are unknown, not missing.";
     WrongWebhook = "wrong-webhook", Warning,
