@@ -212,7 +212,13 @@ impl<'o> Assessor<'o> {
         }
         let composed = locator.through(&map);
         let at = locator.translated(&others, composed.as_ref().unwrap_or(&map));
-        self.scan_text(&others, KnownText::default(), at, depth, emit);
+        // Each level of runs within runs is one deeper; past the deepest unwrapped, the other
+        // records are read one by one, so no input can make the reading recurse without end.
+        let mut scanner = Scanner::new(self.options.scan);
+        if depth + 1 >= MAX_UNWRAP_DEPTH {
+            scanner.read_records_alone();
+        }
+        self.scan_with(scanner, &others, KnownText::default(), at, depth + 1, emit);
     }
 
     /// Scans `text`, of which `known` is known to be UTF-8, and emits what is found in it,
@@ -220,12 +226,24 @@ impl<'o> Assessor<'o> {
     fn scan_text<'t>(
         &self,
         text: &'t [u8],
+        known: KnownText<'t>,
+        locator: Locator<'_>,
+        depth: usize,
+        emit: &mut dyn FnMut(CheckResult),
+    ) {
+        self.scan_with(Scanner::new(self.options.scan), text, known, locator, depth, emit);
+    }
+
+    /// [`Assessor::scan_text`] with `scanner`.
+    fn scan_with<'t>(
+        &self,
+        mut scanner: Scanner,
+        text: &'t [u8],
         mut known: KnownText<'t>,
         mut locator: Locator<'_>,
         depth: usize,
         emit: &mut dyn FnMut(CheckResult),
     ) {
-        let mut scanner = Scanner::new(self.options.scan);
         let scanned = scanner.scan_region_known(text, Region::whole(true), &mut known);
         for found in scanned.found {
             // From one item to the next, so that finding where each one's line starts reads the

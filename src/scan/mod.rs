@@ -201,6 +201,8 @@ pub struct Scanner {
     waited: Option<usize>,
     /// The start of the line the buffer begins in, when that began before it.
     line_head: LineHead,
+    /// Container records are read one by one, not joined into runs.
+    records_alone: bool,
 }
 
 /// A broken value's shadow that runs on past where a scan stopped, handed from one scanner to
@@ -334,13 +336,18 @@ impl Pass<'_> {
 impl Scanner {
     /// A scanner with `options`, before its first buffer.
     pub fn new(options: ScanOptions) -> Self {
-        Scanner { options, shadow: None, waited: None, line_head: LineHead::default() }
+        Scanner { options, shadow: None, waited: None, line_head: LineHead::default(), records_alone: false }
     }
 
     /// Tells the scanner how the line the next buffer begins in started, when that was before
     /// the buffer (a CRI record's prefix, which says whether a value goes on in the next one).
     pub(crate) fn set_line_head(&mut self, head: LineHead) {
         self.line_head = head;
+    }
+
+    /// Reads container records one by one from now on, without joining their pieces.
+    pub(crate) fn read_records_alone(&mut self) {
+        self.records_alone = true;
     }
 
     /// Whether a broken value's shadow runs on into the next buffer.
@@ -606,6 +613,9 @@ impl Scanner {
     }
 
     fn joining(&mut self, pass: &Pass<'_>, start: usize, run: Joining, found: &mut Vec<Found<'_>>) -> Option<Step> {
+        if self.records_alone {
+            return None;
+        }
         match run {
             Joining::Joined(run) => {
                 let end = run.end;
