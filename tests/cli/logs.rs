@@ -1193,11 +1193,13 @@ fn records_that_never_close_a_value_are_read_in_linear_time() {
 /// are read within a bounded depth and in bounded time.
 #[test]
 fn interleaved_runs_within_runs_are_read_in_bounded_depth_and_time() {
-    let pattern = [("stdout", "{"), ("stderr", "{"), ("stdout", "}"), ("stdout", "{"), ("stderr", "}"), ("stderr", "{")];
+    let pattern =
+        [("stdout", "{"), ("stderr", "{"), ("stdout", "}"), ("stdout", "{"), ("stderr", "}"), ("stderr", "{")];
     let input: String = (0..5_000)
         .flat_map(|_| pattern.iter())
         .map(|(stream, log)| format!("{}\n", json!({"log": log, "stream": stream, "time": "2026-11-28T12:00:00Z"})))
         .collect();
-    let (stdout, _) = run(crate::common::check_within_cpu_seconds(30, &["--format", "ndjson", "-"]).write_stdin(input), 2);
+    let (stdout, _) =
+        run(crate::common::check_within_cpu_seconds(30, &["--format", "ndjson", "-"]).write_stdin(input), 2);
     assert_eq!(stdout, "");
 }
