@@ -114,23 +114,14 @@ fn close_at(text: &mut [u8], at: usize) -> Option<(usize, Vec<u8>)> {
         }
     }
     let mut open = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in text.get(..end)? {
-        match (in_string, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (true, b'"') => in_string = false,
-            (true, _) => {}
-            (false, b'"') => in_string = true,
-            (false, b'{') => open.push(b'}'),
-            (false, b'[') => open.push(b']'),
-            (false, b'}' | b']') => {
-                open.pop();
-            }
-            _ => {}
+    let in_string = outside_strings(text.get(..end)?, |_, byte| match byte {
+        b'{' => open.push(b'}'),
+        b'[' => open.push(b']'),
+        b'}' | b']' => {
+            open.pop();
         }
-    }
+        _ => {}
+    });
     if in_string || open.is_empty() || text.get(end - 1) == Some(&b':') {
         return None;
     }
@@ -140,23 +131,33 @@ fn close_at(text: &mut [u8], at: usize) -> Option<(usize, Vec<u8>)> {
 /// The object that `candidate` opens, cut before its end, as far as it was read whole: its text
 /// up to its last comma at the top level, closed. `None` when no member was read whole.
 pub(crate) fn before_cut(candidate: &[u8]) -> Option<Vec<u8>> {
-    let (mut depth, mut in_string, mut escaped, mut last_comma) = (0usize, false, false, None);
-    for (at, &byte) in candidate.iter().enumerate() {
+    let (mut depth, mut last_comma) = (0usize, None);
+    outside_strings(candidate, |at, byte| match byte {
+        b'{' | b'[' => depth += 1,
+        b'}' | b']' => depth = depth.saturating_sub(1),
+        b',' if depth == 1 => last_comma = Some(at),
+        _ => {}
+    });
+    let mut text = candidate.get(..last_comma?)?.to_vec();
+    text.push(b'}');
+    Some(text)
+}
+
+/// Hands `visit` each byte of `text` that stands outside JSON strings, with its offset; says
+/// whether `text` ends inside a string.
+fn outside_strings(text: &[u8], mut visit: impl FnMut(usize, u8)) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    for (at, &byte) in text.iter().enumerate() {
         match (in_string, byte) {
             (true, _) if escaped => escaped = false,
             (true, b'\\') => escaped = true,
             (true, b'"') => in_string = false,
             (true, _) => {}
             (false, b'"') => in_string = true,
-            (false, b'{' | b'[') => depth += 1,
-            (false, b'}' | b']') => depth = depth.saturating_sub(1),
-            (false, b',') if depth == 1 => last_comma = Some(at),
-            _ => {}
+            (false, _) => visit(at, byte),
         }
     }
-    let mut text = candidate.get(..last_comma?)?.to_vec();
-    text.push(b'}');
-    Some(text)
+    in_string
 }
 
 /// Line lengths, in bytes, at which loggers commonly cut a line.
