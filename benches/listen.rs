@@ -71,6 +71,20 @@ const TARGET_RATIO: f64 = 0.40;
 const TARGET_P99: Duration = Duration::from_millis(5);
 const TARGET_MIB: f64 = 64.0;
 
+/// Waits for every load task until 5 s past `deadline`, handing each one's output to `merge`;
+/// says whether some never finished (their tasks are dropped with the set).
+async fn join_all<T: Send + 'static>(workers: &mut JoinSet<T>, deadline: Instant, mut merge: impl FnMut(T)) -> bool {
+    let limit = tokio::time::Instant::from_std(deadline + Duration::from_secs(5));
+    loop {
+        match tokio::time::timeout_at(limit, workers.join_next()).await {
+            Ok(Some(Ok(output))) => merge(output),
+            Ok(Some(Err(error))) => panic!("a load task failed: {error}"),
+            Ok(None) => return false,
+            Err(_) => return true,
+        }
+    }
+}
+
 /// Time kept, out of the deadline, for the latency run and the listener's shutdown.
 const RESERVE: Duration = Duration::from_secs(15);
 
@@ -353,22 +367,12 @@ async fn throughput(
         });
     }
     let mut run = Run { tally: Tally::default(), elapsed: Duration::ZERO, truncated: false };
-    let limit = tokio::time::Instant::from_std(deadline + Duration::from_secs(5));
-    loop {
-        match tokio::time::timeout_at(limit, workers.join_next()).await {
-            Ok(Some(Ok((tally, truncated)))) => {
-                run.tally.add(tally);
-                run.truncated |= truncated;
-            }
-            Ok(Some(Err(error))) => panic!("a load task failed: {error}"),
-            Ok(None) => break,
-            Err(_) => {
-                // Answers that never came: their workers are dropped with the set.
-                run.truncated = true;
-                break;
-            }
-        }
-    }
+    let timed_out = join_all(&mut workers, deadline, |(tally, truncated)| {
+        run.tally.add(tally);
+        run.truncated |= truncated;
+    })
+    .await;
+    run.truncated |= timed_out;
     run.elapsed = started.elapsed();
     run
 }
@@ -442,23 +446,14 @@ async fn fixed_rate(
         elapsed: Duration::ZERO,
         truncated: false,
     };
-    let limit = tokio::time::Instant::from_std(deadline + Duration::from_secs(5));
-    loop {
-        match tokio::time::timeout_at(limit, workers.join_next()).await {
-            Ok(Some(Ok((tally, service, scheduled, truncated)))) => {
-                latencies.tally.add(tally);
-                latencies.service.extend(service);
-                latencies.scheduled.extend(scheduled);
-                latencies.truncated |= truncated;
-            }
-            Ok(Some(Err(error))) => panic!("a load task failed: {error}"),
-            Ok(None) => break,
-            Err(_) => {
-                latencies.truncated = true;
-                break;
-            }
-        }
-    }
+    let timed_out = join_all(&mut workers, deadline, |(tally, service, scheduled, truncated)| {
+        latencies.tally.add(tally);
+        latencies.service.extend(service);
+        latencies.scheduled.extend(scheduled);
+        latencies.truncated |= truncated;
+    })
+    .await;
+    latencies.truncated |= timed_out;
     latencies.elapsed = start.elapsed();
     latencies.service.sort_unstable();
     latencies.scheduled.sort_unstable();

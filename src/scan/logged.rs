@@ -188,23 +188,21 @@ pub(crate) fn opening(after: &[u8], at_eof: bool) -> Opening {
 pub(crate) enum Reading {
     /// A whole value, translated.
     Read(Box<Logged>),
-    /// The text ends inside the value: more input may finish it.
-    Cut,
+    /// The text ends inside the value: more input may finish it. `opened` says whether it
+    /// opens as a printed form (rather than ending before that can be told).
+    Cut { opened: bool },
+    /// It opens as a printed form but is not one whole: neither a printed value nor JSON.
+    Broken,
     /// Not a printed value.
     Not,
-}
-
-/// Whether the value at `start` opens as a Ruby hash with a quoted key (`{"key"=>`), which JSON
-/// never is.
-pub(crate) fn opens_ruby_hash(text: &[u8], start: usize) -> bool {
-    matches!(form_at(text, start), Ok(LoggedForm::RubyInspect))
 }
 
 /// Reads the value printed at `start` (an opening brace) in `text`, never past `text`'s end.
 pub(crate) fn read(text: &[u8], start: usize) -> Reading {
     let form = match form_at(text, start) {
         Ok(form) => form,
-        Err(stop) => return stop.into(),
+        Err(Stop::Cut) => return Reading::Cut { opened: false },
+        Err(Stop::Not) => return Reading::Not,
     };
     let mut reader = Reader {
         text,
@@ -227,7 +225,8 @@ pub(crate) fn read(text: &[u8], start: usize) -> Reading {
                 end: reader.pos,
             }))
         }
-        Err(stop) => stop.into(),
+        Err(Stop::Cut) => Reading::Cut { opened: true },
+        Err(Stop::Not) => Reading::Broken,
     }
 }
 
@@ -238,15 +237,6 @@ enum Stop {
     Cut,
     /// At something the form's printer does not write.
     Not,
-}
-
-impl From<Stop> for Reading {
-    fn from(stop: Stop) -> Self {
-        match stop {
-            Stop::Cut => Reading::Cut,
-            Stop::Not => Reading::Not,
-        }
-    }
 }
 
 type Step<T = ()> = Result<T, Stop>;
@@ -873,7 +863,7 @@ mod tests {
             assert!(matches!(read(text.as_bytes(), 0), Reading::Read(_)), "{text}");
             for cut in 1..text.len() {
                 let Some(prefix) = text.get(..cut) else { continue };
-                assert!(matches!(read(prefix.as_bytes(), 0), Reading::Cut), "{prefix:?}");
+                assert!(matches!(read(prefix.as_bytes(), 0), Reading::Cut { .. }), "{prefix:?}");
             }
         }
     }
@@ -884,7 +874,7 @@ mod tests {
         let Reading::Read(logged) = read(many.as_bytes(), 0) else { panic!("not read") };
         assert_eq!(logged.elisions.len(), 50_001);
         let unclosed = "{ a: [ ... 98 more items, ".repeat(2_000);
-        assert!(matches!(read(unclosed.as_bytes(), 0), Reading::Not));
+        assert!(matches!(read(unclosed.as_bytes(), 0), Reading::Broken));
     }
 
     #[test]
@@ -892,8 +882,8 @@ mod tests {
         for text in ["{name}", "{Name:foo Age:3}", "{'a': inf}", "{ a: b }", r#"{"a": 1,}"#, "{'a': 01}", "{'a' 1}"] {
             assert!(!matches!(read(text.as_bytes(), 0), Reading::Read(_)), "{text}");
         }
-        assert!(matches!(read(b"{'a': 'cut", 0), Reading::Cut));
-        assert!(matches!(read(b"{ a: [ 1,", 0), Reading::Cut));
+        assert!(matches!(read(b"{'a': 'cut", 0), Reading::Cut { opened: true }));
+        assert!(matches!(read(b"{ a: [ 1,", 0), Reading::Cut { opened: true }));
     }
 
     #[test]

@@ -503,14 +503,11 @@ impl Scanner {
         {
             return step;
         }
-        if is_object && !too_large {
-            if let Some(step) = self.logged(pass, start, bound, found) {
-                return step;
-            }
-            // A Ruby hash that does not read whole is not broken JSON either.
-            if logged::opens_ruby_hash(buf.get(..bound).unwrap_or_default(), start) {
-                return Step::Resume(start + 1);
-            }
+        if is_object
+            && !too_large
+            && let Some(step) = self.logged(pass, start, bound, found)
+        {
+            return step;
         }
         // An encoded object too large to read is reported as an object would be.
         if is_object || (is_string && too_large) {
@@ -543,7 +540,7 @@ impl Scanner {
     }
 
     /// Reads the value at `start` as a receiver's language printed it, within `bound`; `None`
-    /// when it is not one (or is too large to read).
+    /// when no printed form opens there.
     fn logged<'a>(
         &mut self,
         pass: &mut Pass<'a>,
@@ -558,17 +555,19 @@ impl Scanner {
                 found.push(Found::Logged { start, logged });
                 Some(Step::Resume(end))
             }
-            Reading::Cut if bound - start > self.options.max_payload_bytes => {
+            Reading::Cut { .. } if bound - start > self.options.max_payload_bytes => {
                 // Printed past the payload limit: too large, as a JSON value would be.
                 let shadowed = pass.in_shadow(start);
                 self.broken(pass, start, bound, shadowed, found, |end| Found::TooLarge { start, end });
                 Some(Step::Resume(start + 1))
             }
-            Reading::Cut if !pass.region.at_eof => {
+            Reading::Cut { .. } if !pass.region.at_eof => {
                 self.waited = Some(buf.len() - start);
                 Some(Step::Stop(start))
             }
-            Reading::Cut | Reading::Not => None,
+            // A printed form that does not read whole is not broken JSON either.
+            Reading::Cut { opened: true } | Reading::Broken => Some(Step::Resume(start + 1)),
+            Reading::Cut { opened: false } | Reading::Not => None,
         }
     }
 
