@@ -36,11 +36,8 @@ impl Position {
     pub(crate) fn advanced_with_break(self, bytes: &[u8]) -> (Position, Option<usize>) {
         let offset = self.offset + bytes.len() as u64;
         let after_cr = bytes.last().map_or(self.after_cr, |&b| b == b'\r');
-        let (newlines, last) = if memchr::memchr(b'\r', bytes).is_some() || self.after_cr {
-            line_breaks_with_cr(bytes, self.after_cr)
-        } else {
-            line_breaks(bytes)
-        };
+        let breaks = if self.after_cr { None } else { line_breaks(bytes) };
+        let (newlines, last) = breaks.unwrap_or_else(|| line_breaks_with_cr(bytes, self.after_cr));
         let position = match last {
             Some(last) => Position {
                 offset,
@@ -69,26 +66,35 @@ fn line_breaks_with_cr(bytes: &[u8], after_cr: bool) -> (u64, Option<usize>) {
     (count, last)
 }
 
-/// How many line breaks `bytes` holds, and where the last one is. Between payloads of a log
-/// there are few, which one pass of finding them tells; in pretty-printed JSON there are many,
-/// which counting and then finding the last from the end tells faster.
-fn line_breaks(bytes: &[u8]) -> (u64, Option<usize>) {
+/// How many line breaks `bytes` holds, and where the last one is, when it holds no CR (`None`
+/// when it does). Between payloads of a log there are few, which one pass of finding them tells;
+/// in pretty-printed JSON there are many, which counting and then finding the last from the end
+/// tells faster.
+fn line_breaks(bytes: &[u8]) -> Option<(u64, Option<usize>)> {
     const FEW: u64 = 4;
     let (mut count, mut last) = (0, None);
-    for at in memchr::memchr_iter(b'\n', bytes) {
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes.get(at) == Some(&b'\r') {
+            return None;
+        }
         count += 1;
         last = Some(at);
         if count == FEW {
-            let more = memchr::memchr_iter(b'\n', bytes.get(at + 1..).unwrap_or_default()).count() as u64;
-            return (count + more, if more > 0 { memchr::memrchr(b'\n', bytes) } else { last });
+            let rest = bytes.get(at + 1..).unwrap_or_default();
+            if memchr::memchr(b'\r', rest).is_some() {
+                return None;
+            }
+            let more = bytecount::count(rest, b'\n') as u64;
+            return Some((count + more, if more > 0 { memchr::memrchr(b'\n', bytes) } else { last }));
         }
     }
-    (count, last)
+    Some((count, last))
 }
 
-/// Counts UTF-8 characters; a byte that is not a continuation byte starts one.
+/// Counts UTF-8 characters; a byte that is not a continuation byte starts one (bytecount
+/// counts them many bytes at a time).
 fn count_chars(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+    bytecount::num_chars(bytes) as u64
 }
 
 /// How many bytes at the start of a line are kept for what may stand there (the date-time a log
@@ -221,7 +227,7 @@ impl<'a> Locator<'a> {
         }
         let before = self.buf.get(..index).unwrap_or_default();
         let line = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |brk| brk + 1);
-        before.get(line..).unwrap_or_default().iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+        count_chars(before.get(line..).unwrap_or_default())
     }
 
     /// This locator, told that the line running into `buf` from before it starts with `head`.
@@ -296,7 +302,9 @@ mod tests {
         for breaks in 0..12 {
             let text: String = (0..breaks).map(|i| format!("{}\n", "x".repeat(i * 7 % 5))).collect::<String>() + "tail";
             let expected_last = text.rfind('\n');
-            assert_eq!(line_breaks(text.as_bytes()), (breaks as u64, expected_last), "{text:?}");
+            assert_eq!(line_breaks(text.as_bytes()), Some((breaks as u64, expected_last)), "{text:?}");
+            let with_cr = text.replacen('x', "\r", 1);
+            assert_eq!(line_breaks(with_cr.as_bytes()).is_none(), with_cr.contains('\r'), "{with_cr:?}");
         }
     }
 
