@@ -59,16 +59,19 @@ struct Parser<'a> {
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
-/// The high bit of each byte of `word` that is zero.
-fn zero_bytes(word: u64) -> u64 {
-    !(((word & !HIGH_BITS) + !HIGH_BITS) | word) & HIGH_BITS
+/// The high bit of each byte of `word` below `limit`, exact for the lowest such byte: a borrow
+/// runs up only from a byte that is below it, so bytes above that may be marked too.
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(LOW_BITS * u64::from(limit)) & !word & HIGH_BITS
 }
 
-/// The high bit of each byte of `word` that ends a plain run of string body: a quote, a
-/// backslash, or a control character. Exact for every byte, no carry crosses bytes.
+/// The high bit of each byte of `word` that ends a plain run of string body (a quote, a
+/// backslash, or a control character), exact for the lowest such byte, which is all that is
+/// asked: nothing marked means no such byte.
 fn string_special_bytes(word: u64) -> u64 {
-    let control = !(((word & !HIGH_BITS) + LOW_BITS * 0x60) | word) & HIGH_BITS;
-    zero_bytes(word ^ (LOW_BITS * u64::from(b'"'))) | zero_bytes(word ^ (LOW_BITS * u64::from(b'\\'))) | control
+    bytes_below(word ^ (LOW_BITS * u64::from(b'"')), 1)
+        | bytes_below(word ^ (LOW_BITS * u64::from(b'\\')), 1)
+        | bytes_below(word, 0x20)
 }
 
 /// Whether a string body ends or needs a closer look at `b`: a quote, a backslash, a control.
@@ -402,6 +405,16 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_first_special_byte_is_the_one_a_byte_by_byte_look_finds(bytes in proptest::collection::vec(
+            proptest::prop_oneof![proptest::num::u8::ANY, proptest::sample::select(vec![b'"', b'\\', 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x80])],
+            0..40,
+        )) {
+            proptest::prop_assert_eq!(string_special(&bytes), bytes.iter().position(|&b| is_string_special(b)));
+        }
+    }
 
     #[test]
     fn finds_the_first_special_byte_of_a_string_body_at_any_position() {
