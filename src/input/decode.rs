@@ -13,7 +13,10 @@ const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 
 /// `reader`, decompressed when it starts like gzip.
 pub fn decompressed(reader: impl Read + Send + 'static, name: &str) -> Result<Box<dyn Read + Send>, InputError> {
-    let mut buffered = BufReader::with_capacity(1 << 16, reader);
+    // Plain inputs are read through it in the reader's own sizes (a read larger than the buffer
+    // bypasses it); its room is for the first look and for compressed bytes. It is zeroed
+    // before its first fill, so a small one costs a small input less.
+    let mut buffered = BufReader::with_capacity(1 << 14, reader);
     let head = buffered.fill_buf().map_err(|source| InputError::Unreadable { path: name.to_owned(), source })?;
     if head.starts_with(GZIP_MAGIC) { Ok(Box::new(GzipMembers::new(buffered))) } else { Ok(Box::new(buffered)) }
 }
