@@ -43,8 +43,10 @@ static KEY: LazyLock<(u64, u64)> = LazyLock::new(|| {
 });
 
 thread_local! {
-    /// The canonical form of the payload being fingerprinted on this thread.
-    static CANONICAL: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(4096));
+    /// The canonical form of the payload being fingerprinted on this thread, and the sort keys
+    /// of the members of the objects open in it (see [`write_members`]).
+    static CANONICAL: std::cell::RefCell<(Vec<u8>, Vec<u64>)> =
+        std::cell::RefCell::new((Vec::with_capacity(4096), Vec::with_capacity(64)));
 }
 
 /// The fingerprint of `node`'s content.
@@ -53,9 +55,10 @@ pub fn of(node: &Node<'_>) -> Fingerprint {
     // The content is written out in a canonical form and hashed in one go, which is several
     // times faster than feeding the hasher piece by piece; the buffer is the thread's own, kept
     // from payload to payload.
-    let bits = CANONICAL.with_borrow_mut(|canonical| {
+    let bits = CANONICAL.with_borrow_mut(|(canonical, order)| {
         canonical.clear();
-        write(node, canonical);
+        order.clear();
+        write(node, canonical, order);
         let mut hasher = SipHasher13::new_with_keys(k0, k1);
         hasher.write(canonical);
         hasher.finish128().as_u128()
@@ -64,8 +67,9 @@ pub fn of(node: &Node<'_>) -> Fingerprint {
 }
 
 /// Writes `node` in a form where every value is told apart from every other: a tag byte, then
-/// lengths before contents, object members sorted by their decoded keys.
-fn write(node: &Node<'_>, out: &mut Vec<u8>) {
+/// lengths before contents, object members sorted by their decoded keys. `order` is scratch
+/// space for the sort, used as a stack by nested objects.
+fn write(node: &Node<'_>, out: &mut Vec<u8>, order: &mut Vec<u64>) {
     match &node.value {
         Value::Null => out.push(0),
         Value::Bool(b) => out.push(1 + u8::from(*b)),
@@ -74,49 +78,52 @@ fn write(node: &Node<'_>, out: &mut Vec<u8>) {
         Value::Array(items) => {
             out.push(6);
             out.extend_from_slice(&(items.len() as u64).to_le_bytes());
-            items.iter().for_each(|item| write(item, out));
+            items.iter().for_each(|item| write(item, out, order));
         }
         Value::Object(members) => {
             out.push(7);
             out.extend_from_slice(&(members.len() as u64).to_le_bytes());
-            let write_member = |member: &Member<'_>, out: &mut Vec<u8>| {
-                write_text(8, &member.key.decoded(), out);
-                write(&member.value, out);
-            };
             match members.as_slice() {
-                [member] => write_member(member, out),
-                _ => canonical_order(members)
-                    .into_iter()
-                    .filter_map(|place| members.get(place))
-                    .for_each(|m| write_member(m, out)),
+                [member] => write_member(member, out, order),
+                _ if members.len() > usize::from(u8::MAX) => {
+                    let mut places: Vec<usize> = (0..members.len()).collect();
+                    places.sort_by(|&a, &b| key_of(members, a).cmp(&key_of(members, b)));
+                    places.iter().filter_map(|&place| members.get(place)).for_each(|m| write_member(m, out, order));
+                }
+                _ => write_members(members, out, order),
             }
         }
     }
 }
 
-/// The places of `members` in the order of their decoded keys; repeated keys keep their order,
-/// which is part of the content. Each member is sorted as one number, its key's first seven bytes
-/// above its place, so that whole keys are compared only where seven bytes tie.
-fn canonical_order(members: &[Member<'_>]) -> Vec<usize> {
-    let Ok(count) = u8::try_from(members.len()) else {
-        let mut order: Vec<usize> = (0..members.len()).collect();
-        order.sort_by(|&a, &b| key_of(members, a).cmp(&key_of(members, b)));
-        return order;
-    };
-    let mut packed: Vec<u64> =
-        members.iter().zip(0..count).map(|(m, place)| prefix(&m.key.decoded()) | u64::from(place)).collect();
+fn write_member(member: &Member<'_>, out: &mut Vec<u8>, order: &mut Vec<u64>) {
+    write_text(8, &member.key.decoded(), out);
+    write(&member.value, out, order);
+}
+
+/// Writes at most 255 members in the order of their decoded keys; repeated keys keep their
+/// order, which is part of the content. Each member is sorted as one number, its key's first
+/// seven bytes above its place, so that whole keys are compared only where seven bytes tie. The
+/// numbers are pushed on `order`, above those of the objects that hold this one, and taken off
+/// after.
+fn write_members(members: &[Member<'_>], out: &mut Vec<u8>, order: &mut Vec<u64>) {
+    let from = order.len();
+    order.extend(members.iter().zip(0..u64::from(u8::MAX)).map(|(m, place)| prefix(&m.key.decoded()) | place));
+    let packed = order.get_mut(from..).unwrap_or_default();
     packed.sort_unstable();
-    let mut order: Vec<usize> = packed.iter().map(|&p| usize::from(p as u8)).collect();
-    let mut from = 0;
-    for run in packed.chunk_by(|a, b| a >> 8 == b >> 8) {
-        if run.len() > 1
-            && let Some(places) = order.get_mut(from..from + run.len())
-        {
-            places.sort_by(|&a, &b| key_of(members, a).cmp(&key_of(members, b)).then(a.cmp(&b)));
+    for run in packed.chunk_by_mut(|a, b| a >> 8 == b >> 8) {
+        if run.len() > 1 {
+            run.sort_by(|&a, &b| {
+                key_of(members, usize::from(a as u8)).cmp(&key_of(members, usize::from(b as u8))).then(a.cmp(&b))
+            });
         }
-        from += run.len();
     }
-    order
+    for at in from..from + members.len() {
+        if let Some(member) = order.get(at).and_then(|&packed| members.get(usize::from(packed as u8))) {
+            write_member(member, out, order);
+        }
+    }
+    order.truncate(from);
 }
 
 fn key_of<'a>(members: &[Member<'a>], place: usize) -> Option<std::borrow::Cow<'a, str>> {
