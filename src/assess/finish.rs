@@ -38,7 +38,8 @@ impl Finishing {
 
     fn render(&self, result: &mut CheckResult) {
         if let Some(render) = self.render {
-            let mut bytes = Vec::with_capacity(1024);
+            // A result's own members take a few hundred bytes, then comes the payload's text.
+            let mut bytes = Vec::with_capacity(1024 + result.payload.as_ref().map_or(0, String::len));
             result.rendered = render(result, &mut bytes).ok().map(|()| bytes);
         }
     }

@@ -49,11 +49,15 @@ fn redaction(member: &Member<'_>) -> Option<String> {
 /// holds a raw U+0001 (a string escapes it), so the mark cannot be confused with payload text.
 const KEPT: char = '\u{1}';
 
+/// Bytes reserved for a payload written as compact JSON: documented payloads take 400 to 700.
+const PAYLOAD_ROOM: usize = 1024;
+
 /// The payload as compact JSON with anything shaped like a JWT, value or key, replaced by its
 /// length; the credentials' values (`token`, `interviewToken`) too, unless `show_secrets`,
 /// which keeps them and only them.
 pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
-    let mut out = String::new();
+    // Room for a typical payload, so that writing it does not grow the string piece by piece.
+    let mut out = String::with_capacity(PAYLOAD_ROOM);
     if !show_secrets {
         write_compact(node, &mut out, &redaction);
         return without_jwts(&out).unwrap_or(out);
