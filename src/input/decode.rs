@@ -12,13 +12,26 @@ use super::InputError;
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 
 /// `reader`, decompressed when it starts like gzip.
-pub fn decompressed(reader: impl Read + Send + 'static, name: &str) -> Result<Box<dyn Read + Send>, InputError> {
+pub fn decompressed(mut reader: impl Read + Send + 'static, name: &str) -> Result<Box<dyn Read + Send>, InputError> {
+    // The magic is looked for in the first two bytes however the stream delivers them: a pipe
+    // may hand over one byte, and only later the rest.
+    let mut head = [0u8; 2];
+    let mut len = 0;
+    while len < head.len() {
+        match reader.read(head.get_mut(len..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(source) => return Err(InputError::Unreadable { path: name.to_owned(), source }),
+        }
+    }
+    let head = head.get(..len).unwrap_or_default().to_vec();
+    let gzip = head.starts_with(GZIP_MAGIC);
     // Plain inputs are read through it in the reader's own sizes (a read larger than the buffer
-    // bypasses it); its room is for the first look and for compressed bytes. It is zeroed
-    // before its first fill, so a small one costs a small input less.
-    let mut buffered = BufReader::with_capacity(1 << 14, reader);
-    let head = buffered.fill_buf().map_err(|source| InputError::Unreadable { path: name.to_owned(), source })?;
-    if head.starts_with(GZIP_MAGIC) { Ok(Box::new(GzipMembers::new(buffered))) } else { Ok(Box::new(buffered)) }
+    // bypasses it); its room is for compressed bytes. It is zeroed before its first fill, so a
+    // small one costs a small input less.
+    let buffered = BufReader::with_capacity(1 << 14, io::Cursor::new(head).chain(reader));
+    if gzip { Ok(Box::new(GzipMembers::new(buffered))) } else { Ok(Box::new(buffered)) }
 }
 
 /// Every member of a gzip stream, one after the other, as `gzip -d` reads them: zero bytes after
@@ -93,6 +106,31 @@ pub fn unsupported_encoding(head: &[u8]) -> Option<(&'static str, &'static str)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that hands over one byte at a time, as a slow pipe may.
+    struct ByteByByte(io::Cursor<Vec<u8>>);
+
+    impl Read for ByteByByte {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let one = buf.len().min(1);
+            self.0.read(&mut buf[..one])
+        }
+    }
+
+    #[test]
+    fn gzip_is_recognised_when_its_first_bytes_come_one_at_a_time() {
+        use std::io::Write;
+        let text = b"{\"overallStatus\":\"PASS\"}\n".repeat(3);
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(&text).unwrap();
+        let compressed = encoder.finish().unwrap();
+        for input in [compressed, text.clone(), b"{".to_vec(), Vec::new()] {
+            let plain = if input.starts_with(GZIP_MAGIC) { text.clone() } else { input.clone() };
+            let mut read = Vec::new();
+            decompressed(ByteByByte(io::Cursor::new(input)), "-").unwrap().read_to_end(&mut read).unwrap();
+            assert_eq!(read, plain);
+        }
+    }
 
     #[test]
     fn names_unsupported_encodings() {
