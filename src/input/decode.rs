@@ -15,17 +15,11 @@ const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 pub fn decompressed(mut reader: impl Read + Send + 'static, name: &str) -> Result<Box<dyn Read + Send>, InputError> {
     // The magic is looked for in the first two bytes however the stream delivers them: a pipe
     // may hand over one byte, and only later the rest.
-    let mut head = [0u8; 2];
-    let mut len = 0;
-    while len < head.len() {
-        match reader.read(head.get_mut(len..).unwrap_or_default()) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(source) => return Err(InputError::Unreadable { path: name.to_owned(), source }),
-        }
-    }
-    let head = head.get(..len).unwrap_or_default().to_vec();
+    let mut head = Vec::with_capacity(GZIP_MAGIC.len());
+    (&mut reader)
+        .take(GZIP_MAGIC.len() as u64)
+        .read_to_end(&mut head)
+        .map_err(|source| InputError::Unreadable { path: name.to_owned(), source })?;
     let gzip = head.starts_with(GZIP_MAGIC);
     // Plain inputs are read through it in the reader's own sizes (a read larger than the buffer
     // bypasses it); its room is for compressed bytes. It is zeroed before its first fill, so a

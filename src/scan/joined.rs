@@ -156,8 +156,17 @@ impl Run {
         depth.follow(piece.get(open + usize::from(depth.quote.is_some())..).unwrap_or_default());
         let mut map = OffsetMap::default();
         map.mark(0, at);
-        let (closed, others_depth, records, others) = (depth.at_rest(), Depth::default(), 1, Vec::new());
-        Run { text: piece.to_vec(), map, depth, closed, others_depth, end, records, others }
+        let closed = depth.at_rest();
+        Run {
+            text: piece.to_vec(),
+            map,
+            depth,
+            closed,
+            others_depth: Depth::default(),
+            end,
+            records: 1,
+            others: Vec::new(),
+        }
     }
 
     /// Adds a piece of the run's stream that stands at `at`, its record spanning `record`.
@@ -191,8 +200,14 @@ impl Run {
         }
         let end = self.others.last().map_or(self.end, |&(_, to)| to.max(self.end));
         let text = String::from_utf8_lossy(&self.text).into_owned();
-        let (map, records, others) = (self.map, self.records, self.others);
-        Joining::Joined(JoinedRun { text, map, end, records, first_record_end, others })
+        Joining::Joined(JoinedRun {
+            text,
+            map: self.map,
+            end,
+            records: self.records,
+            first_record_end,
+            others: self.others,
+        })
     }
 }
 
@@ -325,7 +340,8 @@ pub(crate) fn cri_run(buf: &[u8], start: usize, line: &[u8], limit: usize, at_eo
     let bound = run_bound(buf, start, limit);
     let within = buf.get(..bound).unwrap_or_default();
     let Some((first, mut next)) = cri_content(within, start, bound == buf.len() && at_eof) else {
-        return Joining::Cut.or_no(bound < buf.len());
+        // Cut, unless what cut it is where a run may end at most.
+        return if bound < buf.len() { Joining::No } else { Joining::Cut };
     };
     let mut run = Run::new(first, 0, start, start + first.len());
     if run.closed {
@@ -372,13 +388,6 @@ fn cri_content(within: &[u8], at: usize, at_eof: bool) -> Option<(&[u8], usize)>
         None => return None,
     };
     Some((content.strip_suffix(b"\r").unwrap_or(content), next))
-}
-
-impl Joining {
-    /// A cut, unless what cut it is where a run may end at most.
-    fn or_no(self, at_bound: bool) -> Joining {
-        if at_bound { Joining::No } else { self }
-    }
 }
 
 #[cfg(test)]

@@ -456,9 +456,7 @@ impl Scanner {
                         return step;
                     }
                 }
-                Opening::Undecided => {
-                    return self.joining(pass, start, Joining::Cut, found).unwrap_or(Step::Stop(start));
-                }
+                Opening::Undecided => return self.wait(buf, start),
                 Opening::No => {}
             }
         }
@@ -489,10 +487,7 @@ impl Scanner {
             }
             // The parse read past the limit: too large, however the input goes on.
             Err(error) if error.kind.is_cut() && bound - start > limit => (error, true),
-            Err(error) if error.kind.is_cut() && !region.at_eof => {
-                self.waited = Some(buf.len() - start);
-                return Step::Stop(start);
-            }
+            Err(error) if error.kind.is_cut() && !region.at_eof => return self.wait(buf, start),
             Err(error) => (error, false),
         };
         let (error, too_large) = broken_at;
@@ -561,10 +556,7 @@ impl Scanner {
                 self.broken(pass, start, bound, shadowed, found, |end| Found::TooLarge { start, end });
                 Some(Step::Resume(start + 1))
             }
-            Reading::Cut { .. } if !pass.region.at_eof => {
-                self.waited = Some(buf.len() - start);
-                Some(Step::Stop(start))
-            }
+            Reading::Cut { .. } if !pass.region.at_eof => Some(self.wait(buf, start)),
             // A printed form that does not read whole is not broken JSON either.
             Reading::Cut { opened: true } | Reading::Broken => Some(Step::Resume(start + 1)),
             Reading::Cut { opened: false } | Reading::Not => None,
@@ -580,6 +572,9 @@ impl Scanner {
         first: &Parsed<'_>,
         found: &mut Vec<Found<'_>>,
     ) -> Option<Step> {
+        if self.records_alone {
+            return None;
+        }
         let options = self.options;
         let open_at = |piece: &str| {
             let scanned = Scanner::new(options).scan(piece.as_bytes(), false);
@@ -593,6 +588,9 @@ impl Scanner {
     /// Joins the CRI records from the one the value at `start` stands in on, when the value
     /// goes on in them.
     fn cri(&mut self, pass: &mut Pass<'_>, start: usize, found: &mut Vec<Found<'_>>) -> Option<Step> {
+        if self.records_alone {
+            return None;
+        }
         let limit = self.options.max_payload_bytes;
         let run = match pass.line_start(start) {
             Some(line) => {
@@ -611,20 +609,21 @@ impl Scanner {
         self.joining(pass, start, run, found)
     }
 
+    /// Stops at the value at `start` in `buf`, which more input may finish: the scan resumes
+    /// there with the next buffer.
+    fn wait(&mut self, buf: &[u8], start: usize) -> Step {
+        self.waited = Some(buf.len() - start);
+        Step::Stop(start)
+    }
+
     fn joining(&mut self, pass: &Pass<'_>, start: usize, run: Joining, found: &mut Vec<Found<'_>>) -> Option<Step> {
-        if self.records_alone {
-            return None;
-        }
         match run {
             Joining::Joined(run) => {
                 let end = run.end;
                 found.push(Found::Joined { start, run: Box::new(run) });
                 Some(Step::Resume(end))
             }
-            Joining::Cut => {
-                self.waited = Some(pass.buf.len() - start);
-                Some(Step::Stop(start))
-            }
+            Joining::Cut => Some(self.wait(pass.buf, start)),
             Joining::No => None,
         }
     }

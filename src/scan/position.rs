@@ -91,6 +91,11 @@ fn line_breaks(bytes: &[u8]) -> Option<(u64, Option<usize>)> {
     Some((count, last))
 }
 
+/// What of `text`'s last line it holds: everything after its last line break.
+fn line_so_far(text: &[u8]) -> &[u8] {
+    memchr::memrchr2(b'\n', b'\r', text).and_then(|brk| text.get(brk + 1..)).unwrap_or(text)
+}
+
 /// Counts UTF-8 characters; a byte that is not a continuation byte starts one (bytecount
 /// counts them many bytes at a time).
 fn count_chars(bytes: &[u8]) -> u64 {
@@ -225,9 +230,7 @@ impl<'a> Locator<'a> {
         if !self.fixed && !self.lines_in_buf && self.map.is_none() {
             return self.locate(index).column.saturating_sub(1);
         }
-        let before = self.buf.get(..index).unwrap_or_default();
-        let line = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |brk| brk + 1);
-        count_chars(before.get(line..).unwrap_or_default())
+        count_chars(line_so_far(self.buf.get(..index).unwrap_or_default()))
     }
 
     /// This locator, told that the line running into `buf` from before it starts with `head`.
@@ -239,9 +242,7 @@ impl<'a> Locator<'a> {
     /// [`Locator::with_line_head`]), then the part in `buf`.
     pub(crate) fn line_so_far(&self) -> (&'a [u8], &'a [u8]) {
         if self.lines_in_buf {
-            let before = self.buf.get(..self.anchor_index).unwrap_or_default();
-            let line = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |brk| brk + 1);
-            return (&[], before.get(line..).unwrap_or_default());
+            return (&[], line_so_far(self.buf.get(..self.anchor_index).unwrap_or_default()));
         }
         (self.line_head, self.text.get(self.line_start..self.anchor_at).unwrap_or_default())
     }

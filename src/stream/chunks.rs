@@ -11,8 +11,8 @@ use crate::scan::position::{LineHead, Position};
 pub const READ_CHUNK: usize = 1 << 18;
 
 /// The size of the first read of a stream; small inputs need no more. Reads double from there
-/// while they come back full; every byte of room is zeroed (and so faulted in) before the read,
-/// which for a one-payload run costs more than the few extra reads a large input takes.
+/// while they come back full; room a buffer grows by is zeroed (and so faulted in) before the
+/// read, which for a one-payload run costs more than the few extra reads a large input takes.
 pub(super) const FIRST_READ: usize = 1 << 13;
 
 pub(super) const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
