@@ -494,7 +494,7 @@ impl<'o> Assessor<'o> {
             content_hash: (view.has(AuthField::TransactionId) && !has_filtered_credential(&view))
                 .then(|| fingerprint::of(node)),
             rendered: None,
-            payload: self.payload(node),
+            payload: self.payload(node, locator.buf()),
         };
         result.settle();
         self.note_logged(node, &locator, &mut result);
@@ -516,13 +516,14 @@ impl<'o> Assessor<'o> {
         sink.add(Rule::WrongWebhook, &Path::Root, node.offset, message, details);
         let mut result = CheckResult::unreadable(self.source(&locator, node.offset), sink.findings);
         result.kind = Kind::OnboardingStatus;
-        result.payload = self.payload(node);
+        result.payload = self.payload(node, locator.buf());
         self.note_logged(node, &locator, &mut result);
         result
     }
 
-    fn payload(&self, node: &Node<'_>) -> Option<String> {
-        self.options.with_payload.then(|| redact::payload_json(node, self.options.finishing.show_secrets))
+    /// The payload `node` of `input` as a result shows it, when the output shows payloads.
+    fn payload(&self, node: &Node<'_>, input: &[u8]) -> Option<String> {
+        self.options.with_payload.then(|| redact::payload_json(node, input, self.options.finishing.show_secrets))
     }
 }
 
@@ -735,7 +736,7 @@ fn read_before_cut(candidate: &[u8]) -> Option<(Vec<String>, serde_json::Value)>
     let parsed = crate::json::parse_value(&text, 0, crate::json::Options::default()).ok()?;
     let Value::Object(members) = &parsed.node.value else { return None };
     let names = members.iter().map(|member| member.key.decoded().into_owned()).collect();
-    Some((names, serde_json::from_str(&redact::payload_json(&parsed.node, false)).ok()?))
+    Some((names, serde_json::from_str(&redact::payload_json(&parsed.node, &text, false)).ok()?))
 }
 
 /// The length of the CRI prefix the line of `locator`'s anchor starts with, if it does.

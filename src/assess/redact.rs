@@ -6,8 +6,8 @@
 //! something shaped like a JWT (an id, a quoted value, a key) has it replaced the same way.
 
 use super::CheckResult;
-use crate::contract::{SECRET_KEYS, without_jwts};
-use crate::json::{Member, Node, Value, write_compact};
+use crate::contract::{SECRET_KEYS, is_secret_key, without_jwts};
+use crate::json::{Member, Node, Value, write_compact, written_compact};
 
 fn hide_in<T: AsRef<str> + From<String>>(text: &mut T) {
     if let Some(clean) = without_jwts(text.as_ref()) {
@@ -34,15 +34,25 @@ pub fn hide_jwts(result: &mut CheckResult) {
 
 /// What replaces a credential (`token`, `interviewToken`): its length, never its value.
 fn redaction(member: &Member<'_>) -> Option<String> {
-    if !SECRET_KEYS.iter().any(|key| member.key.is(key)) {
+    if !is_redacted(member) {
         return None;
     }
     match &member.value.value {
-        Value::String(s) if s.raw().is_empty() => None,
         Value::String(s) => Some(format!("\"<redacted: {} characters>\"", s.decoded().chars().count())),
-        Value::Null => None,
         _ => Some("\"<redacted>\"".to_owned()),
     }
+}
+
+/// Whether [`redaction`] replaces `member`'s value: a credential's, unless empty or `null`.
+fn is_redacted(member: &Member<'_>) -> bool {
+    let secret =
+        if member.key.has_escapes() { is_secret_key(&member.key.decoded()) } else { is_secret_key(member.key.raw()) };
+    let empty = match &member.value.value {
+        Value::Null => true,
+        Value::String(s) => s.raw().is_empty(),
+        _ => false,
+    };
+    secret && !empty
 }
 
 /// Stands for a credential's value while the rest of the text is redacted: compact JSON never
@@ -54,10 +64,15 @@ const PAYLOAD_ROOM: usize = 1024;
 
 /// The payload as compact JSON with anything shaped like a JWT, value or key, replaced by its
 /// length; the credentials' values (`token`, `interviewToken`) too, unless `show_secrets`,
-/// which keeps them and only them.
-pub fn payload_json(node: &Node<'_>, show_secrets: bool) -> String {
+/// which keeps them and only them. `input` is the buffer `node` was parsed from: when the
+/// payload stands there as compact JSON with no credential to replace, that text is taken.
+pub fn payload_json(node: &Node<'_>, input: &[u8], show_secrets: bool) -> String {
     // Room for a typical payload, so that writing it does not grow the string piece by piece.
     let mut out = String::with_capacity(PAYLOAD_ROOM);
+    if let Some(text) = written_compact(node, input, &is_redacted) {
+        out.push_str(text);
+        return without_jwts(&out).unwrap_or(out);
+    }
     if !show_secrets {
         write_compact(node, &mut out, &redaction);
         return without_jwts(&out).unwrap_or(out);
@@ -289,7 +304,7 @@ fn credential_spans(node: &Node<'_>, body: &str, spans: &mut Vec<(usize, usize, 
         Value::Object(members) => {
             for member in members {
                 match &member.value.value {
-                    Value::String(text) if SECRET_KEYS.iter().any(|key| member.key.is(key)) => {
+                    Value::String(text) if is_secret_key(&member.key.decoded()) => {
                         let start = (text.raw().as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
                         let end = start.checked_add(text.raw().len()).filter(|&end| end <= body.len() && end > start);
                         if let Some(end) = end {
@@ -316,12 +331,12 @@ mod tests {
     fn redacts_credentials_but_not_empty_ones() {
         let text = format!(r#"{{"token":"{JWT}","interviewToken":"","note":"{JWT}","n":1}}"#);
         let parsed = parse_value(text.as_bytes(), 0, Options::default()).unwrap();
-        let json = payload_json(&parsed.node, false);
+        let json = payload_json(&parsed.node, text.as_bytes(), false);
         assert_eq!(
             json,
             r#"{"token":"<redacted: 49 characters>","interviewToken":"","note":"<redacted: 49 characters>","n":1}"#
         );
-        assert!(payload_json(&parsed.node, true).contains(JWT));
+        assert!(payload_json(&parsed.node, text.as_bytes(), true).contains(JWT));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use authhook::Checker;
 use authhook::contract::delivery::{JSON_CONTENT_TYPE, acknowledges, retry_cause, retry_delays};
-use authhook::contract::{SECRET_KEYS, Severity};
+use authhook::contract::{SECRET_KEYS, Severity, is_secret_key};
 use authhook::report::tell_problem;
 use bytes::Bytes;
 use http_body_util::Full;
@@ -262,7 +262,7 @@ fn as_found(found: &str, keep_secrets: bool) -> String {
     };
     let mut out = String::with_capacity(found.len());
     authhook::json::write_compact(&parsed.node, &mut out, &|member| {
-        let secret = !keep_secrets && SECRET_KEYS.iter().any(|key| member.key.is(key));
+        let secret = !keep_secrets && is_secret_key(&member.key.decoded());
         let blank = secret && !matches!(member.value.value, authhook::json::Value::Null);
         blank.then(|| "\"\"".to_owned())
     });

@@ -47,7 +47,7 @@ pub use error_codes::{ERROR_CODES, ErrorCodeSpec, SPOOF_CODE, error_code, spoof_
 pub use fields::*;
 pub use reasons::{REASONS, ReasonCode, ReasonSpec};
 pub use rules::{RULES, Rule, RuleSpec, Severity};
-pub use secrets::{FILTERED_MARKS, SECRET_KEYS, looks_like_jwt, without_jwts};
+pub use secrets::{FILTERED_MARKS, SECRET_KEYS, is_secret_key, looks_like_jwt, without_jwts};
 pub use webhooks::{Kind, STATUSES, Status};
 
 #[cfg(test)]

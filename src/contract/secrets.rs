@@ -9,6 +9,32 @@ use memchr::memmem;
 pub const SECRET_KEYS: &[&str] =
     &["token", "interviewToken", "accessToken", "access_token", "authorization", "Authorization"];
 
+/// Whether `key`, decoded, is one of [`SECRET_KEYS`]. Most keys are told apart by their class
+/// (see [`key_class`]) with one look, before any text is compared.
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_CLASSES >> key_class(key.as_bytes()) & 1 == 1 && SECRET_KEYS.contains(&key)
+}
+
+/// One bit for the class of each of [`SECRET_KEYS`].
+const SECRET_CLASSES: u64 = {
+    let mut bits = 0;
+    let mut keys = SECRET_KEYS;
+    while let [key, rest @ ..] = keys {
+        bits |= 1 << key_class(key.as_bytes());
+        keys = rest;
+    }
+    bits
+};
+
+/// A key's class, 0 to 63, from its length and its first and last bytes.
+const fn key_class(key: &[u8]) -> u32 {
+    let ends = match key {
+        [first, .., last] => (*first as u32) << 1 ^ (*last as u32) << 3,
+        _ => 0,
+    };
+    (key.len() as u32 ^ ends) % 64
+}
+
 /// What a log filter writes in place of a credential's value (Rails' `filter_parameters`): not
 /// a credential.
 pub const FILTERED_MARKS: &[&str] = &["[FILTERED]"];
@@ -77,6 +103,14 @@ mod tests {
     use super::*;
 
     const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+
+    #[test]
+    fn tells_secret_keys_from_others() {
+        assert!(SECRET_KEYS.iter().all(|key| is_secret_key(key)));
+        for other in ["", "t", "tokens", "Token", "transactionId", "customerId", "interviewId", "accessTokens"] {
+            assert!(!is_secret_key(other), "{other}");
+        }
+    }
 
     #[test]
     fn recognises_jwts() {

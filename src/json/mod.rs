@@ -23,7 +23,7 @@ use crate::limits::MAX_NESTING;
 pub use parse::{parse_value, parse_value_in};
 pub use text::KnownText;
 use text::unescape;
-pub use write::write_compact;
+pub use write::{write_compact, written_compact};
 
 /// A parsed JSON value and the byte offset of its first byte in the parsed buffer.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,11 +12,14 @@ impl<'a> KnownText<'a> {
     /// The longest valid UTF-8 stretch of `input[from..to]` that starts at `from`.
     pub fn check(input: &'a [u8], from: usize, to: usize) -> Self {
         let bytes = input.get(from..to.min(input.len())).unwrap_or_default();
-        let text = match std::str::from_utf8(bytes) {
+        // Checked many bytes at a time (simdutf8), several times faster than the standard library.
+        let text = match simdutf8::compat::from_utf8(bytes) {
             Ok(text) => text,
             // Rare (invalid bytes ahead): the valid prefix is checked again to borrow it as text,
             // which `utf8_chunks` would avoid at the price of its much slower check of the rest.
-            Err(error) => std::str::from_utf8(bytes.get(..error.valid_up_to()).unwrap_or_default()).unwrap_or_default(),
+            Err(error) => {
+                simdutf8::basic::from_utf8(bytes.get(..error.valid_up_to()).unwrap_or_default()).unwrap_or_default()
+            }
         };
         KnownText { at: from, text }
     }
