@@ -20,7 +20,7 @@ use std::fmt;
 
 use crate::limits::MAX_NESTING;
 
-pub use parse::{parse_value, parse_value_in};
+pub use parse::{needs_escape, parse_value, parse_value_in};
 pub use text::KnownText;
 use text::unescape;
 pub use write::{write_compact, written_compact};

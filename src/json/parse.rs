@@ -79,6 +79,11 @@ fn is_string_special(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
 }
 
+/// Whether `text` holds a byte JSON writes escaped: a quote, a backslash or a control character.
+pub fn needs_escape(text: &str) -> bool {
+    string_special(text.as_bytes()).is_some()
+}
+
 /// The offset of the first byte of `bytes` that [`is_string_special`], eight bytes at a time.
 fn string_special(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
