@@ -19,7 +19,8 @@ pub fn explain(view: &AuthView<'_, '_>, status: Option<Status>) -> Vec<Reason> {
         reasons.push(error_reason(view, code));
     }
     if view.bool(AuthField::SpoofAttempt) == Some(true) && !has_reason(&reasons, ReasonCode::SpoofDetected) {
-        let message = format!("spoofAttempt is true: liveness found a presentation attack{}", spoof_confidence(view));
+        let message =
+            with_spoof_confidence(view, "spoofAttempt is true: liveness found a presentation attack".to_owned());
         reasons.push(Reason { code: ReasonCode::SpoofDetected, message });
     }
     if view.bool(AuthField::HasFaceMask) == Some(true) {
@@ -57,13 +58,16 @@ fn face_matched(view: &AuthView<'_, '_>) -> Reason {
         message.push_str(", overallScore ");
         message.push_str(score);
     }
-    message.push_str(&spoof_confidence(view));
-    Reason { code: ReasonCode::FaceMatched, message }
+    Reason { code: ReasonCode::FaceMatched, message: with_spoof_confidence(view, message) }
 }
 
-/// ", spoofConfidence N" when the payload has one.
-fn spoof_confidence(view: &AuthView<'_, '_>) -> String {
-    view.number_text(AuthField::SpoofConfidence).map_or_else(String::new, |c| format!(", spoofConfidence {c}"))
+/// `message` followed by ", spoofConfidence N" when the payload has one.
+fn with_spoof_confidence(view: &AuthView<'_, '_>, mut message: String) -> String {
+    if let Some(confidence) = view.number_text(AuthField::SpoofConfidence) {
+        message.push_str(", spoofConfidence ");
+        message.push_str(confidence);
+    }
+    message
 }
 
 fn error_reason(view: &AuthView<'_, '_>, code: i64) -> Reason {
@@ -80,8 +84,8 @@ fn error_reason(view: &AuthView<'_, '_>, code: i64) -> Reason {
     let detail = match spec.reason {
         ReasonCode::UserBlacklisted => format!("customer {customer} is blacklisted"),
         ReasonCode::CustomerNotFound => format!("no enrolled customer has customerId {customer}"),
-        ReasonCode::SpoofDetected => format!("liveness found a presentation attack{}", spoof_confidence(view)),
-        _ => format!("the face did not match customer {customer}{}", spoof_confidence(view)),
+        ReasonCode::SpoofDetected => with_spoof_confidence(view, "liveness found a presentation attack".to_owned()),
+        _ => with_spoof_confidence(view, format!("the face did not match customer {customer}")),
     };
     Reason { code: spec.reason, message: format!("errorCode {code} ({}): {detail}", spec.error) }
 }
