@@ -212,14 +212,16 @@ fn work(
         let Ok(chunk) = next else { return };
         let mut hung_up = false;
         // The previous piece's signal: waiting on it before going past the next piece keeps at
-        // most two pieces of this chunk waiting to be merged.
+        // most two pieces of this chunk waiting to be merged. After the last piece there is
+        // nothing of this chunk left to go past, so the worker goes on to the next chunk (whose
+        // number the permits bound) rather than wait for the chunks before this one to merge.
         let mut previous: Option<Receiver<()>> = None;
         scan_chunk(chunk, options, name, &mut |report| {
             let (merged, on_merge) = sync_channel(1);
             let (order, last_piece) = ((report.chunk.index, report.piece), report.last_piece);
             let envelope = Envelope { order, report: Ok(report), _merged: (!last_piece).then_some(merged) };
             hung_up = reports.send(envelope).is_err();
-            if let Some(previous) = previous.take() {
+            if let Some(previous) = previous.take().filter(|_| !last_piece) {
                 // Ends when the piece is merged, or the merge ended early; either way, go on.
                 let _ = previous.recv();
             }
