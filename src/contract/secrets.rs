@@ -10,7 +10,7 @@ pub const SECRET_KEYS: &[&str] =
     &["token", "interviewToken", "accessToken", "access_token", "authorization", "Authorization"];
 
 /// Whether `key`, decoded, is one of [`SECRET_KEYS`]. Most keys are told apart by their class
-/// (see [`key_class`]) with one look, before any text is compared.
+/// (its length and its first and last bytes) with one look, before any text is compared.
 pub fn is_secret_key(key: &str) -> bool {
     SECRET_CLASSES >> key_class(key.as_bytes()) & 1 == 1 && SECRET_KEYS.contains(&key)
 }
