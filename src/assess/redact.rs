@@ -45,8 +45,7 @@ fn redaction(member: &Member<'_>) -> Option<String> {
 
 /// Whether [`redaction`] replaces `member`'s value: a credential's, unless empty or `null`.
 fn is_redacted(member: &Member<'_>) -> bool {
-    let secret =
-        if member.key.has_escapes() { is_secret_key(&member.key.decoded()) } else { is_secret_key(member.key.raw()) };
+    let secret = is_secret_key(&member.key.decoded());
     let empty = match &member.value.value {
         Value::Null => true,
         Value::String(s) => s.raw().is_empty(),
@@ -71,12 +70,16 @@ pub fn payload_json(node: &Node<'_>, input: &[u8], show_secrets: bool) -> String
     let mut out = String::with_capacity(PAYLOAD_ROOM);
     if let Some(text) = written_compact(node, input, &is_redacted) {
         out.push_str(text);
-        return without_jwts(&out).unwrap_or(out);
-    }
-    if !show_secrets {
+    } else if !show_secrets {
         write_compact(node, &mut out, &redaction);
-        return without_jwts(&out).unwrap_or(out);
+    } else {
+        return with_credentials_kept(node, out);
     }
+    without_jwts(&out).unwrap_or(out)
+}
+
+/// `node` written into `out` as [`payload_json`] writes it, the credentials' values kept.
+fn with_credentials_kept(node: &Node<'_>, mut out: String) -> String {
     let kept = std::cell::RefCell::new(Vec::new());
     write_compact(node, &mut out, &|member| {
         let mut value = String::new();

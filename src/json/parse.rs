@@ -88,29 +88,34 @@ const EXACT_POWERS_OF_TEN: [f64; 16] =
 /// which IEEE arithmetic rounds correctly (Clinger's fast path): the same value the standard
 /// library's parser gives, which reads every other number.
 fn number_value(text: &str) -> f64 {
+    let read_by_std = || text.parse().unwrap_or(f64::NAN);
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
+    // Sixteen places hold at most 16 digits, which a u64 holds.
+    if digits.len() > 16 {
+        return read_by_std();
+    }
     let mut mantissa = 0u64;
     let mut point = None;
     for (at, byte) in digits.bytes().enumerate() {
         match byte {
-            b'0'..=b'9' if at < 16 => mantissa = mantissa * 10 + u64::from(byte - b'0'),
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
             b'.' if point.is_none() => point = Some(at),
-            _ => return text.parse().unwrap_or(f64::NAN),
+            _ => return read_by_std(),
         }
     }
-    let decimals = point.map_or(0, |at| digits.len() - at - 1);
-    let Some(scale) = EXACT_POWERS_OF_TEN.get(decimals) else { return text.parse().unwrap_or(f64::NAN) };
-    // At most 15 digits were read (16 places, one of them the point when there is one)...
     let digit_count = digits.len() - usize::from(point.is_some());
-    if digit_count > 15 {
-        return text.parse().unwrap_or(f64::NAN);
+    let decimals = point.map_or(0, |at| digits.len() - at - 1);
+    match EXACT_POWERS_OF_TEN.get(decimals) {
+        // At most 15 digits: the mantissa is below 10^15 < 2^53, exact, as is the power of ten.
+        Some(scale) if digit_count <= 15 => {
+            let value = mantissa as f64 / scale;
+            if negative { -value } else { value }
+        }
+        _ => read_by_std(),
     }
-    // ...so the mantissa is below 10^15 < 2^53: exact, as is the power of ten.
-    let value = mantissa as f64 / scale;
-    if negative { -value } else { value }
 }
 
 /// Whether `text` holds a byte JSON writes escaped: a quote, a backslash or a control character.
