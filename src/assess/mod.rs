@@ -192,11 +192,12 @@ impl<'o> Assessor<'o> {
             crate::json::parse_value(record, start, crate::json::Options::default()).ok()
         });
         let composed = locator.through(&run.map);
-        let at = locator.joined(run.text.as_bytes(), composed.as_ref().unwrap_or(&run.map));
+        let at = locator.joined(&run.text, composed.as_ref().unwrap_or(&run.map));
+        let known = std::str::from_utf8(&run.text).map(KnownText::from).unwrap_or_default();
         stamping(
             || first.as_ref().and_then(|record| captured::wrapper_stamp(&record.node)),
             emit,
-            |emit| self.scan_text(run.text.as_bytes(), KnownText::from(run.text.as_str()), at, depth + 1, emit),
+            |emit| self.scan_text(&run.text, known, at, depth + 1, emit),
         );
         if run.others.is_empty() {
             return;

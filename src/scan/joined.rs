@@ -26,8 +26,9 @@ use crate::json::{Node, Options, Value, parse_value};
 /// A run of records read as one text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinedRun {
-    /// The pieces, joined.
-    pub text: String,
+    /// The pieces, joined, as they stand (a byte that is not UTF-8 is left for the parser to
+    /// report where it stands: replacing it would move what follows away from the map).
+    pub text: Vec<u8>,
     /// Where each piece of `text` stands in the input.
     pub map: OffsetMap,
     /// Offset one past the last record of the run.
@@ -199,9 +200,8 @@ impl Run {
             return Joining::No;
         }
         let end = self.others.last().map_or(self.end, |&(_, to)| to.max(self.end));
-        let text = String::from_utf8_lossy(&self.text).into_owned();
         Joining::Joined(JoinedRun {
-            text,
+            text: self.text,
             map: self.map,
             end,
             records: self.records,
@@ -416,7 +416,7 @@ mod tests {
     fn docker_pieces_are_joined_until_the_value_closes() {
         let text = docker(&["got {\n", "  \"a\": \"}{\",\n", "  \"b\": [1]\n", "}\n", "after {\n"]);
         let Joining::Joined(run) = run_docker(&text, true) else { panic!("not joined") };
-        assert_eq!(run.text, "got {\n  \"a\": \"}{\",\n  \"b\": [1]\n}\n");
+        assert_eq!(run.text, b"got {\n  \"a\": \"}{\",\n  \"b\": [1]\n}\n");
         assert_eq!(run.records, 4);
         assert_eq!(text.get(run.end..run.end + 1), Some("\n"));
         assert!(matches!(run_docker(&docker(&["got {\n", "  \"a\": 1\n"]), false), Joining::Cut));
@@ -441,13 +441,13 @@ mod tests {
         let Joining::Joined(run) = cri_run(text.as_bytes(), 32, text.as_bytes(), 1 << 20, true) else {
             panic!("not joined")
         };
-        assert_eq!(run.text, "{\"a\":\"xy\"}");
+        assert_eq!(run.text, b"{\"a\":\"xy\"}");
         assert_eq!(text.get(run.end..), Some("\nnext\n"));
         let full = "2026-11-28T12:00:00Z stdout F {\n2026-11-28T12:00:01Z stdout F   \"a\": 1\n2026-11-28T12:00:01Z stdout F }\n";
         let Joining::Joined(run) = cri_run(full.as_bytes(), 30, full.as_bytes(), 1 << 20, true) else {
             panic!("not joined")
         };
-        assert_eq!(run.text, "{\n  \"a\": 1\n}");
+        assert_eq!(run.text, b"{\n  \"a\": 1\n}");
         let other = "2026-11-28T12:00:00Z stdout F {\n2026-11-28T12:00:01Z stderr F }\n";
         assert!(
             matches!(cri_run(other.as_bytes(), 30, other.as_bytes(), 1 << 20, true), Joining::No),

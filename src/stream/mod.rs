@@ -308,6 +308,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn bytes_that_are_not_utf8_in_joined_records_are_placed_where_they_stand() {
+        let cri = [
+            b"2026-11-28T12:00:36Z stdout P {\"customerId\": \"666eab5555888d45ba7a999a\", \"chi".as_slice(),
+            b"\n2026-11-28T12:00:37Z stdout F \xff\xfe\xc0\x80\xff\xfe\xc0\x80ldren\": []\n}\n{\n  \"a\": 1\n}\n",
+        ]
+        .concat();
+        let options = AssessOptions::default();
+        let whole = check_bytes("t", &cri, &options);
+        let placed: Vec<(u64, u64, &str)> =
+            whole.iter().flat_map(|r| &r.findings).map(|f| (f.line, f.column, f.rule.id())).collect();
+        // The first byte that is not UTF-8, just after the second record's prefix.
+        assert_eq!(placed.first(), Some(&(2, 31, "syntax")), "{placed:?}");
+        for chunk_bytes in 1..120 {
+            let split = check_bytes_with("t", &cri, &options, Parallelism { threads: 1, chunk_bytes });
+            assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}");
+        }
+    }
+
     /// Lines that start with a date-time, in every way a line can be cut from the next.
     const STAMPED: &str = concat!(
         "2026-11-25T10:00:00.123Z INFO body={\"overallStatus\":\"PASS\",\"faceMatch\":true}\n",
