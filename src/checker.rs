@@ -240,7 +240,8 @@ impl Checker {
     pub fn too_large_body(&self, source: &str, received_at: &str, declared_bytes: Option<u64>) -> Vec<CheckResult> {
         let limit = self.options.scan.max_payload_bytes;
         let size = declared_bytes.map_or_else(|| "more than that".to_owned(), |bytes| format!("{bytes} bytes"));
-        let message = format!("the body is larger than {limit} bytes (--max-payload-bytes): {size}; it was not read");
+        let message =
+            format!("the body is larger than {limit} bytes (--max-payload-bytes): {size}; it was not checked");
         let details = Details::new().with("limit", limit).with("declared", declared_bytes);
         self.whole_body_result(source, received_at, Rule::TooLarge, message, details)
     }

@@ -340,6 +340,26 @@ fn hostile_clients_get_answers_and_the_listener_goes_on() {
     let huge =
         "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{";
     assert!(raw_exchange(&authority, huge.as_bytes()).starts_with("HTTP/1.1 413"));
+    // Declared too large and sent whole, the rest after a pause: read to its end before the
+    // answer, so that the sender's writes succeed and it gets the answer (closing on unread bytes
+    // would reset the connection, and a sender that fails on a failed write would lose it).
+    let sent = format!(
+        "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+        1 << 20,
+        "x".repeat(1 << 20)
+    );
+    let (head, rest) = sent.as_bytes().split_at(1 << 16);
+    for _ in 0..3 {
+        let mut stream = TcpStream::connect(&authority).unwrap_or_else(|e| panic!("connect {authority}: {e}"));
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let written = stream.write_all(head).and_then(|()| {
+            std::thread::sleep(Duration::from_millis(200));
+            stream.write_all(rest)
+        });
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(written.is_ok() && answer.starts_with("HTTP/1.1 413"), "{written:?} {answer:?}");
+    }
     // Too large as it arrives (chunked, no length declared).
     let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(10_000));
     let chunked = format!(
@@ -370,7 +390,7 @@ fn hostile_clients_get_answers_and_the_listener_goes_on() {
     let rules: Vec<Vec<String>> = parse_lines(&stopped.stdout).iter().map(rules).collect();
     assert_eq!(
         rules,
-        [vec!["too-large"], vec!["too-large"], vec!["syntax"], vec!["syntax"], vec![]],
+        [vec![vec!["too-large"]; 5], vec![vec!["syntax"], vec!["syntax"], vec![]]].concat(),
         "{}",
         stopped.stdout
     );

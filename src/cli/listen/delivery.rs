@@ -14,8 +14,8 @@ use authhook::contract::delivery::{is_json_media_type, retry_cause};
 use authhook::contract::{Rule, utc_now};
 use authhook::report::{safe_for_terminal, tell_problem};
 use authhook::rules::Details;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 
@@ -208,17 +208,30 @@ fn judge_headers(checker: &Checker, headers: &HeaderMap, admitted: Result<(), Re
 }
 
 /// Reads a body within `limit` bytes and `timeout`, decompressing gzip.
-async fn read_body(headers: &HeaderMap, body: Incoming, limit: usize, timeout: Duration) -> Result<Bytes, BodyProblem> {
+async fn read_body(
+    headers: &HeaderMap,
+    mut body: Incoming,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, BodyProblem> {
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    if let Some(length) = declared.filter(|&length| length > limit as u64) {
+        // A body larger than is ever drained, or one the sender waits to be asked for
+        // (`Expect: 100-continue`), is refused at once.
+        let waits = headers.get(header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if length <= DRAINED_AT_MOST as u64 && !waits {
+            drain(&mut body, deadline).await;
+        }
         return Err(BodyProblem::TooLarge(declared));
     }
-    let collected = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await;
-    let bytes = match collected {
+    let bytes = match tokio::time::timeout_at(deadline, collect_within(&mut body, limit)).await {
         Err(_) => return Err(BodyProblem::Slow),
-        Ok(Err(error)) if error.is::<LengthLimitError>() => return Err(BodyProblem::TooLarge(declared)),
-        Ok(Err(_)) => return Err(BodyProblem::Broken),
-        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(BodyProblem::TooLarge(_))) => {
+            drain(&mut body, deadline).await;
+            return Err(BodyProblem::TooLarge(declared));
+        }
+        Ok(read) => read?,
     };
     match headers
         .get(header::CONTENT_ENCODING)
@@ -229,6 +242,39 @@ async fn read_body(headers: &HeaderMap, body: Incoming, limit: usize, timeout: D
         Some(encoding) if encoding == "gzip" || encoding == "x-gzip" => gunzip(&bytes, limit),
         Some(other) => Err(BodyProblem::Encoding(other)),
     }
+}
+
+/// The body's bytes, or [`BodyProblem::TooLarge`] at the first frame past `limit` bytes, the
+/// rest of the body left unread.
+async fn collect_within(body: &mut Incoming, limit: usize) -> Result<Bytes, BodyProblem> {
+    let mut collected = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| BodyProblem::Broken)?.into_data() else { continue };
+        if collected.len() + data.len() > limit {
+            return Err(BodyProblem::TooLarge(None));
+        }
+        collected.extend_from_slice(&data);
+    }
+    Ok(collected.freeze())
+}
+
+/// The most of a refused body read and thrown away before the refusal is sent.
+const DRAINED_AT_MOST: usize = 16 * 1024 * 1024;
+
+/// Reads and throws away what is left of a body that is refused, up to [`DRAINED_AT_MOST`] bytes
+/// and until `deadline`: a sender still writing it then reads the answer, where closing the
+/// connection on unread bytes would reset it and lose the answer.
+async fn drain(body: &mut Incoming, deadline: tokio::time::Instant) {
+    let draining = async {
+        let mut drained = 0;
+        while drained < DRAINED_AT_MOST {
+            match body.frame().await {
+                Some(Ok(frame)) => drained += frame.data_ref().map_or(0, Bytes::len),
+                Some(Err(_)) | None => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout_at(deadline, draining).await;
 }
 
 /// Decompresses a gzip body, refusing more than `limit` bytes of output (a small body can
