@@ -42,7 +42,12 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+/// The commands. Each one's arguments are built only when it runs (or help, a manual page or
+/// completions list them), so that start-up does not build every command's. Built that way, a
+/// doc comment on an `Args` struct would replace the command's about text: theirs are plain
+/// comments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Find payloads in files, directories or standard input, validate them, explain verdicts.
     #[command(after_help = check_help())]
@@ -120,7 +125,7 @@ fn command_name(text: &str) -> Result<String, String> {
     Err(format!("no command named {text:?}; the commands are: {}", names.join(", ")))
 }
 
-/// Where payloads are looked for, and how; shared by `check` and `stats`.
+// Where payloads are looked for, and how; shared by `check` and `stats`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct InputArgs {
     /// Files, directories (every regular file below, sorted, skipping hidden and ignored ones) or `-`
@@ -151,8 +156,8 @@ pub struct InputArgs {
     pub judge: JudgeArgs,
 }
 
-/// How payloads are read and judged, wherever they come from; shared by `check`, `stats` and
-/// `listen`.
+// How payloads are read and judged, wherever they come from; shared by `check`, `stats` and
+// `listen`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct JudgeArgs {
     /// Look for payloads only where this JSONPath (RFC 9535) selects, inside each JSON value found;
@@ -276,7 +281,7 @@ fn error_code(text: &str) -> Result<i64, String> {
     })
 }
 
-/// Options of `check`.
+// Options of `check`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -286,7 +291,7 @@ pub struct CheckArgs {
     pub report: ReportArgs,
 }
 
-/// What a report holds results to, and how it is written; shared by `check` and `listen`.
+// What a report holds results to, and how it is written; shared by `check` and `listen`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct ReportArgs {
     /// Output format (default human).
@@ -347,7 +352,7 @@ fn listen_help() -> String {
     )
 }
 
-/// Options of `listen`.
+// Options of `listen`.
 #[derive(Debug, Clone, Args)]
 pub struct ListenArgs {
     /// The address to serve on. Anything but a loopback address exposes the listener to other machines.
@@ -440,7 +445,7 @@ pub const SEND_EXAMPLES: &str = "\
   authhook sample pass | authhook send --to http://127.0.0.1:8787/webhook --set /overallStatus='\"FAIL\"' --set /errorCode=4015
   authhook send --to http://127.0.0.1:8787/webhook --retries vendor --time-scale 0.01 samples/";
 
-/// How a sender authenticates and how long it waits; shared by `send` and `probe`.
+// How a sender authenticates and how long it waits; shared by `send` and `probe`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct SenderArgs {
     /// Send this static header with each delivery: 'Name: value', the value possibly env:VAR (repeatable).
@@ -475,7 +480,7 @@ pub enum RetriesArg {
     Vendor,
 }
 
-/// Options of `send`.
+// Options of `send`.
 #[derive(Debug, Clone, Args)]
 pub struct SendArgs {
     /// The receiver's URL (http://).
@@ -514,7 +519,7 @@ pub struct SendArgs {
     pub rate: Option<f64>,
 }
 
-/// Options of `probe`.
+// Options of `probe`.
 #[derive(Debug, Clone, Args)]
 pub struct ProbeArgs {
     /// The receiver's URL (http://).
@@ -550,7 +555,7 @@ fn rate(text: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{text:?} is not a rate: N/s with N from 0.01 to 100000, such as 50/s"))
 }
 
-/// Options of `stats`.
+// Options of `stats`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct StatsArgs {
     #[command(flatten)]

@@ -346,6 +346,21 @@ fn help_exits_0_and_shows_examples() {
     authhook().arg("--help").assert().code(0).stdout(predicate::str::contains("Examples"));
 }
 
+#[test]
+fn each_command_opens_its_help_with_the_words_the_command_list_gives_it() {
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (list, _) = run(authhook().arg("--help"), 0);
+    let list = words(&list);
+    for command in ["check", "listen", "send", "probe", "explain", "stats", "sample", "schema", "completions", "man"] {
+        let (help, _) = run(authhook().args([command, "--help"]), 0);
+        let about = words(help.lines().next().unwrap_or_default());
+        assert!(
+            about.len() > 20 && list.contains(&format!("{command} {about}")),
+            "authhook {command} --help opens with {about:?}"
+        );
+    }
+}
+
 // 5. Standard input, and `authhook PATH` as `authhook check PATH`.
 
 /// Asserts that `stdout` (JSON) holds exactly the spoof sample's verdict, read from stdin.
