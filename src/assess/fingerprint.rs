@@ -76,13 +76,11 @@ fn write(node: &Node<'_>, out: &mut Vec<u8>, order: &mut Vec<u64>) {
         Value::Number(text, value) => write_number(text, *value, out),
         Value::String(s) => write_text(5, &s.decoded(), out),
         Value::Array(items) => {
-            out.push(6);
-            out.extend_from_slice(&(items.len() as u64).to_le_bytes());
+            write_head(6, items.len() as u64, out);
             items.iter().for_each(|item| write(item, out, order));
         }
         Value::Object(members) => {
-            out.push(7);
-            out.extend_from_slice(&(members.len() as u64).to_le_bytes());
+            write_head(7, members.len() as u64, out);
             match members.as_slice() {
                 [member] => write_member(member, out, order),
                 _ if members.len() > usize::from(u8::MAX) => {
@@ -132,15 +130,22 @@ fn key_of<'a>(members: &[Member<'a>], place: usize) -> Option<std::borrow::Cow<'
 
 /// The first seven bytes of `key`, above a free low byte, as a number that orders as they do.
 fn prefix(key: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let head = key.as_bytes().get(..7).unwrap_or(key.as_bytes());
-    bytes.get_mut(..head.len()).unwrap_or_default().copy_from_slice(head);
-    u64::from_be_bytes(bytes)
+    match key.as_bytes().first_chunk::<8>() {
+        Some(head) => u64::from_be_bytes(*head) & !0xff,
+        // Seven bytes at most: the last one shifted lands at bits 8 to 15.
+        None => key.bytes().zip((8..64).step_by(8).rev()).fold(0, |packed, (byte, at)| packed | u64::from(byte) << at),
+    }
+}
+
+/// A tag and a count, in one write.
+fn write_head(tag: u8, count: u64, out: &mut Vec<u8>) {
+    let [a, b, c, d, e, f, g, h] = count.to_le_bytes();
+    out.extend_from_slice(&[tag, a, b, c, d, e, f, g, h]);
 }
 
 fn write_text(tag: u8, text: &str, out: &mut Vec<u8>) {
-    out.push(tag);
-    out.extend_from_slice(&u32::try_from(text.len()).unwrap_or(u32::MAX).to_le_bytes());
+    let [a, b, c, d] = u32::try_from(text.len()).unwrap_or(u32::MAX).to_le_bytes();
+    out.extend_from_slice(&[tag, a, b, c, d]);
     out.extend_from_slice(text.as_bytes());
 }
 
