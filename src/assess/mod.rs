@@ -16,7 +16,7 @@
 //! sits on. Looking for a line's date-time costs one look at the line's first byte when it is
 //! not a digit, and finding where the line starts costs nothing more than the positions do.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use serde_json_path::{JsonPath, PathElement};
 
@@ -378,15 +378,13 @@ impl<'o> Assessor<'o> {
 
     /// The result for a JSON value that holds no payload.
     fn not_a_payload(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize) -> CheckResult {
-        let markers: Vec<&str> = AUTH_MARKERS.iter().chain([&ONBOARDING_MARKER]).copied().collect();
+        let (anywhere, markers) = &*NO_PAYLOAD;
         let message = if self.options.select.is_some() && depth == 0 {
             "the --select JSONPath selects no webhook payload in this JSON value".to_owned()
-        } else if let [rest @ .., last] = markers.as_slice() {
-            format!("this JSON value holds no webhook payload (none of {} or {last} at any depth)", rest.join(", "))
         } else {
-            "this JSON value holds no webhook payload".to_owned()
+            anywhere.clone()
         };
-        let details = Details::new().with("markers", markers);
+        let details = Details::new().with("markers", markers.clone());
         self.unreadable(locator, node.offset, Rule::NotAPayload, node.offset, message, details)
     }
 
@@ -527,6 +525,19 @@ impl<'o> Assessor<'o> {
         self.options.with_payload.then(|| redact::payload_json(node, input, self.options.finishing.show_secrets))
     }
 }
+
+/// What a JSON value that holds no payload anywhere is told, and the names its `markers` detail
+/// lists: made once, since a capture can hold millions of such values.
+static NO_PAYLOAD: LazyLock<(String, serde_json::Value)> = LazyLock::new(|| {
+    let markers: Vec<&str> = AUTH_MARKERS.iter().chain([&ONBOARDING_MARKER]).copied().collect();
+    let message = match markers.as_slice() {
+        [rest @ .., last] => {
+            format!("this JSON value holds no webhook payload (none of {} or {last} at any depth)", rest.join(", "))
+        }
+        [] => "this JSON value holds no webhook payload".to_owned(),
+    };
+    (message, markers.into())
+});
 
 /// Runs `then` with `emit` behind a step that gives each result the date-time `stamp` finds,
 /// unless something nearer the payload gave it one already. `stamp` is asked once, and only for
