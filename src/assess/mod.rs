@@ -193,7 +193,7 @@ impl<'o> Assessor<'o> {
         });
         let composed = locator.through(&run.map);
         let at = locator.joined(&run.text, composed.as_ref().unwrap_or(&run.map));
-        let known = std::str::from_utf8(&run.text).map(KnownText::from).unwrap_or_default();
+        let known = KnownText::check(&run.text, 0, run.text.len());
         stamping(
             || first.as_ref().and_then(|record| captured::wrapper_stamp(&record.node)),
             emit,
@@ -529,13 +529,11 @@ impl<'o> Assessor<'o> {
 /// What a JSON value that holds no payload anywhere is told, and the names its `markers` detail
 /// lists: made once, since a capture can hold millions of such values.
 static NO_PAYLOAD: LazyLock<(String, serde_json::Value)> = LazyLock::new(|| {
+    let message = format!(
+        "this JSON value holds no webhook payload (none of {} or {ONBOARDING_MARKER} at any depth)",
+        AUTH_MARKERS.join(", ")
+    );
     let markers: Vec<&str> = AUTH_MARKERS.iter().chain([&ONBOARDING_MARKER]).copied().collect();
-    let message = match markers.as_slice() {
-        [rest @ .., last] => {
-            format!("this JSON value holds no webhook payload (none of {} or {last} at any depth)", rest.join(", "))
-        }
-        [] => "this JSON value holds no webhook payload".to_owned(),
-    };
     (message, markers.into())
 });
 
