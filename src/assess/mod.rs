@@ -491,7 +491,7 @@ impl<'o> Assessor<'o> {
             spoof_confidence: view.number(AuthField::SpoofConfidence),
             // A credential a log filter replaced is unknown: such a delivery is not compared.
             content_hash: (view.has(AuthField::TransactionId) && !has_filtered_credential(&view))
-                .then(|| fingerprint::of(node)),
+                .then(|| fingerprint::of(node, &view)),
             rendered: None,
             payload: self.payload(node, locator.buf()),
         };

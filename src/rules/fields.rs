@@ -20,7 +20,7 @@ pub fn check_object<'n, 'a>(
     let mut seen: u64 = 0;
     let mut unknown_keys: Option<HashSet<Cow<'a, str>>> = None;
     let mut hint = 0;
-    for member in members {
+    for (place, member) in members.iter().enumerate() {
         match find_spec(specs, member, &mut hint) {
             Some(index) => {
                 let bit = 1u64 << index;
@@ -29,7 +29,7 @@ pub fn check_object<'n, 'a>(
                 }
                 seen |= bit;
                 if let Some(view) = view.as_deref_mut() {
-                    view.set(index, &member.value);
+                    view.set(index, place, &member.value);
                 }
                 if let Some(spec) = specs.get(index) {
                     check_value(spec, member, path, sink);

@@ -97,13 +97,22 @@ impl<'l> FindingSink<'l> {
 #[derive(Debug, Default)]
 pub(crate) struct AuthView<'n, 'a> {
     slots: [Option<&'n Node<'a>>; AUTH_FIELDS.len()],
+    /// Each field's place among the payload's members (saturated at 255).
+    places: [u8; AUTH_FIELDS.len()],
 }
 
 impl<'n, 'a> AuthView<'n, 'a> {
-    pub fn set(&mut self, index: usize, node: &'n Node<'a>) {
-        if let Some(slot) = self.slots.get_mut(index) {
+    /// Records that the member at `place` is the field at `index` in the contract's table.
+    pub fn set(&mut self, index: usize, place: usize, node: &'n Node<'a>) {
+        if let (Some(slot), Some(at)) = (self.slots.get_mut(index), self.places.get_mut(index)) {
             *slot = Some(node);
+            *at = u8::try_from(place).unwrap_or(u8::MAX);
         }
+    }
+
+    /// The fields present, in the contract's order, each with its place among the members.
+    pub fn places(&self) -> impl Iterator<Item = (usize, u8)> + '_ {
+        self.slots.iter().zip(self.places).enumerate().filter_map(|(index, (slot, place))| slot.map(|_| (index, place)))
     }
 
     pub fn node(&self, field: AuthField) -> Option<&'n Node<'a>> {
