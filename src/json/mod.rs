@@ -100,7 +100,20 @@ impl<'a> JsonStr<'a> {
 
     /// Whether the decoded string equals `text`, without allocating in the common case.
     pub fn is(&self, text: &str) -> bool {
-        if self.escaped { unescape(self.raw) == text } else { self.raw == text }
+        if self.escaped { unescape(self.raw) == text } else { same_bytes(self.raw.as_bytes(), text.as_bytes()) }
+    }
+}
+
+/// Whether `a` and `b` hold the same bytes. Keys are short: one from 4 to 16 bytes is compared as
+/// two words that overlap (its first and last four or eight bytes), without calling `memcmp`.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        8..=16 => a.first_chunk::<8>() == b.first_chunk::<8>() && a.last_chunk::<8>() == b.last_chunk::<8>(),
+        4..8 => a.first_chunk::<4>() == b.first_chunk::<4>() && a.last_chunk::<4>() == b.last_chunk::<4>(),
+        _ => a == b,
     }
 }
 
@@ -363,4 +376,27 @@ pub struct Parsed<'a> {
     pub end: usize,
     /// What lenient parsing accepted, in input order; empty for strict parsing.
     pub leniencies: Vec<Leniency>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Two byte strings compare as the standard library compares them, whatever their lengths.
+        #[test]
+        fn same_bytes_agrees_with_slice_equality(
+            a in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
+            b in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
+            changed in proptest::option::of(0usize..20),
+        ) {
+            proptest::prop_assert_eq!(same_bytes(&a, &b), a == b);
+            // The same bytes, or the same but one.
+            let mut near = a.clone();
+            if let Some(byte) = changed.and_then(|at| near.get_mut(at % a.len().max(1))) {
+                *byte ^= 1;
+            }
+            proptest::prop_assert_eq!(same_bytes(&a, &near), a == near);
+        }
+    }
 }
