@@ -71,29 +71,42 @@ impl ChunkData {
         self.len = self.len.min(len);
     }
 
+    /// Removes the first `count` bytes: the rest moves to the front, in the same buffer.
     pub(super) fn drain_front(&mut self, count: usize) {
         let count = count.min(self.len);
-        self.buffer.drain(..count);
+        self.buffer.copy_within(count..self.len, 0);
         self.len -= count;
     }
 }
 
 /// Chunk buffers handed back once merged, so that reading reuses them rather than allocating
-/// (and faulting in) a fresh buffer per chunk.
-#[derive(Debug, Default)]
-pub(super) struct BufferPool(Mutex<Vec<ChunkData>>);
+/// (and faulting in) a fresh buffer per chunk. Only buffers that hold a whole chunk are kept: a
+/// smaller one (a piece's copy) would have to grow, and copy, to be read into.
+#[derive(Debug)]
+pub(super) struct BufferPool {
+    buffers: Mutex<Vec<ChunkData>>,
+    chunk_bytes: usize,
+}
 
 /// Buffers a pool keeps at most; more are freed.
 pub(super) const POOLED_BUFFERS: usize = 8;
 
 impl BufferPool {
+    /// A pool for chunks of `chunk_bytes`.
+    pub(super) fn new(chunk_bytes: usize) -> Self {
+        BufferPool { buffers: Mutex::new(Vec::new()), chunk_bytes }
+    }
+
     pub(super) fn take(&self) -> ChunkData {
-        self.0.lock().ok().and_then(|mut buffers| buffers.pop()).unwrap_or_default()
+        self.buffers.lock().ok().and_then(|mut buffers| buffers.pop()).unwrap_or_default()
     }
 
     pub(super) fn give(&self, mut buffer: ChunkData) {
+        if buffer.buffer.len() < self.chunk_bytes {
+            return;
+        }
         buffer.truncate(0);
-        if let Ok(mut buffers) = self.0.lock()
+        if let Ok(mut buffers) = self.buffers.lock()
             && buffers.len() < POOLED_BUFFERS
         {
             buffers.push(buffer);

@@ -101,7 +101,7 @@ pub fn check_stream(
     parallelism: Parallelism,
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
 ) -> Result<(), StreamError> {
-    let pool = Arc::new(BufferPool::default());
+    let pool = Arc::new(BufferPool::new(parallelism.chunk_bytes));
     let mut chunks = ChunkReader::new(reader, name.clone(), parallelism.chunk_bytes, pool.clone());
     let mut merger = Merger::new(options, name.clone(), pool);
     if parallelism.threads <= 1 {

@@ -132,8 +132,9 @@ impl Piece {
 
     /// Hands on the rest of `chunk`, its scan done with up to `pos` and ending in `shadow`.
     pub(super) fn last(self, chunk: Chunk, pos: usize, shadow: CarriedShadow) -> ChunkReport {
-        let Chunk { index, data, end, at_eof, .. } = chunk;
-        let data = if self.start == 0 { data } else { data.get(self.start..).unwrap_or_default().to_vec().into() };
+        let Chunk { index, mut data, end, at_eof, .. } = chunk;
+        // The rest moves to the front of the chunk's own buffer, which goes back to the pool.
+        data.drain_front(self.start);
         let consumed = pos - self.start;
         let chunk = Chunk { index, data, base: self.base, end, at_eof, line_head: self.line_head };
         let (piece, items, results) = (self.number, self.items, self.results);
