@@ -38,8 +38,10 @@
 #   AUTHHOOK_BASELINE  a second authhook binary (the previous build, say): each
 #                 authhook command then runs with both, alternately, and the
 #                 ratio of their best times is printed.
-#   RUNS          runs per command, best one kept (default 3); the parse
-#                 ceiling runs RUNS times too, after the authhook commands
+#   RUNS          rounds (default 3): each runs the parse ceiling and every
+#                 authhook command once; a row shows its best round, and a
+#                 note each authhook command's ratio to the ceiling round by
+#                 round and their median
 #   TMPDIR        where the corpus is written (it needs SIZE of free space)
 #
 # The jq comparison is only meaningful for the ndjson and log styles: jq reads
@@ -173,51 +175,106 @@ bench() {
 	record "$label" "$best" "$rss"
 }
 
-# bench_authhook LABEL OK_CODES ARGS...
-# Times `authhook ARGS...`; with AUTHHOOK_BASELINE, the baseline binary too, the two runs
-# alternating (which goes first swaps every run) so that both see the same machine, and notes
-# the ratio of their best times.
-bench_authhook() {
-	local label=$1 ok=$2 i
-	shift 2
-	if [[ -z ${AUTHHOOK_BASELINE:-} ]]; then
-		bench "authhook $label" "$ok" "$AUTHHOOK_BIN" "$@"
-		return 0
-	fi
-	echo "==> authhook $label (alternating with the baseline)" >&2
-	local -A best=() rss=()
-	local order who bin
-	for ((i = 1; i <= RUNS; i++)); do
-		order="candidate baseline"
-		((i % 2 == 0)) && order="baseline candidate"
-		for who in $order; do
-			bin=$AUTHHOOK_BIN
-			[[ $who == baseline ]] && bin=$AUTHHOOK_BASELINE
-			run_once "$ok" "$bin" "$@"
-			((RUN_OK)) || { best[$who]=FAILED; continue; }
-			[[ ${best[$who]:-} == FAILED ]] && continue
-			awk -v a="$RUN_SECONDS" -v b="${best[$who]:-inf}" 'BEGIN { exit !(a < b) }' && best[$who]=$RUN_SECONDS
-			[[ -n $RUN_RSS ]] && { [[ -z ${rss[$who]:-} ]] || ((RUN_RSS > rss[$who])); } && rss[$who]=$RUN_RSS
-		done
-	done
-	for who in candidate baseline; do
-		local shown="authhook $label"
-		[[ $who == baseline ]] && shown="  baseline"
-		if [[ ${best[$who]:-FAILED} == FAILED ]]; then record "$shown" '' ''; else record "$shown" "${best[$who]}" "${rss[$who]:-}"; fi
-	done
-	if [[ ${best[candidate]:-FAILED} != FAILED && ${best[baseline]:-FAILED} != FAILED ]]; then
-		NOTES+=("$(awk -v l="authhook $label" -v c="${best[candidate]}" -v b="${best[baseline]}" \
-			'BEGIN { printf "%s: candidate/baseline time %.3f (best of alternating runs)", l, c / b }')")
-	fi
-}
-
-bench_authhook "check --quiet" "0 1" check --quiet "$CORPUS"
-bench_authhook "check --format ndjson" "0 1" check --format ndjson "$CORPUS"
+# The authhook commands and the parse ceiling are timed in rounds: each round runs the ceiling
+# once, then each authhook command once (with AUTHHOOK_BASELINE, the candidate and the baseline
+# one after the other, which goes first swapping every round). A round's commands thus see the
+# same machine, and each authhook time is also divided by the ceiling's of its own round: on a
+# shared machine whose speed drifts by tens of percent from minute to minute, the median of
+# those same-round ratios is steadier than the ratio of two best times taken minutes apart.
+AUTHHOOK_LABELS=("check --quiet" "check --format ndjson")
 if "$AUTHHOOK_BIN" stats --help >/dev/null 2>&1; then
-	bench_authhook "stats" "0 1" stats "$CORPUS"
+	AUTHHOOK_LABELS+=("stats")
 else
 	NOTES+=("authhook stats: skipped, '$AUTHHOOK_BIN stats --help' failed")
 fi
+WHO=(candidate)
+[[ -n ${AUTHHOOK_BASELINE:-} ]] && WHO+=(baseline)
+CEILING_LABEL="parse ceiling (sonic-rs, 1 thread)"
+CEILING=0
+case $STYLE in
+ndjson | log) CEILING=1 ;;
+*) NOTES+=("parse ceiling: not run for the $STYLE style, where a payload is not one line of JSON (x ceiling shows -)") ;;
+esac
+
+declare -A BEST=() PEAK=() SAME_ROUND=()
+ceiling_ok=$CEILING ceiling_out=''
+
+# keep_best KEY SECONDS RSS: remembers the lowest time and the highest peak RSS under KEY.
+keep_best() {
+	awk -v a="$2" -v b="${BEST[$1]:-inf}" 'BEGIN { exit !(a < b) }' && BEST[$1]=$2
+	[[ -n $3 ]] && { [[ -z ${PEAK[$1]:-} ]] || (($3 > PEAK[$1])); } && PEAK[$1]=$3
+	return 0
+}
+
+# run_ceiling: one run of examples/parse_ceiling, which prints one line,
+# `bytes=N seconds=S parsed=P failed=F skipped=K checksum=C`; sets ROUND_CEILING to its
+# parse-loop time (not the process's wall time: see the header), or clears ceiling_ok.
+run_ceiling() {
+	RUN_STDOUT=$WORK/ceiling.out run_once "0" "$CEILING_BIN" "$CORPUS"
+	local line seconds
+	line=$(head -n 1 "$WORK/ceiling.out")
+	seconds=${line#*seconds=}
+	seconds=${seconds%% *}
+	if ((!RUN_OK)) || [[ $line != "bytes=$BYTES "* || ! $seconds =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+		((RUN_OK)) && echo "error: unexpected output from $CEILING_BIN: '$line'" >&2
+		ceiling_ok=0
+		return 0
+	fi
+	awk -v a="$seconds" -v b="${BEST[ceiling]:-inf}" 'BEGIN { exit !(a < b) }' && ceiling_out=$line
+	keep_best ceiling "$seconds" "$RUN_RSS"
+	ROUND_CEILING=$seconds
+}
+
+# run_authhook LABEL WHO: one run of `authhook LABEL CORPUS` with WHO's binary.
+run_authhook() {
+	local key="$1|$2" bin=$AUTHHOOK_BIN
+	[[ $2 == baseline ]] && bin=$AUTHHOOK_BASELINE
+	[[ ${BEST[$key]:-} == FAILED ]] && return 0
+	# shellcheck disable=SC2086 # the label is the command's words.
+	run_once "0 1" "$bin" $1 "$CORPUS"
+	if ((!RUN_OK)); then
+		BEST[$key]=FAILED
+		return 0
+	fi
+	keep_best "$key" "$RUN_SECONDS" "$RUN_RSS"
+	if [[ -n $ROUND_CEILING ]]; then
+		SAME_ROUND[$key]+="$(awk -v c="$ROUND_CEILING" -v s="$RUN_SECONDS" 'BEGIN { if (s > 0) printf "%.2f ", c / s }')"
+	fi
+}
+
+for ((round = 1; round <= RUNS; round++)); do
+	echo "==> round $round of $RUNS" >&2
+	ROUND_CEILING=
+	((ceiling_ok)) && run_ceiling
+	order=("${WHO[@]}")
+	((round % 2 == 0 && ${#WHO[@]} == 2)) && order=(baseline candidate)
+	for label in "${AUTHHOOK_LABELS[@]}"; do
+		for who in "${order[@]}"; do
+			run_authhook "$label" "$who"
+		done
+	done
+done
+
+# median WORDS...: the median of numbers (the mean of the middle two for an even count).
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+for label in "${AUTHHOOK_LABELS[@]}"; do
+	for who in "${WHO[@]}"; do
+		key="$label|$who" shown="authhook $label"
+		[[ $who == baseline ]] && shown="  baseline"
+		if [[ ${BEST[$key]:-FAILED} == FAILED ]]; then record "$shown" '' ''; else record "$shown" "${BEST[$key]}" "${PEAK[$key]:-}"; fi
+		if [[ -n ${SAME_ROUND[$key]:-} && ${BEST[$key]} != FAILED ]]; then
+			# shellcheck disable=SC2086 # one word per round.
+			NOTES+=("$shown: x ceiling round by round ${SAME_ROUND[$key]% }, median $(median ${SAME_ROUND[$key]})")
+		fi
+	done
+	if [[ ${#WHO[@]} == 2 && ${BEST[$label|candidate]:-FAILED} != FAILED && ${BEST[$label|baseline]:-FAILED} != FAILED ]]; then
+		NOTES+=("$(awk -v l="authhook $label" -v c="${BEST[$label|candidate]}" -v b="${BEST[$label|baseline]}" \
+			'BEGIN { printf "%s: candidate/baseline time %.3f (best of alternating runs)", l, c / b }')")
+	fi
+done
 
 # Sanity check (not timed): a working checker reports something for every corpus.
 produced=$({ "$AUTHHOOK_BIN" check --format ndjson "$CORPUS" 2>/dev/null || true; } | head -c 1 | wc -c)
@@ -225,41 +282,14 @@ if [[ ${produced//[[:space:]]/} == 0 ]]; then
 	NOTES+=("'authhook check --format ndjson' printed nothing for this corpus; its timings are probably not meaningful")
 fi
 
-# The parse ceiling: RUNS runs of examples/parse_ceiling, the best parse-loop time kept (not the
-# process's wall time: see the header). It prints one line,
-# `bytes=N seconds=S parsed=P failed=F skipped=K checksum=C`.
-CEILING_LABEL="parse ceiling (sonic-rs, 1 thread)"
-case $STYLE in
-ndjson | log)
-	echo "==> $CEILING_LABEL" >&2
-	ceiling_best='' ceiling_rss='' ceiling_out='' ceiling_ok=1
-	for ((i = 1; i <= RUNS; i++)); do
-		RUN_STDOUT=$WORK/ceiling.out run_once "0" "$CEILING_BIN" "$CORPUS"
-		line=$(head -n 1 "$WORK/ceiling.out")
-		seconds=${line#*seconds=}
-		seconds=${seconds%% *}
-		if ((!RUN_OK)) || [[ $line != "bytes=$BYTES "* || ! $seconds =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-			((RUN_OK)) && echo "error: unexpected output from $CEILING_BIN: '$line'" >&2
-			ceiling_ok=0
-			break
-		fi
-		if awk -v a="$seconds" -v b="${ceiling_best:-inf}" 'BEGIN { exit !(a < b) }'; then
-			ceiling_best=$seconds
-			ceiling_out=$line
-		fi
-		[[ -n $RUN_RSS ]] && { [[ -z $ceiling_rss ]] || ((RUN_RSS > ceiling_rss)); } && ceiling_rss=$RUN_RSS
-	done
+if ((CEILING)); then
 	if ((ceiling_ok)); then
-		record "$CEILING_LABEL" "$ceiling_best" "$ceiling_rss"
+		record "$CEILING_LABEL" "${BEST[ceiling]}" "${PEAK[ceiling]:-}"
 		NOTES+=("parse ceiling, best run: ${ceiling_out% checksum=*}; seconds is its parse loop alone (file already in memory), peak RSS holds the corpus; failed = lines from a '{' that are not a well-typed payload (the defective ones, and in the log style noise lines with braces)")
 	else
 		record "$CEILING_LABEL" '' ''
 	fi
-	;;
-*)
-	NOTES+=("parse ceiling: not run for the $STYLE style, where a payload is not one line of JSON (x ceiling shows -)")
-	;;
-esac
+fi
 
 # The same contract check as `authhook check`, written for jq.
 JQ_CHECK='select(type=="object") | {ok: ((.customerId|type)=="string" and (.faceMatch|type)=="boolean" and (.recognitionConfidence|type)=="object" and (.overallScore|type)=="number" and (.overallStatus|IN("PASS","FAIL")) and (.overallScore>=0 and .overallScore<=1)), status: .overallStatus}'
