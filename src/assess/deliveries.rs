@@ -209,7 +209,7 @@ mod tests {
         let mut result = CheckResult::unreadable(source, Vec::new());
         result.status = Some(status);
         result.transaction_id = Some("e59ee5a064e24d129d1beed9".into());
-        result.transaction_key = Some(super::super::fingerprint::transaction_key("e59ee5a064e24d129d1beed9"));
+        result.transaction_key = Some(super::super::fingerprint::transaction_key(b"e59ee5a064e24d129d1beed9"));
         result.content_hash = Some(content);
         result
     }

@@ -479,7 +479,10 @@ impl<'o> Assessor<'o> {
             findings: sink.findings,
             mended: None,
             customer_id: view.text(AuthField::CustomerId),
-            transaction_key: transaction_id.as_deref().map(fingerprint::transaction_key),
+            transaction_key: view
+                .node(AuthField::TransactionId)
+                .and_then(Node::as_str)
+                .map(|id| fingerprint::transaction_key(&id.exact_bytes())),
             transaction_id,
             transaction_at: view.node(AuthField::TransactionId).map(|n| {
                 let at = locator.locate(n.offset);

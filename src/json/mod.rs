@@ -22,7 +22,7 @@ use crate::limits::MAX_NESTING;
 
 pub use parse::{needs_escape, parse_value, parse_value_in};
 pub use text::KnownText;
-use text::unescape;
+use text::{unescape, unescape_exactly};
 pub use write::{write_compact, written_compact};
 
 /// A parsed JSON value and the byte offset of its first byte in the parsed buffer.
@@ -91,6 +91,14 @@ impl<'a> JsonStr<'a> {
     /// The decoded string; borrows when the string holds no escape.
     pub fn decoded(&self) -> Cow<'a, str> {
         if self.escaped { Cow::Owned(unescape(self.raw())) } else { Cow::Borrowed(self.raw()) }
+    }
+
+    /// The decoded string as bytes that differ wherever two strings do: [`JsonStr::decoded`]'s,
+    /// except that an escaped surrogate that is not half of a pair, which `decoded` turns into
+    /// U+FFFD, keeps bytes of its own (its generalized UTF-8, never valid UTF-8).
+    #[inline]
+    pub fn exact_bytes(&self) -> Cow<'a, [u8]> {
+        if self.escaped { Cow::Owned(unescape_exactly(self.raw)) } else { Cow::Borrowed(self.raw.as_bytes()) }
     }
 
     /// Whether the string holds escape sequences (its decoded form differs from its raw form).
@@ -382,7 +390,31 @@ pub struct Parsed<'a> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn exact_bytes_keep_lone_surrogates_apart_and_agree_with_decoded_otherwise() {
+        let exact = |raw: &str| JsonStr { raw, escaped: true }.exact_bytes().into_owned();
+        assert_ne!(exact(r"\ud800"), exact(r"\ud801"));
+        assert_ne!(exact(r"\ud800"), exact(r"\ufffd"));
+        assert_ne!(exact(r"\udc00\ud800"), exact(r"\ud800\udc00"));
+        assert_eq!(exact(r"\ud83d\ude00"), "\u{1F600}".as_bytes());
+        assert_eq!(exact(r"\uD83D\uDE00"), exact(r"\ud83d\ude00"));
+        assert_eq!(exact(r"a\u0062\n\/\\"), b"ab\n/\\");
+        assert_eq!(exact(r"\ud800"), [0xED, 0xA0, 0x80]);
+    }
+
     proptest::proptest! {
+        /// Escaped text without lone surrogates decodes to the same bytes either way.
+        #[test]
+        fn exact_bytes_are_the_decoded_text_when_every_surrogate_is_paired(text in "\\PC{0,12}") {
+            let escaped: String = text.chars().map(|c| {
+                let mut units = [0u16; 2];
+                c.encode_utf16(&mut units).iter().map(|unit| format!("\\u{unit:04x}")).collect::<String>()
+            }).collect();
+            let string = JsonStr { raw: &escaped, escaped: true };
+            proptest::prop_assert_eq!(string.exact_bytes().into_owned(), string.decoded().as_bytes().to_vec());
+            proptest::prop_assert_eq!(string.decoded().into_owned(), text);
+        }
+
         /// Two byte strings compare as the standard library compares them, whatever their lengths.
         #[test]
         fn same_bytes_agrees_with_slice_equality(

@@ -44,44 +44,65 @@ impl<'a> From<&'a str> for KnownText<'a> {
 
 /// Decodes the escapes of a validated JSON string body; lone surrogates become U+FFFD.
 pub(super) fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('b') => out.push('\u{8}'),
-            Some('f') => out.push('\u{c}'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('u') => {
-                let high = hex4(&mut chars);
-                let code = if (0xD800..0xDC00).contains(&high) {
-                    let mut lookahead = chars.clone();
-                    if lookahead.next() == Some('\\') && lookahead.next() == Some('u') {
-                        let low = hex4(&mut lookahead);
-                        if (0xDC00..0xE000).contains(&low) {
-                            chars = lookahead;
-                            0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            high
-                        }
-                    } else {
-                        high
-                    }
-                } else {
-                    high
-                };
-                out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
-            }
-            Some(other) => out.push(other),
-            None => {}
+    CodePoints(raw.chars()).map(|code| char::from_u32(code).unwrap_or('\u{FFFD}')).collect()
+}
+
+/// Decodes the escapes of a validated JSON string body into bytes that tell every two different
+/// bodies apart: UTF-8, except that an escaped surrogate that is not half of a pair (`\ud800`)
+/// becomes the three bytes generalized UTF-8 gives it, which are never valid UTF-8 and so never
+/// stand for a character. [`unescape`] turns every such surrogate into U+FFFD instead.
+pub(super) fn unescape_exactly(raw: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    for code in CodePoints(raw.chars()) {
+        match char::from_u32(code) {
+            Some(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            None => out.extend_from_slice(&[
+                0xE0 | (code >> 12) as u8,
+                0x80 | (code >> 6 & 0x3F) as u8,
+                0x80 | (code & 0x3F) as u8,
+            ]),
         }
     }
     out
+}
+
+/// The code points of a string body, escapes decoded; an escaped surrogate that is not half of a
+/// pair comes as its own value (0xD800 to 0xDFFF), which no `char` holds.
+struct CodePoints<'a>(std::str::Chars<'a>);
+
+impl Iterator for CodePoints<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let chars = &mut self.0;
+        let c = chars.next()?;
+        if c != '\\' {
+            return Some(u32::from(c));
+        }
+        Some(match chars.next()? {
+            'b' => 0x8,
+            'f' => 0xC,
+            'n' => 0xA,
+            'r' => 0xD,
+            't' => 0x9,
+            'u' => {
+                let high = hex4(chars);
+                if !(0xD800..0xDC00).contains(&high) {
+                    return Some(high);
+                }
+                let mut lookahead = chars.clone();
+                if lookahead.next() == Some('\\') && lookahead.next() == Some('u') {
+                    let low = hex4(&mut lookahead);
+                    if (0xDC00..0xE000).contains(&low) {
+                        *chars = lookahead;
+                        return Some(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00));
+                    }
+                }
+                high
+            }
+            other => u32::from(other),
+        })
+    }
 }
 
 fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {

@@ -150,9 +150,15 @@ fn unit_interval(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut Findin
 
 /// Whether `text` is [`ID_LENGTH`] lowercase hexadecimal characters.
 pub fn is_hex_id(text: &str) -> bool {
+    is_hex_id_bytes(text.as_bytes())
+}
+
+/// [`is_hex_id`] of bytes.
+pub fn is_hex_id_bytes(bytes: &[u8]) -> bool {
     // A fold, not `all`: no early exit, so the bytes are checked without a branch each (3.7%
     // faster on 200 MB of NDJSON, A/B of alternating runs).
-    text.len() == ID_LENGTH && text.bytes().fold(true, |hex, b| hex & (b.is_ascii_digit() | (b'a'..=b'f').contains(&b)))
+    bytes.len() == ID_LENGTH
+        && bytes.iter().fold(true, |hex, &b| hex & (b.is_ascii_digit() | (b'a'..=b'f').contains(&b)))
 }
 
 fn hex_id(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut FindingSink<'_>) {
