@@ -3,11 +3,12 @@
 //!
 //! Two deliveries of one transaction are the same when their content is: the same members with
 //! the same values, whatever the white space, the order of object members, the escapes in strings
-//! (`\u002e` is `.`; an escaped surrogate that is not half of a pair is itself, not U+FFFD) and the
-//! spelling of numbers, which are compared by their exact decimal value (`1.0`, `10e-1` and `1`
-//! are one number; `0.1` and `0.10000000000000001` two, though one `f64` holds both). The hash is SipHash-1-3 with
-//! 128 bits of output and a key drawn at random for each run, so nobody who writes payloads can
-//! make two different deliveries collide: without the key, a collision is a 2^-128 chance.
+//! (`\u002e` is `.`; an escaped surrogate that is not half of a pair is itself, not U+FFFD) and
+//! the spelling of numbers, which are compared by their exact decimal value (`1.0`, `10e-1` and
+//! `1` are one number; `0.1` and `0.10000000000000001` two, though one `f64` holds both). The
+//! hash is SipHash-1-3 with 128 bits of output and a key drawn at random for each run, so nobody
+//! who writes payloads can make two different deliveries collide: without the key, a collision is
+//! a 2^-128 chance.
 
 use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
@@ -74,7 +75,7 @@ pub fn of(node: &Node<'_>, view: &AuthView<'_, '_>) -> Fingerprint {
 }
 
 /// Writes `node` in a form where every value is told apart from every other: a tag byte, then
-/// lengths before contents, object members sorted by their decoded keys. `order` is scratch
+/// lengths before contents, object members sorted by their keys. `order` is scratch
 /// space for the sort, used as a stack by nested objects.
 fn write(node: &Node<'_>, out: &mut Vec<u8>, order: &mut Vec<u64>) {
     match &node.value {
@@ -106,7 +107,7 @@ fn write_member(member: &Member<'_>, out: &mut Vec<u8>, order: &mut Vec<u64>) {
     write(&member.value, out, order);
 }
 
-/// Writes at most 255 members in the order of their decoded keys; repeated keys keep their
+/// Writes at most 255 members in the order of their keys' exact bytes; repeated keys keep their
 /// order, which is part of the content.
 fn write_members(members: &[Member<'_>], out: &mut Vec<u8>, order: &mut Vec<u64>) {
     let from = order.len();
@@ -139,7 +140,7 @@ fn write_payload(node: &Node<'_>, view: &AuthView<'_, '_>, out: &mut Vec<u8>, or
 }
 
 /// Pushes on `order`, above those of the objects that hold this one, a number for each member
-/// whose place `keep` accepts, and sorts them by decoded key. A member's number is its key's
+/// whose place `keep` accepts, and sorts them by key (exact bytes). A member's number is its key's
 /// first seven bytes above its place (the low byte), so whole keys are compared only where seven
 /// bytes tie.
 fn rank_by_key(members: &[Member<'_>], from: usize, keep: impl Fn(u8) -> bool, order: &mut Vec<u64>) {
@@ -177,8 +178,8 @@ fn write_ranked(members: &[Member<'_>], from: usize, out: &mut Vec<u8>, order: &
     order.truncate(from);
 }
 
-/// The top byte of a documented field's number: 0xFF, which no key's text starts with (the byte
-/// is never in UTF-8), so it never stands for a key's prefix.
+/// The top byte of a documented field's number: 0xFF, which no key's exact bytes start with (the
+/// byte is never in UTF-8, nor in generalized UTF-8), so it never stands for a key's prefix.
 const FIELD_RANK: u64 = 0xff << 56;
 
 fn key_of<'a>(members: &[Member<'a>], place: usize) -> Option<std::borrow::Cow<'a, [u8]>> {
