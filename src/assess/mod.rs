@@ -468,7 +468,7 @@ impl<'o> Assessor<'o> {
             view.node(AuthField::OverallStatus).and_then(|n| n.as_str()).and_then(|s| Status::from_name(&s.decoded()));
         consistency::check(&view, status, &mut sink);
         let kind = if view.has_candidates() { Kind::Auth1ToN } else { Kind::Auth1To1 };
-        let transaction_id = view.text(AuthField::TransactionId);
+        let transaction = view.node(AuthField::TransactionId);
         let mut result = CheckResult {
             source: self.source(&locator, node.offset),
             captured_at: None,
@@ -479,12 +479,11 @@ impl<'o> Assessor<'o> {
             findings: sink.findings,
             mended: None,
             customer_id: view.text(AuthField::CustomerId),
-            transaction_key: view
-                .node(AuthField::TransactionId)
+            transaction_key: transaction
                 .and_then(Node::as_str)
                 .map(|id| fingerprint::transaction_key(&id.exact_bytes())),
-            transaction_id,
-            transaction_at: view.node(AuthField::TransactionId).map(|n| {
+            transaction_id: view.text(AuthField::TransactionId),
+            transaction_at: transaction.map(|n| {
                 let at = locator.locate(n.offset);
                 (at.line, at.column)
             }),
@@ -493,7 +492,7 @@ impl<'o> Assessor<'o> {
             recognition_confidence: view.recognition_confidence(),
             spoof_confidence: view.number(AuthField::SpoofConfidence),
             // A credential a log filter replaced is unknown: such a delivery is not compared.
-            content_hash: (view.has(AuthField::TransactionId) && !has_filtered_credential(&view))
+            content_hash: (transaction.is_some() && !has_filtered_credential(&view))
                 .then(|| fingerprint::of(node, &view)),
             rendered: None,
             payload: self.payload(node, locator.buf()),

@@ -148,13 +148,8 @@ fn unit_interval(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut Findin
     }
 }
 
-/// Whether `text` is [`ID_LENGTH`] lowercase hexadecimal characters.
-pub fn is_hex_id(text: &str) -> bool {
-    is_hex_id_bytes(text.as_bytes())
-}
-
-/// [`is_hex_id`] of bytes.
-pub fn is_hex_id_bytes(bytes: &[u8]) -> bool {
+/// Whether `bytes` are [`ID_LENGTH`] lowercase hexadecimal characters.
+pub fn is_hex_id(bytes: &[u8]) -> bool {
     // A fold, not `all`: no early exit, so the bytes are checked without a branch each (3.7%
     // faster on 200 MB of NDJSON, A/B of alternating runs).
     bytes.len() == ID_LENGTH
@@ -164,7 +159,7 @@ pub fn is_hex_id_bytes(bytes: &[u8]) -> bool {
 fn hex_id(name: &str, node: &Node<'_>, path: &Path<'_>, sink: &mut FindingSink<'_>) {
     let Some(text) = node.as_str() else { return };
     let text = text.decoded();
-    if is_hex_id(&text) {
+    if is_hex_id(text.as_bytes()) {
         return;
     }
     let detail = match text.chars().position(|c| !matches!(c, '0'..='9' | 'a'..='f')) {
@@ -256,8 +251,8 @@ mod tests {
 
     #[test]
     fn hex_ids() {
-        assert!(is_hex_id("67460a9995516d9a553aa95b"));
-        assert!(!is_hex_id("549994d9r3474bfcbbbdc5a5"));
-        assert!(!is_hex_id("67460A9995516D9A553AA95B"));
+        assert!(is_hex_id(b"67460a9995516d9a553aa95b"));
+        assert!(!is_hex_id(b"549994d9r3474bfcbbbdc5a5"));
+        assert!(!is_hex_id(b"67460A9995516D9A553AA95B"));
     }
 }
