@@ -55,6 +55,10 @@ pub struct AssessOptions {
     pub scan: ScanOptions,
     /// Attach the (redacted) payload to each result.
     pub with_payload: bool,
+    /// Leave each reason's message empty, its code kept: for a run whose output shows no
+    /// reason in words (`check --quiet` in the human format, `stats`), which then writes and
+    /// redacts no message per payload.
+    pub terse: bool,
     /// Look for payloads only where this JSONPath selects inside each value found.
     pub select: Option<Arc<JsonPath>>,
     /// What is done to each result before it leaves the thread that made it.
@@ -475,7 +479,7 @@ impl<'o> Assessor<'o> {
             kind,
             status,
             valid: true,
-            reasons: reasons::explain(&view, status),
+            reasons: reasons::explain(&view, status, !self.options.terse),
             findings: sink.findings,
             mended: None,
             customer_id: view.text(AuthField::CustomerId),

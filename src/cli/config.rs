@@ -176,6 +176,7 @@ impl InputConfig {
             assess: AssessOptions {
                 scan,
                 with_payload,
+                terse: false,
                 select,
                 finishing: Finishing { show_secrets, policy, render: None },
             },
@@ -221,13 +222,16 @@ impl CheckConfig {
         let mut input =
             InputConfig::from_args(input_args, &settings, format.shows_payload(), args.show_secrets, policy)?;
         input.assess.finishing.render = format.prerender();
+        let quiet = args.quiet || settings.quiet == Some(true);
+        // A quiet human report is its summary line: no reason is shown in words.
+        input.assess.terse = quiet && format == Format::Human;
         let output = args.output.clone().filter(|path| path.as_os_str() != "-");
         let to_terminal = output.is_none() && std::io::stdout().is_terminal();
         Ok(CheckConfig {
             // A report file is coloured only when asked for in so many words.
             style: Style {
                 color: input.color && (args.output.is_none() || input_args.judge.color == Some(ColorArg::Always)),
-                quiet: args.quiet || settings.quiet == Some(true),
+                quiet,
                 width: output_width(to_terminal, std::env::var("COLUMNS").ok().as_deref(), stdout_width),
             },
             input,
@@ -249,8 +253,11 @@ impl StatsConfig {
             StatsFormatArg::Table => StatsFormat::Table,
         };
         let settings = file_settings(&args.input.judge)?;
+        let mut input = InputConfig::from_args(&args.input, &settings, false, false, Policy::default())?;
+        // Statistics count reasons by code; none is shown in words.
+        input.assess.terse = true;
         Ok(StatsConfig {
-            input: InputConfig::from_args(&args.input, &settings, false, false, Policy::default())?,
+            input,
             format,
             by: args.by.map(|by| match by {
                 ByArg::File => Breakdown::File,

@@ -1,5 +1,6 @@
 //! Reading a stream into chunks: its encoding checked, a byte-order mark skipped, each chunk cut
-//! after its last line break, read into pooled buffers with no copy.
+//! after its last line break, read into pooled buffers with no copy, and shared by the pieces
+//! its scan hands on.
 
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
@@ -20,7 +21,7 @@ pub(super) const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 /// A piece of the input and where it starts.
 pub(super) struct Chunk {
     pub(super) index: u64,
-    pub(super) data: ChunkData,
+    pub(super) data: SharedBytes,
     /// Where `data` starts, and where it ends.
     pub(super) base: Position,
     pub(super) end: Position,
@@ -49,6 +50,50 @@ impl std::ops::Deref for ChunkData {
 impl From<Vec<u8>> for ChunkData {
     fn from(buffer: Vec<u8>) -> Self {
         ChunkData { len: buffer.len(), buffer }
+    }
+}
+
+/// A chunk's bytes, or a stretch of them that a piece of the chunk covers: the pieces of a chunk
+/// share its buffer rather than each copying its stretch, and the buffer goes back to the pool
+/// when the last of them is done with.
+#[derive(Debug)]
+pub(super) struct SharedBytes {
+    buffer: Arc<ChunkData>,
+    start: usize,
+    end: usize,
+}
+
+impl std::ops::Deref for SharedBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.buffer.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
+impl From<ChunkData> for SharedBytes {
+    fn from(data: ChunkData) -> Self {
+        SharedBytes { end: data.len, start: 0, buffer: Arc::new(data) }
+    }
+}
+
+impl From<Vec<u8>> for SharedBytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        ChunkData::from(bytes).into()
+    }
+}
+
+impl SharedBytes {
+    /// The stretch `from..to` of these bytes, sharing their buffer.
+    pub(super) fn stretch(&self, from: usize, to: usize) -> Self {
+        let end = self.start.saturating_add(to).min(self.end);
+        let start = self.start.saturating_add(from).min(end);
+        SharedBytes { buffer: Arc::clone(&self.buffer), start, end }
+    }
+
+    /// The whole buffer, when nothing else shares it any more.
+    pub(super) fn into_buffer(self) -> Option<ChunkData> {
+        Arc::try_unwrap(self.buffer).ok()
     }
 }
 
@@ -81,7 +126,7 @@ impl ChunkData {
 
 /// Chunk buffers handed back once merged, so that reading reuses them rather than allocating
 /// (and faulting in) a fresh buffer per chunk. Only buffers that hold a whole chunk are kept: a
-/// smaller one (a piece's copy) would have to grow, and copy, to be read into.
+/// smaller one (a short input's) would have to grow, and copy, to be read into.
 #[derive(Debug)]
 pub(super) struct BufferPool {
     buffers: Mutex<Vec<ChunkData>>,
@@ -185,7 +230,7 @@ impl<R: Read> ChunkReader<R> {
         self.ended = at_eof;
         let index = self.index;
         self.index += 1;
-        Ok(Some(Chunk { index, data, base, end, at_eof, line_head }))
+        Ok(Some(Chunk { index, data: data.into(), base, end, at_eof, line_head }))
     }
 
     pub(super) fn check_start(&mut self, data: &mut ChunkData) -> Result<(), InputError> {

@@ -46,7 +46,10 @@ impl<'o> Merger<'o> {
     /// and in pieces of a bounded number; the chunk's buffer goes back to the pool.
     pub(super) fn take(&mut self, mut report: ChunkReport, emit: Emit<'_>) -> io::Result<()> {
         let outcome = self.merge(&mut report, emit);
-        self.pool.give(std::mem::take(&mut report.chunk.data));
+        // The chunk's last piece is merged after its others: then nothing else holds the buffer.
+        if let Some(buffer) = report.chunk.data.into_buffer() {
+            self.pool.give(buffer);
+        }
         outcome
     }
 

@@ -114,7 +114,7 @@ impl Piece {
 
     /// Hands on the piece up to `pos`, which stands at `end`, and starts the next one there.
     pub(super) fn cut(&mut self, chunk: &Chunk, pos: usize, end: Position) -> ChunkReport {
-        let data = chunk.data.get(self.start..pos).unwrap_or_default().to_vec().into();
+        let data = chunk.data.stretch(self.start, pos);
         let line_head = self.line_head;
         let report = ChunkReport {
             chunk: Chunk { index: chunk.index, data, base: self.base, end, at_eof: false, line_head },
@@ -132,9 +132,8 @@ impl Piece {
 
     /// Hands on the rest of `chunk`, its scan done with up to `pos` and ending in `shadow`.
     pub(super) fn last(self, chunk: Chunk, pos: usize, shadow: CarriedShadow) -> ChunkReport {
-        let Chunk { index, mut data, end, at_eof, .. } = chunk;
-        // The rest moves to the front of the chunk's own buffer, which goes back to the pool.
-        data.drain_front(self.start);
+        let Chunk { index, data, end, at_eof, .. } = chunk;
+        let data = if self.start == 0 { data } else { data.stretch(self.start, data.len()) };
         let consumed = pos - self.start;
         let chunk = Chunk { index, data, base: self.base, end, at_eof, line_head: self.line_head };
         let (piece, items, results) = (self.number, self.items, self.results);
