@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
+use crate::json::words::hex_word;
 use crate::json::{Member, Node, Value};
 use crate::rules::AuthView;
 use crate::rules::fields::is_hex_id;
@@ -43,20 +44,6 @@ pub fn transaction_key(transaction: &[u8]) -> TransactionKey {
     1u64.hash(&mut hasher);
     let bits = u128::from(hasher.finish()) << 64 | u128::from(low) | 1 << 127;
     [bits as u32, (bits >> 32) as u32, ((bits >> 64) as u32) ^ ((bits >> 96) as u32)]
-}
-
-/// The value of eight hexadecimal digits (lowercase, as [`is_hex_id`] found them), all at once:
-/// each byte becomes its digit's value (0-9 are 0x30 to 0x39, a-f 0x61 to 0x66), then
-/// neighbouring values are packed pairwise, twice, into one number. (A digit at a time, in a
-/// `u128`, cost 1.2% of a run's instructions.)
-fn hex_word(digits: &[u8; 8]) -> u32 {
-    const LOW_NIBBLES: u64 = 0x0F0F_0F0F_0F0F_0F0F;
-    const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-    let word = u64::from_be_bytes(*digits);
-    let values = (word & LOW_NIBBLES) + 9 * ((word >> 6) & LOW_BITS);
-    let pairs = (values | values >> 4) & 0x00FF_00FF_00FF_00FF;
-    let quads = (pairs | pairs >> 8) & 0x0000_FFFF_0000_FFFF;
-    (quads | quads >> 16) as u32
 }
 
 /// This run's key: 128 bits from the standard library's per-process random hasher keys.

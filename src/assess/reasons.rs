@@ -2,7 +2,8 @@
 //!
 //! Reasons are derived from the payload's own fields, most decisive first: the documented error
 //! code, then the liveness and accessory flags, then what is left (a plain face mismatch, or
-//! nothing at all). Each message quotes the field values that justify it.
+//! nothing at all). Each message quotes the field values that justify it; a terse run
+//! ([`super::AssessOptions::terse`]) keeps the reasons without their messages.
 
 use super::Reason;
 use crate::contract::Status;
@@ -53,7 +54,9 @@ fn causes(view: &AuthView<'_, '_>, status: Option<Status>) -> [Option<Cause>; 5]
     ];
     if status == Some(Status::Fail) && causes.iter().all(Option::is_none) {
         let no_match = view.bool(AuthField::FaceMatch) == Some(false);
-        causes[0] = Some(if no_match { Cause::NoFaceMatch } else { Cause::Unexplained });
+        if let Some(first) = causes.first_mut() {
+            *first = Some(if no_match { Cause::NoFaceMatch } else { Cause::Unexplained });
+        }
     }
     causes
 }

@@ -13,6 +13,7 @@
 
 mod parse;
 mod text;
+pub(crate) mod words;
 mod write;
 
 use std::borrow::Cow;

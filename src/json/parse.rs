@@ -1,6 +1,7 @@
 //! The parser: one JSON value at a time, from any offset of a buffer, strings searched eight
 //! bytes at a time.
 
+use super::words::{LOW_BITS, bytes_below};
 use super::{
     JsonStr, KnownText, Leniency, LeniencyKind, Member, Node, Options, Parsed, SyntaxError, SyntaxKind, Value,
 };
@@ -54,15 +55,6 @@ struct Parser<'a> {
     options: Options,
     leniencies: Vec<Leniency>,
     known: KnownText<'a>,
-}
-
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `word` below `limit`, exact for the lowest such byte: a borrow
-/// runs up only from a byte that is below it, so bytes above that may be marked too.
-fn bytes_below(word: u64, limit: u8) -> u64 {
-    word.wrapping_sub(LOW_BITS * u64::from(limit)) & !word & HIGH_BITS
 }
 
 /// The high bit of each byte of `word` that ends a plain run of string body (a quote, a

@@ -151,7 +151,10 @@ fn check_in_parallel<R: Read + Send + 'static>(
     // none at all, the run cannot go on.
     let mut workers = 0;
     for _ in 0..threads {
-        let (jobs, reports, name, options) = (Arc::clone(&job_rx), report_tx.clone(), name.clone(), options.clone());
+        // Each worker names its results with a copy of its own: every result holds a reference,
+        // and workers counting references on one shared name contend for its cache line.
+        let (jobs, reports, name, options) =
+            (Arc::clone(&job_rx), report_tx.clone(), Arc::from(&*name), options.clone());
         match std::thread::Builder::new().spawn(move || work(&jobs, &reports, &options, &name)) {
             Ok(_) => workers += 1,
             Err(_) => break,
