@@ -33,6 +33,7 @@ mod result;
 pub use finish::{Finishing, RenderOne};
 pub use mend::Repair;
 pub use redact::{redact_credentials, without_values};
+pub(crate) use result::Tallies;
 pub use result::{CheckResult, Mended, Outcome, Reason, Source, Summary, Tally};
 
 use crate::contract::{

@@ -140,8 +140,8 @@ pub fn run_check(config: &CheckConfig, out: &mut dyn Write, problems: &mut dyn W
     let mut summary = Summary::default();
     let mut on_scanned = |scanned: Scanned| {
         let Scanned::Batch(batch) = scanned else { return Ok(()) };
+        summary.add_all(&batch);
         for result in &batch {
-            summary.add(result);
             if config.shown.shows(result) {
                 renderer.result(out, result)?;
             }
@@ -227,10 +227,8 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
         match scanned {
             Scanned::Input(name) => stats.start_input(name),
             Scanned::Batch(batch) => {
-                for result in &batch {
-                    summary.add(result);
-                    stats.add(result);
-                }
+                summary.add_all(&batch);
+                stats.add_all(&batch);
             }
         }
         Ok(())

@@ -25,9 +25,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use crate::assess::{CheckResult, Summary};
+use crate::assess::{CheckResult, Summary, Tallies};
 use crate::contract::Severity;
-use crate::contract::{Kind, Status};
+use crate::contract::{Kind, ReasonCode, Status};
 use crate::report::paint::Paint;
 
 /// The output formats of `stats`.
@@ -232,14 +232,16 @@ struct ReasonsByStatus {
 }
 
 impl ReasonsByStatus {
-    fn add(&mut self, result: &CheckResult) {
-        let Some(reason) = result.decisive_reason() else { return };
-        let counts = match result.status {
-            Some(Status::Pass) => &mut self.pass,
-            Some(Status::Fail) => &mut self.fail,
-            None => &mut self.none,
-        };
-        *counts.entry(reason.id()).or_default() += 1;
+    /// Adds counts of decisive reasons by the status of their result.
+    fn add(&mut self, counts: Tallies<(Option<Status>, ReasonCode)>) {
+        for ((status, reason), count) in counts.0 {
+            let counts = match status {
+                Some(Status::Pass) => &mut self.pass,
+                Some(Status::Fail) => &mut self.fail,
+                None => &mut self.none,
+            };
+            *counts.entry(reason.id()).or_default() += count;
+        }
     }
 }
 
@@ -333,8 +335,25 @@ impl Stats {
 
     /// Folds one result into the totals.
     pub fn add(&mut self, result: &CheckResult) {
-        self.summary.add(result);
-        self.reasons.add(result);
+        self.add_all(std::slice::from_ref(result));
+    }
+
+    /// Folds every result of `results` into the totals, as [`Stats::add`] would one by one; the
+    /// counts kept by name are gathered first and go into their maps once.
+    pub fn add_all(&mut self, results: &[CheckResult]) {
+        self.summary.add_all(results);
+        let mut reasons = Tallies::default();
+        for result in results {
+            if let Some(reason) = result.decisive_reason() {
+                reasons.change((result.status, reason), |count| *count += 1);
+            }
+            self.add_details(result);
+        }
+        self.reasons.add(reasons);
+    }
+
+    /// Folds into the totals what of `result` is not counted by name.
+    fn add_details(&mut self, result: &CheckResult) {
         if let Some(code) = result.error_code {
             self.with_error_code += 1;
             self.error_codes.add(code);
@@ -542,7 +561,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::assess::{Reason, Source};
+    use crate::assess::{Outcome, Reason, Source};
     use crate::contract::ReasonCode;
     use crate::contract::Rule;
     use crate::report::summary_line;
@@ -577,6 +596,50 @@ mod tests {
     fn with_reason(mut result: CheckResult, code: ReasonCode) -> CheckResult {
         result.reasons.push(Reason { code, message: String::new() });
         result
+    }
+
+    /// Counting a batch at once gives the totals that counting its results one by one gives, in
+    /// the summary and the statistics alike, however the results are cut into batches.
+    #[test]
+    fn a_batch_counts_as_its_results_one_by_one() {
+        let mut results = vec![
+            failed("a.log", ReasonCode::SpoofDetected),
+            with_reason(result(Kind::Auth1To1, Some(Status::Pass)), ReasonCode::FaceMatched),
+            result(Kind::Unknown, None),
+            failed("a.log", ReasonCode::LensesDetected),
+            with_reason(result(Kind::Auth1ToN, None), ReasonCode::SpoofDetected),
+            result(Kind::OnboardingStatus, None),
+            failed("b.log", ReasonCode::SpoofDetected),
+        ];
+        results[2].findings.push(Finding::new(Rule::Syntax, String::new(), (1, 1), "x".into(), Details::new()));
+        results[2].settle();
+        let (mut one_by_one, mut summary) = (Stats::with_breakdown(Breakdown::File), Summary::default());
+        for result in &results {
+            one_by_one.add(result);
+            summary.add(result);
+        }
+        for size in 1..=results.len() {
+            let (mut batched, mut batched_summary) = (Stats::with_breakdown(Breakdown::File), Summary::default());
+            for batch in results.chunks(size) {
+                batched.add_all(batch);
+                batched_summary.add_all(batch);
+            }
+            assert_eq!(batched, one_by_one, "batches of {size}");
+            assert_eq!(batched_summary, summary, "batches of {size}");
+        }
+        assert_eq!(summary.reasons.get("spoof-detected"), Some(&3));
+        assert_eq!((summary.payloads, summary.pass, summary.fail, summary.invalid), (7, 1, 3, 1));
+        assert_eq!(summary.kinds.get(Kind::Auth1To1.name()), Some(&4));
+        let outcomes: Vec<(Outcome, u64, u64)> =
+            summary.outcomes.iter().map(|(o, t)| (*o, t.results, t.invalid)).collect();
+        let expected = [
+            (Outcome::Pass, 1, 0),
+            (Outcome::Fail, 3, 0),
+            (Outcome::NoStatus, 1, 0),
+            (Outcome::Onboarding, 1, 0),
+            (Outcome::Unreadable, 1, 1),
+        ];
+        assert_eq!(outcomes, expected);
     }
 
     fn with_finding(mut result: CheckResult, rule: Rule, severity: Severity) -> CheckResult {
