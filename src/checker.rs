@@ -256,7 +256,7 @@ impl Checker {
     ) -> Vec<CheckResult> {
         let finding = Finding::new(rule, String::new(), (1, 1), message, details);
         let mut result = CheckResult::unreadable(Source::new(Arc::from(source), Position::START), vec![finding]);
-        result.captured_at = Some(received_at.to_owned());
+        result.captured_at = Some(received_at.into());
         self.options.finishing.finish(&mut result);
         vec![result]
     }

@@ -48,6 +48,7 @@ use crate::scan::logged::{Elision, Logged, OffsetMap};
 use crate::scan::position::Locator;
 use crate::scan::{Found, Region, ScanOptions, Scanner};
 use captured::Stamp;
+use compact_str::CompactString;
 
 /// Settings for turning found values into results.
 #[derive(Debug, Clone, Default)]
@@ -92,7 +93,7 @@ impl<'o> Assessor<'o> {
     pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, emit: &mut dyn FnMut(CheckResult)) {
         self.assess_at_depth(found, locator, 0, &mut |mut result| {
             if result.captured_at.is_none() {
-                result.captured_at = self.received_at.map(str::to_owned);
+                result.captured_at = self.received_at.map(CompactString::from);
             }
             self.options.finishing.finish(&mut result);
             emit(result);
@@ -560,7 +561,7 @@ fn stamping(
             if let Some(stamp) = stamp.take() {
                 found = stamp();
             }
-            result.captured_at = found.as_ref().map(|stamp| stamp.as_str().to_owned());
+            result.captured_at = found.as_ref().map(|stamp| CompactString::from(stamp.as_str()));
         }
         emit(result)
     })

@@ -130,8 +130,9 @@ pub struct CheckResult {
     /// nearest wrapper object it was found inside (a docker json-file record, a CloudWatch Logs
     /// event; a number there is milliseconds since the epoch, written as ISO-8601 UTC with
     /// milliseconds), else the date-time that starts the line that wrapper sits on, and so on
-    /// outwards: the nearest to the payload wins.
-    pub captured_at: Option<String>,
+    /// outwards: the nearest to the payload wins. Held inline, without allocating, when no
+    /// longer than an ISO-8601 UTC date-time with milliseconds (24 characters).
+    pub captured_at: Option<CompactString>,
     /// Which webhook the value is; [`Kind::Unknown`] when it is not a readable payload.
     pub kind: Kind,
     /// overallStatus, or `None` when it is absent or unreadable.

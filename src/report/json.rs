@@ -236,7 +236,7 @@ mod tests {
         results.extend(broken.unwrap_or_default());
         let mut odd = results.first().cloned().expect("a sample");
         odd.source.path = "dir/\"quoted\"\\\u{1}\u{2028}é.log".into();
-        odd.captured_at = Some("2026-11-25T10:00:00Z\t".to_owned());
+        odd.captured_at = Some("2026-11-25T10:00:00Z\t".into());
         odd.customer_id = Some("\u{7f}".into());
         odd.transaction_id = None;
         odd.status = None;
