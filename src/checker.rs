@@ -191,7 +191,7 @@ impl Checker {
         let mut results = Vec::with_capacity(scanned.found.len());
         for found in &scanned.found {
             locator = locator.rebased(found.start());
-            assessor.assess(found, &locator, &mut |result| results.push(result));
+            assessor.assess(found, &locator, &mut results);
         }
         Ok(results)
     }

@@ -89,43 +89,41 @@ impl<'o> Assessor<'o> {
         Assessor { received_at, ..self }
     }
 
-    /// Emits the results for one found item; `locator` places offsets of the scanned buffer.
-    pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, emit: &mut dyn FnMut(CheckResult)) {
-        self.assess_at_depth(found, locator, 0, &mut |mut result| {
+    /// Adds the results for one found item to `out`; `locator` places offsets of the scanned
+    /// buffer. Results are made where they are kept, in `out`, and what applies to several
+    /// (a capture time, the finishing) is done to them there: handing each on by value through
+    /// a chain of closures moved every result five times.
+    pub fn assess(&self, found: &Found<'_>, locator: &Locator<'_>, out: &mut Vec<CheckResult>) {
+        let from = out.len();
+        self.assess_at_depth(found, locator, 0, out);
+        for result in out.iter_mut().skip(from) {
             if result.captured_at.is_none() {
                 result.captured_at = self.received_at.map(CompactString::from);
             }
-            self.options.finishing.finish(&mut result);
-            emit(result);
-        })
+            self.options.finishing.finish(result);
+        }
     }
 
-    fn assess_at_depth(
-        &self,
-        found: &Found<'_>,
-        locator: &Locator<'_>,
-        depth: usize,
-        emit: &mut dyn FnMut(CheckResult),
-    ) {
+    fn assess_at_depth(&self, found: &Found<'_>, locator: &Locator<'_>, depth: usize, out: &mut Vec<CheckResult>) {
         let locator = locator.rebased(found.start());
         let (head, line) = locator.line_so_far();
-        stamping(|| captured::line_stamp(head, line), emit, |emit| self.found(found, &locator, depth, emit));
+        stamping(|| captured::line_stamp(head, line), out, |out| self.found(found, &locator, depth, out));
     }
 
-    /// Emits the results for one found item, `locator` anchored at its start.
-    fn found(&self, found: &Found<'_>, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+    /// Adds the results for one found item, `locator` anchored at its start.
+    fn found(&self, found: &Found<'_>, locator: &Locator<'_>, depth: usize, out: &mut Vec<CheckResult>) {
         match found {
             Found::Value { parsed, shadowed: false, .. } => {
-                self.value(&parsed.node, &parsed.leniencies, locator, depth, emit)
+                self.value(&parsed.node, &parsed.leniencies, locator, depth, out)
             }
             // Within a broken value only payloads count, not the broken value's own fragments.
-            Found::Value { parsed, shadowed: true, .. } => self.find_payloads(&parsed.node, locator, depth, &mut |r| {
-                if r.kind != Kind::Unknown {
-                    emit(r);
-                }
-            }),
-            Found::Logged { logged, .. } => self.logged(logged, locator, depth, emit),
-            Found::Joined { start, run } => self.joined(*start, run, locator, depth, emit),
+            Found::Value { parsed, shadowed: true, .. } => {
+                let from = out.len();
+                self.find_payloads(&parsed.node, locator, depth, out);
+                keep_payloads(out, from);
+            }
+            Found::Logged { logged, .. } => self.logged(logged, locator, depth, out),
+            Found::Joined { start, run } => self.joined(*start, run, locator, depth, out),
             Found::Syntax { start, end, error } => {
                 let mut details = Details::new().with("error", error.kind.id());
                 let mut message = error.kind.to_string();
@@ -155,44 +153,35 @@ impl<'o> Assessor<'o> {
                 if by_logger.is_none() {
                     result.mended = self.mended(locator, *start, *end, error.offset);
                 }
-                emit(result);
+                out.push(result);
             }
             Found::TooLarge { start, .. } => {
                 let limit = self.options.scan.max_payload_bytes;
                 let message =
                     format!("this JSON value is larger than {limit} bytes (--max-payload-bytes); it was skipped");
                 let details = Details::new().with("limit", limit);
-                emit(self.unreadable(locator, *start, Rule::TooLarge, *start, message, details));
+                out.push(self.unreadable(locator, *start, Rule::TooLarge, *start, message, details));
             }
         }
     }
 
-    /// Emits the payloads in a value a receiver's language printed, read from its translation
+    /// Adds the payloads in a value a receiver's language printed, read from its translation
     /// into JSON; anything else in it is not reported (an object printed by a program is no
     /// more a result than a brace in prose).
-    fn logged(&self, logged: &Logged, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+    fn logged(&self, logged: &Logged, locator: &Locator<'_>, depth: usize, out: &mut Vec<CheckResult>) {
         let Ok(parsed) = crate::json::parse_value(&logged.json, 0, crate::json::Options::default()) else { return };
         let reading = Assessor { logged: Some(logged), ..self.clone() };
         let composed = locator.through(&logged.map);
         let at = locator.translated(&logged.json, composed.as_ref().unwrap_or(&logged.map));
-        reading.find_payloads(&parsed.node, &at, depth, &mut |result| {
-            if result.kind != Kind::Unknown {
-                emit(result);
-            }
-        });
+        let from = out.len();
+        reading.find_payloads(&parsed.node, &at, depth, out);
+        keep_payloads(out, from);
     }
 
-    /// Emits the results in the text that a run of container log records holds in pieces, each
+    /// Adds the results in the text that a run of container log records holds in pieces, each
     /// placed at its own record, then those of the records of another stream within the run; a
     /// docker run is dated by its first record's `time` where a line gives no date-time.
-    fn joined(
-        &self,
-        start: usize,
-        run: &JoinedRun,
-        locator: &Locator<'_>,
-        depth: usize,
-        emit: &mut dyn FnMut(CheckResult),
-    ) {
+    fn joined(&self, start: usize, run: &JoinedRun, locator: &Locator<'_>, depth: usize, out: &mut Vec<CheckResult>) {
         let first = run.first_record_end.and_then(|end| {
             let record = locator.buf().get(..end)?;
             crate::json::parse_value(record, start, crate::json::Options::default()).ok()
@@ -202,8 +191,8 @@ impl<'o> Assessor<'o> {
         let known = KnownText::check(&run.text, 0, run.text.len());
         stamping(
             || first.as_ref().and_then(|record| captured::wrapper_stamp(&record.node)),
-            emit,
-            |emit| self.scan_text(&run.text, known, at, depth + 1, emit),
+            out,
+            |out| self.scan_text(&run.text, known, at, depth + 1, out),
         );
         if run.others.is_empty() {
             return;
@@ -225,10 +214,10 @@ impl<'o> Assessor<'o> {
         if depth + 1 >= MAX_UNWRAP_DEPTH {
             scanner.read_records_alone();
         }
-        self.scan_with(scanner, &others, KnownText::default(), at, depth + 1, emit);
+        self.scan_with(scanner, &others, KnownText::default(), at, depth + 1, out);
     }
 
-    /// Scans `text`, of which `known` is known to be UTF-8, and emits what is found in it,
+    /// Scans `text`, of which `known` is known to be UTF-8, and adds what is found in it,
     /// placed by `locator`.
     fn scan_text<'t>(
         &self,
@@ -236,9 +225,9 @@ impl<'o> Assessor<'o> {
         known: KnownText<'t>,
         locator: Locator<'_>,
         depth: usize,
-        emit: &mut dyn FnMut(CheckResult),
+        out: &mut Vec<CheckResult>,
     ) {
-        self.scan_with(Scanner::new(self.options.scan), text, known, locator, depth, emit);
+        self.scan_with(Scanner::new(self.options.scan), text, known, locator, depth, out);
     }
 
     /// [`Assessor::scan_text`] with `scanner`.
@@ -249,14 +238,14 @@ impl<'o> Assessor<'o> {
         mut known: KnownText<'t>,
         mut locator: Locator<'_>,
         depth: usize,
-        emit: &mut dyn FnMut(CheckResult),
+        out: &mut Vec<CheckResult>,
     ) {
         let scanned = scanner.scan_region_known(text, Region::whole(true), &mut known);
         for found in scanned.found {
             // From one item to the next, so that finding where each one's line starts reads the
             // text once.
             locator = locator.rebased(found.start());
-            self.assess_at_depth(&found, &locator, depth, emit);
+            self.assess_at_depth(&found, &locator, depth, out);
         }
     }
 
@@ -337,48 +326,45 @@ impl<'o> Assessor<'o> {
         CheckResult::unreadable(self.source(locator, start), sink.findings)
     }
 
-    /// Emits the results for a top-level JSON value.
+    /// Adds the results for a top-level JSON value.
     fn value(
         &self,
         node: &Node<'_>,
         leniencies: &[Leniency],
         locator: &Locator<'_>,
         depth: usize,
-        emit: &mut dyn FnMut(CheckResult),
+        out: &mut Vec<CheckResult>,
     ) {
         // What lenient parsing accepted is told on the value's first result.
-        let mut first = true;
-        self.find_payloads(node, locator, depth, &mut |mut result| {
-            if std::mem::take(&mut first) {
-                note_leniencies(&mut result, leniencies, locator);
-            }
-            emit(result);
-        });
-        if first && !is_log_record(node) {
+        let from = out.len();
+        self.find_payloads(node, locator, depth, out);
+        if let Some(first) = out.get_mut(from) {
+            note_leniencies(first, leniencies, locator);
+        } else if !is_log_record(node) {
             let mut result = self.not_a_payload(node, locator, depth);
             note_leniencies(&mut result, leniencies, locator);
-            emit(result);
+            out.push(result);
         }
     }
 
-    /// Emits the payloads found in a top-level JSON value, where `--select` points or anywhere.
-    fn find_payloads(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+    /// Adds the payloads found in a top-level JSON value, where `--select` points or anywhere.
+    fn find_payloads(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize, out: &mut Vec<CheckResult>) {
         match &self.options.select {
             Some(path) if depth == 0 => {
                 for (selected, stamp) in select(node, path) {
                     stamping(
                         || stamp,
-                        emit,
-                        |emit| match &selected.value {
+                        out,
+                        |out| match &selected.value {
                             Value::String(text) => {
-                                self.unwrap_text(&text.decoded(), locator.locate(selected.offset), depth + 1, emit)
+                                self.unwrap_text(&text.decoded(), locator.locate(selected.offset), depth + 1, out)
                             }
-                            _ => self.search(selected, locator, depth, emit),
+                            _ => self.search(selected, locator, depth, out),
                         },
                     );
                 }
             }
-            _ => self.search(node, locator, depth, emit),
+            _ => self.search(node, locator, depth, out),
         }
     }
 
@@ -395,20 +381,22 @@ impl<'o> Assessor<'o> {
     }
 
     /// Visits `node` and everything below it that is not itself a payload.
-    fn search(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize, emit: &mut dyn FnMut(CheckResult)) {
+    fn search(&self, node: &Node<'_>, locator: &Locator<'_>, depth: usize, out: &mut Vec<CheckResult>) {
         match &node.value {
-            Value::Object(members) if has_any(members, AUTH_MARKERS) => emit(self.authentication(node, locator)),
-            Value::Object(members) if has_any(members, &[ONBOARDING_MARKER]) => emit(self.onboarding(node, locator)),
+            Value::Object(members) if has_any(members, AUTH_MARKERS) => out.push(self.authentication(node, locator)),
+            Value::Object(members) if has_any(members, &[ONBOARDING_MARKER]) => {
+                out.push(self.onboarding(node, locator))
+            }
             Value::Object(members) => stamping(
                 || captured::wrapper_stamp(node),
-                emit,
-                |emit| self.search_each(members.iter().map(|m| &m.value), locator, depth, emit),
+                out,
+                |out| self.search_each(members.iter().map(|m| &m.value), locator, depth, out),
             ),
-            Value::Array(items) => self.search_each(items.iter(), locator, depth, emit),
+            Value::Array(items) => self.search_each(items.iter(), locator, depth, out),
             Value::String(text) if depth < MAX_UNWRAP_DEPTH && may_hold_json(text) => {
-                self.unwrap_text(&text.decoded(), locator.locate(node.offset), depth + 1, emit);
+                self.unwrap_text(&text.decoded(), locator.locate(node.offset), depth + 1, out);
             }
-            Value::String(text) if may_hold_json(text) => emit(self.too_deep(node.offset, locator)),
+            Value::String(text) if may_hold_json(text) => out.push(self.too_deep(node.offset, locator)),
             _ => {}
         }
     }
@@ -421,12 +409,12 @@ impl<'o> Assessor<'o> {
         nodes: impl Iterator<Item = &'n Node<'a>>,
         locator: &Locator<'_>,
         depth: usize,
-        emit: &mut dyn FnMut(CheckResult),
+        out: &mut Vec<CheckResult>,
     ) {
         let mut at = *locator;
         for node in nodes {
             at = at.rebased(node.offset);
-            self.search(node, &at, depth, emit);
+            self.search(node, &at, depth, out);
         }
     }
 
@@ -440,16 +428,10 @@ impl<'o> Assessor<'o> {
     }
 
     /// Scans text that was held in a JSON string; everything found is placed at the string.
-    fn unwrap_text(
-        &self,
-        text: &str,
-        at: crate::scan::position::Position,
-        depth: usize,
-        emit: &mut dyn FnMut(CheckResult),
-    ) {
+    fn unwrap_text(&self, text: &str, at: crate::scan::position::Position, depth: usize, out: &mut Vec<CheckResult>) {
         if self.logged.is_some() {
             // What a printed value's string holds is read as any text is.
-            return Assessor { logged: None, ..self.clone() }.unwrap_text(text, at, depth, emit);
+            return Assessor { logged: None, ..self.clone() }.unwrap_text(text, at, depth, out);
         }
         // A string that is itself a JSON string literal was encoded twice: decode it once more.
         if text.trim_start().starts_with('"')
@@ -457,12 +439,12 @@ impl<'o> Assessor<'o> {
             && let Value::String(inner) = parsed.node.value
         {
             if depth >= MAX_UNWRAP_DEPTH {
-                return emit(self.too_deep(0, &Locator::fixed(text.as_bytes(), at)));
+                return out.push(self.too_deep(0, &Locator::fixed(text.as_bytes(), at)));
             }
-            return self.unwrap_text(&inner.decoded(), at, depth + 1, emit);
+            return self.unwrap_text(&inner.decoded(), at, depth + 1, out);
         }
         // The text is already UTF-8, which the scanner need not check again.
-        self.scan_text(text.as_bytes(), KnownText::from(text), Locator::fixed(text.as_bytes(), at), depth, emit);
+        self.scan_text(text.as_bytes(), KnownText::from(text), Locator::fixed(text.as_bytes(), at), depth, out);
     }
 
     fn authentication(&self, node: &Node<'_>, locator: &Locator<'_>) -> CheckResult {
@@ -545,26 +527,38 @@ static NO_PAYLOAD: LazyLock<(String, serde_json::Value)> = LazyLock::new(|| {
     (message, markers.into())
 });
 
-/// Runs `then` with `emit` behind a step that gives each result the date-time `stamp` finds,
-/// unless something nearer the payload gave it one already. `stamp` is asked once, and only for
-/// a result that has none: where a docker `log` line starts with one, the record's `time` is
+/// Runs `then`, then gives each result it added to `out` the date-time `stamp` finds, unless
+/// something nearer the payload gave it one already. `stamp` is asked once, and only for a
+/// result that has none: where a docker `log` line starts with one, the record's `time` is
 /// never read.
 fn stamping(
     stamp: impl FnOnce() -> Option<Stamp>,
-    emit: &mut dyn FnMut(CheckResult),
-    then: impl FnOnce(&mut dyn FnMut(CheckResult)),
+    out: &mut Vec<CheckResult>,
+    then: impl FnOnce(&mut Vec<CheckResult>),
 ) {
+    let from = out.len();
+    then(out);
     let mut stamp = Some(stamp);
     let mut found: Option<Stamp> = None;
-    then(&mut |mut result: CheckResult| {
-        if result.captured_at.is_none() {
-            if let Some(stamp) = stamp.take() {
-                found = stamp();
-            }
-            result.captured_at = found.as_ref().map(|stamp| CompactString::from(stamp.as_str()));
+    for result in out.iter_mut().skip(from).filter(|result| result.captured_at.is_none()) {
+        if let Some(stamp) = stamp.take() {
+            found = stamp();
         }
-        emit(result)
-    })
+        result.captured_at = found.as_ref().map(|stamp| CompactString::from(stamp.as_str()));
+    }
+}
+
+/// Drops the results from `from` on that are not payloads (of kind unknown), keeping the order
+/// of the rest.
+fn keep_payloads(out: &mut Vec<CheckResult>, from: usize) {
+    let mut kept = from;
+    for at in from..out.len() {
+        if out.get(at).is_some_and(|result| result.kind != Kind::Unknown) {
+            out.swap(kept, at);
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
 }
 
 /// Adds a `lenient-syntax` warning to `result` for each thing lenient parsing accepted.

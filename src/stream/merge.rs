@@ -103,7 +103,7 @@ impl<'o> Merger<'o> {
             let mut locator = *locator;
             for found in &scanned.found {
                 locator = locator.rebased(found.start());
-                self.assessor.assess(found, &locator, &mut |result| results.push(result));
+                self.assessor.assess(found, &locator, &mut results);
             }
             drop(scanned.found);
             if !results.is_empty() {

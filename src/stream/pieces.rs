@@ -71,7 +71,7 @@ pub(super) fn scan_chunk(
         for found in &scanned.found {
             locator = locator.rebased(found.start());
             let before = piece.results.len();
-            assessor.assess(found, &locator, &mut |result| piece.results.push(result));
+            assessor.assess(found, &locator, &mut piece.results);
             piece.add_item(found.start(), found.end(), before);
         }
         pos = scanned.consumed;
