@@ -129,15 +129,20 @@ fn write_payload(node: &Node<'_>, view: &AuthView<'_, '_>, out: &mut Vec<u8>, or
         return write(node, out, order);
     }
     write_head(7, members.len() as u64, out);
-    let mut documented = [0u64; 4];
-    for (_, place) in view.places() {
-        if let Some(word) = documented.get_mut(usize::from(place / 64)) {
-            *word |= 1 << (place % 64);
-        }
-    }
     let from = order.len();
-    let is_documented = |place: u8| documented.get(usize::from(place / 64)).is_some_and(|w| w >> (place % 64) & 1 == 1);
-    rank_by_key(members, from, |place| !is_documented(place), order);
+    // When every member is a documented field, each once (the payloads of a capture, nearly
+    // always), there is no other member to rank by its key.
+    if view.present() < members.len() {
+        let mut documented = [0u64; 4];
+        for (_, place) in view.places() {
+            if let Some(word) = documented.get_mut(usize::from(place / 64)) {
+                *word |= 1 << (place % 64);
+            }
+        }
+        let is_documented =
+            |place: u8| documented.get(usize::from(place / 64)).is_some_and(|w| w >> (place % 64) & 1 == 1);
+        rank_by_key(members, from, |place| !is_documented(place), order);
+    }
     order.extend(view.places().map(|(field, place)| FIELD_RANK | (field as u64) << 8 | u64::from(place)));
     write_ranked(members, from, out, order);
 }
@@ -359,6 +364,15 @@ mod tests {
             (r#"{"a":"1"}"#, r#"{"a":1}"#),
             (r#"{"a":null}"#, r#"{"a":false}"#),
             (r#"{"overallStatus":1,"overallScore":2}"#, r#"{"overallStatus":2,"overallScore":1}"#),
+            // Every member documented and once, or not.
+            (r#"{"overallStatus":"PASS","overallScore":1}"#, r#"{"overallStatus":"PASS","overallScore":1,"x":1}"#),
+            (
+                r#"{"overallStatus":"PASS","overallScore":1}"#,
+                r#"{"overallStatus":"PASS","overallScore":1,"overallScore":1}"#,
+            ),
+            (r#"{"overallStatus":"PASS","overallScore":1}"#, r#"{"overallScore":1,"overallStatus":"PASS","":null}"#),
+            (r#"{"overallStatus":"PASS","x":1}"#, r#"{"overallStatus":"PASS","x":2}"#),
+            (r#"{"overallScore":0,"overallScore":1}"#, r#"{"overallScore":0.5,"overallScore":1}"#),
             (r#"{"a":1,"a":2}"#, r#"{"a":2,"a":1}"#),
             (r#"{"a":{}}"#, r#"{"a":[]}"#),
             (r#"{"ab":"c"}"#, r#"{"a":"bc"}"#),

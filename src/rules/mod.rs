@@ -99,15 +99,23 @@ pub(crate) struct AuthView<'n, 'a> {
     slots: [Option<&'n Node<'a>>; AUTH_FIELDS.len()],
     /// Each field's place among the payload's members (saturated at 255).
     places: [u8; AUTH_FIELDS.len()],
+    /// How many different fields are present.
+    present: usize,
 }
 
 impl<'n, 'a> AuthView<'n, 'a> {
     /// Records that the member at `place` is the field at `index` in the contract's table.
     pub fn set(&mut self, index: usize, place: usize, node: &'n Node<'a>) {
         if let (Some(slot), Some(at)) = (self.slots.get_mut(index), self.places.get_mut(index)) {
+            self.present += usize::from(slot.is_none());
             *slot = Some(node);
             *at = u8::try_from(place).unwrap_or(u8::MAX);
         }
+    }
+
+    /// How many different fields are present.
+    pub fn present(&self) -> usize {
+        self.present
     }
 
     /// The fields present, in the contract's order, each with its place among the members.
