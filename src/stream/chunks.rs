@@ -47,12 +47,6 @@ impl std::ops::Deref for ChunkData {
     }
 }
 
-impl From<Vec<u8>> for ChunkData {
-    fn from(buffer: Vec<u8>) -> Self {
-        ChunkData { len: buffer.len(), buffer }
-    }
-}
-
 /// A chunk's bytes, or a stretch of them that a piece of the chunk covers: the pieces of a chunk
 /// share its buffer rather than each copying its stretch, and the buffer goes back to the pool
 /// when the last of them is done with.
@@ -74,12 +68,6 @@ impl std::ops::Deref for SharedBytes {
 impl From<ChunkData> for SharedBytes {
     fn from(data: ChunkData) -> Self {
         SharedBytes { end: data.len, start: 0, buffer: Arc::new(data) }
-    }
-}
-
-impl From<Vec<u8>> for SharedBytes {
-    fn from(bytes: Vec<u8>) -> Self {
-        ChunkData::from(bytes).into()
     }
 }
 

@@ -409,7 +409,7 @@ mod tests {
         let mut pieces = 0;
         let chunk = Chunk {
             index: 0,
-            data: text.clone().into_bytes().into(),
+            data: chunks::ChunkData { len: text.len(), buffer: text.clone().into_bytes() }.into(),
             base: Position::START,
             end: Position::START.advanced_over(text.as_bytes()),
             at_eof: true,
