@@ -222,14 +222,10 @@ impl Write for ReportFile {
 /// Aggregates every input of `config` and writes the statistics to `out`.
 pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn Write) -> Result<Outcome, RunError> {
     let mut stats = config.by.map_or_else(stats::Stats::default, stats::Stats::with_breakdown);
-    let mut summary = Summary::default();
     let mut on_scanned = |scanned: Scanned| {
         match scanned {
             Scanned::Input(name) => stats.start_input(name),
-            Scanned::Batch(batch) => {
-                summary.add_all(&batch);
-                stats.add_all(&batch);
-            }
+            Scanned::Batch(batch) => stats.add_all(&batch),
         }
         Ok(())
     };
@@ -237,7 +233,8 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
     stats.set_deliveries(inputs.duplicate_deliveries, inputs.conflicting_deliveries);
     stats::render(&stats, config.format, config.input.color, out).map_err(RunError::Output)?;
     out.flush().map_err(RunError::Output)?;
-    let outcome = Outcome { summary, input_problems: inputs.input_problems };
+    // The statistics count every result in a summary of their own, which is the run's.
+    let outcome = Outcome { summary: stats.summary().clone(), input_problems: inputs.input_problems };
     if let Some(message) = outcome.nothing_found_message() {
         report::tell_problem(problems, &message);
     }
