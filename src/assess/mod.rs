@@ -551,14 +551,9 @@ fn stamping(
 /// Drops the results from `from` on that are not payloads (of kind unknown), keeping the order
 /// of the rest.
 fn keep_payloads(out: &mut Vec<CheckResult>, from: usize) {
-    let mut kept = from;
-    for at in from..out.len() {
-        if out.get(at).is_some_and(|result| result.kind != Kind::Unknown) {
-            out.swap(kept, at);
-            kept += 1;
-        }
-    }
-    out.truncate(kept);
+    let from = from.min(out.len());
+    let payloads: Vec<CheckResult> = out.drain(from..).filter(|result| result.kind != Kind::Unknown).collect();
+    out.extend(payloads);
 }
 
 /// Adds a `lenient-syntax` warning to `result` for each thing lenient parsing accepted.

@@ -342,7 +342,7 @@ impl Serialize for Outcome {
 /// Counts by a key of a small set (an enum), kept in a short list while a batch of results is
 /// counted: comparing such keys is cheaper than searching a map by name for each result.
 #[derive(Debug)]
-pub(crate) struct Tallies<K, V = u64>(pub(crate) Vec<(K, V)>);
+pub(crate) struct Tallies<K, V = u64>(Vec<(K, V)>);
 
 impl<K, V> Default for Tallies<K, V> {
     fn default() -> Self {
@@ -364,10 +364,19 @@ impl<K: PartialEq, V: Default> Tallies<K, V> {
     }
 }
 
+impl<K, V> IntoIterator for Tallies<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 impl<K> Tallies<K> {
     /// Adds the counts to `map`, each under its key's `name`.
     pub(crate) fn add_to(self, map: &mut BTreeMap<&'static str, u64>, name: impl Fn(K) -> &'static str) {
-        for (key, count) in self.0 {
+        for (key, count) in self {
             *map.entry(name(key)).or_default() += count;
         }
     }
@@ -421,7 +430,7 @@ impl Summary {
         }
         kinds.add_to(&mut self.kinds, Kind::name);
         reasons.add_to(&mut self.reasons, ReasonCode::id);
-        for (outcome, tally) in outcomes.0 {
+        for (outcome, tally) in outcomes {
             let total = self.outcomes.entry(outcome).or_default();
             total.results += tally.results;
             total.invalid += tally.invalid;

@@ -234,7 +234,7 @@ struct ReasonsByStatus {
 impl ReasonsByStatus {
     /// Adds counts of decisive reasons by the status of their result.
     fn add(&mut self, counts: Tallies<(Option<Status>, ReasonCode)>) {
-        for ((status, reason), count) in counts.0 {
+        for ((status, reason), count) in counts {
             let counts = match status {
                 Some(Status::Pass) => &mut self.pass,
                 Some(Status::Fail) => &mut self.fail,

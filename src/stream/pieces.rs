@@ -133,7 +133,7 @@ impl Piece {
     /// Hands on the rest of `chunk`, its scan done with up to `pos` and ending in `shadow`.
     pub(super) fn last(self, chunk: Chunk, pos: usize, shadow: CarriedShadow) -> ChunkReport {
         let Chunk { index, data, end, at_eof, .. } = chunk;
-        let data = if self.start == 0 { data } else { data.stretch(self.start, data.len()) };
+        let data = data.stretch(self.start, data.len());
         let consumed = pos - self.start;
         let chunk = Chunk { index, data, base: self.base, end, at_eof, line_head: self.line_head };
         let (piece, items, results) = (self.number, self.items, self.results);
