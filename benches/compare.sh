@@ -156,11 +156,21 @@ record() {
 	fi
 }
 
+# The best (lowest) time and the highest peak RSS of each command so far, by key.
+declare -A BEST=() PEAK=()
+
+# keep_best KEY SECONDS RSS: remembers the lowest time and the highest peak RSS under KEY.
+keep_best() {
+	awk -v a="$2" -v b="${BEST[$1]:-inf}" 'BEGIN { exit !(a < b) }' && BEST[$1]=$2
+	[[ -n $3 ]] && { [[ -z ${PEAK[$1]:-} ]] || (($3 > PEAK[$1])); } && PEAK[$1]=$3
+	return 0
+}
+
 # bench LABEL OK_CODES CMD [ARGS...]
 # Runs CMD RUNS times with stdout to /dev/null; an exit code outside OK_CODES
 # (space separated) marks the command as failed.
 bench() {
-	local label=$1 ok=$2 best='' rss='' i
+	local label=$1 ok=$2 i
 	shift 2
 	echo "==> $label" >&2
 	for ((i = 1; i <= RUNS; i++)); do
@@ -169,10 +179,9 @@ bench() {
 			record "$label" '' ''
 			return 0
 		fi
-		awk -v a="$RUN_SECONDS" -v b="${best:-inf}" 'BEGIN { exit !(a < b) }' && best=$RUN_SECONDS
-		[[ -n $RUN_RSS ]] && { [[ -z $rss ]] || ((RUN_RSS > rss)); } && rss=$RUN_RSS
+		keep_best "$label" "$RUN_SECONDS" "$RUN_RSS"
 	done
-	record "$label" "$best" "$rss"
+	record "$label" "${BEST[$label]}" "${PEAK[$label]:-}"
 }
 
 # The authhook commands and the parse ceiling are timed in rounds: each round runs the ceiling
@@ -196,15 +205,8 @@ ndjson | log) CEILING=1 ;;
 *) NOTES+=("parse ceiling: not run for the $STYLE style, where a payload is not one line of JSON (x ceiling shows -)") ;;
 esac
 
-declare -A BEST=() PEAK=() SAME_ROUND=()
+declare -A SAME_ROUND=()
 ceiling_ok=$CEILING ceiling_out=''
-
-# keep_best KEY SECONDS RSS: remembers the lowest time and the highest peak RSS under KEY.
-keep_best() {
-	awk -v a="$2" -v b="${BEST[$1]:-inf}" 'BEGIN { exit !(a < b) }' && BEST[$1]=$2
-	[[ -n $3 ]] && { [[ -z ${PEAK[$1]:-} ]] || (($3 > PEAK[$1])); } && PEAK[$1]=$3
-	return 0
-}
 
 # run_ceiling: one run of examples/parse_ceiling, which prints one line,
 # `bytes=N seconds=S parsed=P failed=F skipped=K checksum=C`; sets ROUND_CEILING to its
@@ -220,8 +222,8 @@ run_ceiling() {
 		ceiling_ok=0
 		return 0
 	fi
-	awk -v a="$seconds" -v b="${BEST[ceiling]:-inf}" 'BEGIN { exit !(a < b) }' && ceiling_out=$line
 	keep_best ceiling "$seconds" "$RUN_RSS"
+	[[ ${BEST[ceiling]} == "$seconds" ]] && ceiling_out=$line
 	ROUND_CEILING=$seconds
 }
 
