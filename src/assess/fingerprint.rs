@@ -80,28 +80,38 @@ pub fn of(node: &Node<'_>, view: &AuthView<'_, '_>) -> Fingerprint {
 /// Writes `node` in a form where every value is told apart from every other: a tag byte, then
 /// lengths before contents, object members sorted by their keys. `order` is scratch
 /// space for the sort, used as a stack by nested objects.
+///
+/// A scalar is written in place (most values are); an array or an object by a function of its
+/// own, so that this one stays small enough to be inlined where members are written.
+#[inline(always)]
 fn write(node: &Node<'_>, out: &mut Vec<u8>, order: &mut Vec<u64>) {
     match &node.value {
         Value::Null => out.push(0),
         Value::Bool(b) => out.push(1 + u8::from(*b)),
         Value::Number(text, _) => write_number(text, out),
         Value::String(s) => write_text(5, &s.exact_bytes(), out),
-        Value::Array(items) => {
-            write_head(6, items.len() as u64, out);
-            items.iter().for_each(|item| write(item, out, order));
+        Value::Array(items) => write_array(items, out, order),
+        Value::Object(members) => write_object(members, out, order),
+    }
+}
+
+#[inline(never)]
+fn write_array(items: &[Node<'_>], out: &mut Vec<u8>, order: &mut Vec<u64>) {
+    write_head(6, items.len() as u64, out);
+    items.iter().for_each(|item| write(item, out, order));
+}
+
+#[inline(never)]
+fn write_object(members: &[Member<'_>], out: &mut Vec<u8>, order: &mut Vec<u64>) {
+    write_head(7, members.len() as u64, out);
+    match members {
+        [member] => write_member(member, out, order),
+        _ if members.len() > usize::from(u8::MAX) => {
+            let mut places: Vec<usize> = (0..members.len()).collect();
+            places.sort_by(|&a, &b| key_of(members, a).cmp(&key_of(members, b)));
+            places.iter().filter_map(|&place| members.get(place)).for_each(|m| write_member(m, out, order));
         }
-        Value::Object(members) => {
-            write_head(7, members.len() as u64, out);
-            match members.as_slice() {
-                [member] => write_member(member, out, order),
-                _ if members.len() > usize::from(u8::MAX) => {
-                    let mut places: Vec<usize> = (0..members.len()).collect();
-                    places.sort_by(|&a, &b| key_of(members, a).cmp(&key_of(members, b)));
-                    places.iter().filter_map(|&place| members.get(place)).for_each(|m| write_member(m, out, order));
-                }
-                _ => write_members(members, out, order),
-            }
-        }
+        _ => write_members(members, out, order),
     }
 }
 

@@ -186,6 +186,9 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// One value. Inlined where a member's or an item's value is read, so that a scalar (most
+    /// values) costs no call; objects and arrays are the calls, and the recursion.
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let offset = self.pos;
         let value = match self.peek() {
@@ -212,6 +215,7 @@ impl<'a> Parser<'a> {
         Ok(depth + 1)
     }
 
+    #[inline(never)]
     fn object(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.pos += 1;
@@ -271,6 +275,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
     fn array(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         let depth = self.enter(depth)?;
         self.pos += 1;
@@ -374,6 +379,8 @@ impl<'a> Parser<'a> {
         if self.peek().is_none() { self.fail(SyntaxKind::UnexpectedEnd) } else { self.fail(SyntaxKind::InvalidNumber) }
     }
 
+    /// A string at its opening quote; inlined, as strings are most of what a payload holds.
+    #[inline(always)]
     fn string(&mut self) -> Result<JsonStr<'a>, SyntaxError> {
         self.pos += 1;
         let start = self.pos;
@@ -399,11 +406,19 @@ impl<'a> Parser<'a> {
         Ok(JsonStr { raw, escaped })
     }
 
-    /// The input's `from..to` as text; an error at the first byte that is not UTF-8.
+    /// The input's `from..to` as text; an error at the first byte that is not UTF-8. Most text
+    /// lies where the scanner already found valid UTF-8, and is taken without a second look.
+    #[inline(always)]
     fn text(&mut self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
-        if let Some(text) = self.known.get(from, to) {
-            return Ok(text);
+        match self.known.get(from, to) {
+            Some(text) => Ok(text),
+            None => self.checked_text(from, to),
         }
+    }
+
+    /// [`Parser::text`] for text outside the known stretch, checked here.
+    #[inline(never)]
+    fn checked_text(&mut self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
         let bytes = self.input.get(from..to).unwrap_or_default();
         std::str::from_utf8(bytes)
             .map_err(|error| SyntaxError { offset: from + error.valid_up_to(), kind: SyntaxKind::InvalidUtf8 })
