@@ -53,7 +53,10 @@ pub fn written_compact<'i>(
     std::str::from_utf8(input.get(node.offset..end)?).ok()
 }
 
-/// Where `node`'s text ends in `input` when it is written as [`written_compact`] asks.
+/// Where `node`'s text ends in `input` when it is written as [`written_compact`] asks. Inlined
+/// where a member's or an item's value is looked at, so that a scalar (most values) costs no
+/// call; arrays and objects are the calls, and the recursion.
+#[inline(always)]
 fn compact_end(node: &Node<'_>, input: &[u8], replaced: &impl Fn(&Member<'_>) -> bool) -> Option<usize> {
     let start = node.offset;
     match &node.value {
@@ -61,8 +64,16 @@ fn compact_end(node: &Node<'_>, input: &[u8], replaced: &impl Fn(&Member<'_>) ->
         Value::Bool(false) => Some(start + 5),
         Value::Number(text, value) => (!value.is_infinite()).then(|| start + text.len()),
         Value::String(s) => (!s.has_escapes()).then(|| start + s.raw().len() + 2),
+        Value::Array(_) | Value::Object(_) => container_compact_end(node, input, replaced),
+    }
+}
+
+/// [`compact_end`] of an array or an object.
+#[inline(never)]
+fn container_compact_end(node: &Node<'_>, input: &[u8], replaced: &impl Fn(&Member<'_>) -> bool) -> Option<usize> {
+    let mut at = node.offset + 1;
+    match &node.value {
         Value::Array(items) => {
-            let mut at = start + 1;
             for (i, item) in items.iter().enumerate() {
                 at = after_comma(input, at, i)?;
                 at = (item.offset == at).then(|| compact_end(item, input, replaced))??;
@@ -70,7 +81,6 @@ fn compact_end(node: &Node<'_>, input: &[u8], replaced: &impl Fn(&Member<'_>) ->
             closed_by(input, at, b']')
         }
         Value::Object(members) => {
-            let mut at = start + 1;
             for (i, member) in members.iter().enumerate() {
                 at = after_comma(input, at, i)?;
                 if member.key.has_escapes() || member.key_offset(input) != at || replaced(member) {
@@ -82,6 +92,7 @@ fn compact_end(node: &Node<'_>, input: &[u8], replaced: &impl Fn(&Member<'_>) ->
             }
             closed_by(input, at, b'}')
         }
+        Value::Null | Value::Bool(_) | Value::Number(..) | Value::String(_) => compact_end(node, input, replaced),
     }
 }
 
