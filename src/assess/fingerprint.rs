@@ -95,12 +95,14 @@ fn write(node: &Node<'_>, out: &mut Vec<u8>, order: &mut Vec<u64>) {
     }
 }
 
+/// [`write`] for an array: its length, then its items in order.
 #[inline(never)]
 fn write_array(items: &[Node<'_>], out: &mut Vec<u8>, order: &mut Vec<u64>) {
     write_head(6, items.len() as u64, out);
     items.iter().for_each(|item| write(item, out, order));
 }
 
+/// [`write`] for an object: its length, then its members in the order of their keys.
 #[inline(never)]
 fn write_object(members: &[Member<'_>], out: &mut Vec<u8>, order: &mut Vec<u64>) {
     write_head(7, members.len() as u64, out);

@@ -409,7 +409,7 @@ impl<'a> Parser<'a> {
     /// The input's `from..to` as text; an error at the first byte that is not UTF-8. Most text
     /// lies where the scanner already found valid UTF-8, and is taken without a second look.
     #[inline(always)]
-    fn text(&mut self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
+    fn text(&self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
         match self.known.get(from, to) {
             Some(text) => Ok(text),
             None => self.checked_text(from, to),
@@ -418,7 +418,7 @@ impl<'a> Parser<'a> {
 
     /// [`Parser::text`] for text outside the known stretch, checked here.
     #[inline(never)]
-    fn checked_text(&mut self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
+    fn checked_text(&self, from: usize, to: usize) -> Result<&'a str, SyntaxError> {
         let bytes = self.input.get(from..to).unwrap_or_default();
         std::str::from_utf8(bytes)
             .map_err(|error| SyntaxError { offset: from + error.valid_up_to(), kind: SyntaxKind::InvalidUtf8 })

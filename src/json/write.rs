@@ -68,7 +68,7 @@ fn compact_end(node: &Node<'_>, input: &[u8], replaced: &impl Fn(&Member<'_>) ->
     }
 }
 
-/// [`compact_end`] of an array or an object.
+/// [`compact_end`] of an array or an object (of a scalar, which it is never handed, the same).
 #[inline(never)]
 fn container_compact_end(node: &Node<'_>, input: &[u8], replaced: &impl Fn(&Member<'_>) -> bool) -> Option<usize> {
     let mut at = node.offset + 1;
