@@ -18,7 +18,6 @@ use authhook::input::WalkOptions;
 use authhook::report::{Format, Style};
 use authhook::scan::ScanOptions;
 use authhook::stats::{Breakdown, StatsFormat};
-use authhook::stream::Parallelism;
 
 use super::args::{
     ByArg, CheckArgs, ColorArg, ExpectArg, FormatArg, InputArgs, JudgeArgs, OnlyArg, ReportArgs, StatsArgs,
@@ -36,8 +35,8 @@ pub struct InputConfig {
     pub paths: Vec<PathBuf>,
     /// How found values become results.
     pub assess: AssessOptions,
-    /// Threads and chunking.
-    pub parallelism: Parallelism,
+    /// Worker threads for an input larger than one chunk.
+    pub threads: Threads,
     /// Show a progress bar on standard error (only ever when it is a terminal).
     pub progress: bool,
     /// Colour standard output.
@@ -180,7 +179,10 @@ impl InputConfig {
                 select,
                 finishing: Finishing { show_secrets, policy, render: None },
             },
-            parallelism: Parallelism { threads: threads(args.threads.or(settings.threads)), ..Parallelism::default() },
+            threads: args
+                .threads
+                .or(settings.threads)
+                .map_or(Threads::OnePerCore, |asked| Threads::Asked(asked.into())),
             progress: std::io::stderr().is_terminal(),
             color: use_color(color, std::io::stdout().is_terminal()),
             walk: WalkOptions {
@@ -279,9 +281,25 @@ fn format_of(arg: FormatArg) -> Format {
     }
 }
 
-/// The worker threads to use: as asked, or one per core.
-fn threads(asked: Option<u16>) -> usize {
-    asked.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from).max(1)
+/// How many worker threads an input larger than one chunk is checked with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// As many as `--threads` (or the configuration file) asked for.
+    Asked(usize),
+    /// One per core the process may run on, asked of the system only when an input needs it: a
+    /// run of small files never does (the question reads three files under `/proc` and `/sys`).
+    OnePerCore,
+}
+
+impl Threads {
+    /// The number of threads, at least one.
+    pub fn count(self) -> usize {
+        match self {
+            Threads::Asked(count) => count,
+            Threads::OnePerCore => std::thread::available_parallelism().map_or(1, usize::from),
+        }
+        .max(1)
+    }
 }
 
 /// How wide the report's lines may be: on a terminal, `COLUMNS` when it is set to a whole number
@@ -317,6 +335,13 @@ fn use_color(choice: ColorArg, is_terminal: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_thread_count_is_at_least_one() {
+        assert_eq!(Threads::Asked(3).count(), 3);
+        assert_eq!(Threads::Asked(0).count(), 1);
+        assert!(Threads::OnePerCore.count() >= 1);
+    }
 
     #[test]
     fn a_report_fits_the_terminal_it_goes_to_and_nothing_else() {

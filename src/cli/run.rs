@@ -8,7 +8,7 @@ use authhook::assess::{CheckResult, Summary, deliveries};
 use authhook::stream::{Parallelism, StreamError, check_stream};
 use authhook::{contract, input, report, stats};
 
-use super::config::{CheckConfig, InputConfig, StatsConfig};
+use super::config::{CheckConfig, InputConfig, StatsConfig, Threads};
 use super::error::RunError;
 use super::exit::ExitStatus;
 use super::{interrupt, progress};
@@ -110,7 +110,7 @@ pub fn scan_inputs(
             }
             on_scanned(Scanned::Batch(batch))
         };
-        let parallelism = parallelism_for(&source, input.parallelism);
+        let parallelism = parallelism_for(&source, input.threads);
         match check_stream(name, reader, &input.assess, parallelism, &mut mark_and_pass) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
@@ -244,11 +244,13 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
 /// How to spread `source` over threads: a file no larger than one chunk is checked on the calling
 /// thread, since starting workers for it costs more than its check (20,000 small files took 9 s
 /// with two workers each, 0.65 s on the calling thread).
-fn parallelism_for(source: &input::Input, parallelism: Parallelism) -> Parallelism {
-    match source.size() {
-        Some(size) if size <= parallelism.chunk_bytes as u64 => Parallelism { threads: 1, ..parallelism },
-        _ => parallelism,
-    }
+fn parallelism_for(source: &input::Input, threads: Threads) -> Parallelism {
+    let chunk_bytes = Parallelism::default().chunk_bytes;
+    let threads = match source.size() {
+        Some(size) if size <= chunk_bytes as u64 => 1,
+        _ => threads.count(),
+    };
+    Parallelism { threads, chunk_bytes }
 }
 
 #[cfg(test)]
@@ -259,11 +261,12 @@ mod tests {
     fn a_file_within_one_chunk_is_checked_on_the_calling_thread() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
         let (small, large) = (dir.path().join("small.log"), dir.path().join("large.log"));
-        std::fs::write(&small, [b'x'; 100]).unwrap_or_default();
-        std::fs::write(&large, vec![b'x'; 1000]).unwrap_or_default();
-        let parallelism = Parallelism { threads: 8, chunk_bytes: 500 };
-        assert_eq!(parallelism_for(&input::Input::File(small), parallelism).threads, 1);
-        assert_eq!(parallelism_for(&input::Input::File(large), parallelism).threads, 8);
-        assert_eq!(parallelism_for(&input::Input::Stdin, parallelism).threads, 8, "a pipe's size is unknown");
+        let chunk_bytes = Parallelism::default().chunk_bytes;
+        std::fs::write(&small, vec![b'x'; chunk_bytes]).unwrap_or_default();
+        std::fs::write(&large, vec![b'x'; chunk_bytes + 1]).unwrap_or_default();
+        let threads = Threads::Asked(8);
+        assert_eq!(parallelism_for(&input::Input::File(small), threads).threads, 1);
+        assert_eq!(parallelism_for(&input::Input::File(large), threads).threads, 8);
+        assert_eq!(parallelism_for(&input::Input::Stdin, threads).threads, 8, "a pipe's size is unknown");
     }
 }
