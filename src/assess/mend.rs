@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::json::{Options, Parsed, SyntaxKind, parse_value};
+use crate::json::{Options, SyntaxKind, parse_value};
 use crate::scan::position::Position;
 
 /// How many repairs one value may take before it is given up on.
@@ -40,8 +40,8 @@ pub(crate) fn mend(candidate: &[u8]) -> Option<(Vec<u8>, Vec<RepairAt>)> {
     let mut repairs: Vec<RepairAt> = Vec::new();
     let mut closed = false;
     while repairs.len() <= MAX_REPAIRS {
-        let error = match parse_value(&text, 0, Options::default()) {
-            Ok(Parsed { end, .. }) => {
+        let error = match parse_value(&text, 0, Options::default()).map(|parsed| parsed.end) {
+            Ok(end) => {
                 text.truncate(end);
                 return (!repairs.is_empty()).then_some((text, repairs));
             }

@@ -18,6 +18,7 @@ mod write;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::mem::ManuallyDrop;
 
 use crate::limits::MAX_NESTING;
 
@@ -48,9 +49,52 @@ pub enum Value<'a> {
     /// A string, escapes still in place (see [`JsonStr::decoded`]).
     String(JsonStr<'a>),
     /// Items in input order.
-    Array(Vec<Node<'a>>),
+    Array(Children<Node<'a>>),
     /// Members in input order; a repeated key appears once per occurrence.
-    Object(Vec<Member<'a>>),
+    Object(Children<Member<'a>>),
+}
+
+/// The items of an array or the members of an object: a vector that drops its elements out of
+/// line. Dropping a tree then looks at each value's kind in one loop and calls a function only
+/// for the arrays and objects among them; as a plain `Vec`, every value, each of a payload's
+/// dozen scalars too, was dropped by a call of its own (about 3% of a check).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Children<T>(ManuallyDrop<Vec<T>>);
+
+impl<T> Default for Children<T> {
+    fn default() -> Self {
+        Children(ManuallyDrop::new(Vec::new()))
+    }
+}
+
+impl<T> Drop for Children<T> {
+    #[inline(never)]
+    fn drop(&mut self) {
+        drop(std::mem::take(&mut *self.0));
+    }
+}
+
+impl<T> std::ops::Deref for Children<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'c, T> IntoIterator for &'c Children<T> {
+    type Item = &'c T;
+    type IntoIter = std::slice::Iter<'c, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T> From<Vec<T>> for Children<T> {
+    fn from(elements: Vec<T>) -> Self {
+        Children(ManuallyDrop::new(elements))
+    }
 }
 
 /// One `"key": value` pair of an object.
@@ -390,6 +434,18 @@ pub struct Parsed<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn children_drop_their_elements_and_clones_theirs() {
+        let shared = std::rc::Rc::new(());
+        let children: Children<std::rc::Rc<()>> = vec![std::rc::Rc::clone(&shared); 2].into();
+        let copy = children.clone();
+        assert_eq!((std::rc::Rc::strong_count(&shared), copy.len()), (5, 2));
+        drop(children);
+        assert_eq!(std::rc::Rc::strong_count(&shared), 3);
+        drop(copy);
+        assert_eq!(std::rc::Rc::strong_count(&shared), 1);
+    }
 
     #[test]
     fn exact_bytes_keep_lone_surrogates_apart_and_agree_with_decoded_otherwise() {

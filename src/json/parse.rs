@@ -3,7 +3,7 @@
 
 use super::words::{LOW_BITS, bytes_below};
 use super::{
-    JsonStr, KnownText, Leniency, LeniencyKind, Member, Node, Options, Parsed, SyntaxError, SyntaxKind, Value,
+    Children, JsonStr, KnownText, Leniency, LeniencyKind, Member, Node, Options, Parsed, SyntaxError, SyntaxKind, Value,
 };
 use crate::limits::MAX_NESTING;
 
@@ -222,7 +222,7 @@ impl<'a> Parser<'a> {
         self.skip_space()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Vec::new()));
+            return Ok(Value::Object(Children::default()));
         }
         // Room for a whole payload's members at the top, so it is allocated once; a nested object
         // (a payload's have two members) starts with room for two, so that a value of many tiny
@@ -235,7 +235,7 @@ impl<'a> Parser<'a> {
                 Some(b'}') if !members.is_empty() => {
                     if self.options.lenient {
                         self.pos += 1;
-                        return Ok(Value::Object(members));
+                        return Ok(Value::Object(members.into()));
                     }
                     return self.fail(SyntaxKind::TrailingComma);
                 }
@@ -260,7 +260,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(members.into()));
                 }
                 None => return self.fail(SyntaxKind::UnexpectedEnd),
                 Some(_) => return self.fail(SyntaxKind::ExpectedCommaOrCloseObject),
@@ -283,13 +283,13 @@ impl<'a> Parser<'a> {
         self.skip_space()?;
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(items.into()));
         }
         loop {
             if self.peek() == Some(b']') && !items.is_empty() {
                 if self.options.lenient {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(items.into()));
                 }
                 return self.fail(SyntaxKind::TrailingComma);
             }
@@ -303,7 +303,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(items.into()));
                 }
                 None => return self.fail(SyntaxKind::UnexpectedEnd),
                 Some(_) => return self.fail(SyntaxKind::ExpectedCommaOrCloseArray),
