@@ -286,8 +286,9 @@ fn format_of(arg: FormatArg) -> Format {
 pub enum Threads {
     /// As many as `--threads` (or the configuration file) asked for.
     Asked(usize),
-    /// One per core the process may run on, asked of the system only when an input needs it: a
-    /// run of small files never does (the question reads three files under `/proc` and `/sys`).
+    /// One per core the process may run on, asked of the system only when an input needs it, and
+    /// once: a run of small files never does (the question reads three files under `/proc` and
+    /// `/sys`).
     OnePerCore,
 }
 
@@ -296,7 +297,10 @@ impl Threads {
     pub fn count(self) -> usize {
         match self {
             Threads::Asked(count) => count,
-            Threads::OnePerCore => std::thread::available_parallelism().map_or(1, usize::from),
+            Threads::OnePerCore => {
+                static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+                *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+            }
         }
         .max(1)
     }
