@@ -165,6 +165,9 @@ pub(super) struct ChunkReader<R> {
     pub(super) index: u64,
     pub(super) started: bool,
     pub(super) ended: bool,
+    /// A read that failed: what came before it was handed on as the input's end, and the
+    /// failure waits here to be told next.
+    pub(super) failed: Option<InputError>,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -181,11 +184,15 @@ impl<R: Read> ChunkReader<R> {
             index: 0,
             started: false,
             ended: false,
+            failed: None,
         }
     }
 
     /// The next chunk, or `None` after the last one.
     pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
+        if let Some(failure) = self.failed.take() {
+            return Err(failure);
+        }
         if self.ended {
             return Ok(None);
         }
@@ -193,7 +200,12 @@ impl<R: Read> ChunkReader<R> {
         data.extend_from_slice(&self.carry);
         self.carry.clear();
         let at_eof = loop {
-            let at_eof = self.fill(&mut data)?;
+            // A failed read ends the input there, as a cut would: what came before it is
+            // checked (a value it cuts short is reported so), then the failure is told.
+            let at_eof = self.fill(&mut data).unwrap_or_else(|failure| {
+                self.failed = Some(failure);
+                true
+            });
             if self.started || at_eof {
                 break at_eof;
             }

@@ -151,7 +151,11 @@ pub(super) fn merge_in_order(
                 continue;
             }
             if at_eof {
-                return Ok(());
+                // An input that a failed read ended: its failure was sent before its last chunk.
+                return match waiting.remove(&(next.0 + 1, 0)) {
+                    Some(Envelope { report: Err(failure), .. }) => Err(StreamError::Input(failure)),
+                    _ => Ok(()),
+                };
             }
             next = (next.0 + 1, 0);
             // The reader may have ended already; a permit nobody takes is harmless.

@@ -187,6 +187,13 @@ fn read_chunks<R: Read>(
         let index = chunks.index;
         match chunks.next_chunk() {
             Ok(Some(chunk)) => {
+                // The input ended in a failed read: its failure goes to the merging thread
+                // before the last chunk goes to a worker, so that it is there when that chunk
+                // is merged.
+                if let Some(failure) = chunks.failed.take() {
+                    let order = (chunks.index, 0);
+                    let _ = reports.send(Envelope { order, report: Err(failure), _merged: None });
+                }
                 if jobs.send(chunk).is_err() {
                     return;
                 }
@@ -284,6 +291,49 @@ mod tests {
             .iter()
             .map(|r| format!("{:?} {:?} {:?} {:?} {:?}", r.source, r.captured_at, r.status, r.reasons, r.findings))
             .collect()
+    }
+
+    /// Hands over its pieces one read at a time, then fails, as a stream that breaks off does.
+    struct BreaksOff(std::collections::VecDeque<Vec<u8>>);
+
+    impl Read for BreaksOff {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let Some(mut piece) = self.0.pop_front() else { return Err(io::Error::other("the stream broke off")) };
+            let n = piece.len().min(buf.len());
+            buf[..n].copy_from_slice(&piece[..n]);
+            if n < piece.len() {
+                self.0.push_front(piece.split_off(n));
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn what_came_before_a_failed_read_is_checked_and_the_failure_told_at_any_thread_count() {
+        let payload = crate::contract::samples::find("pass").map(|sample| sample.compact()).unwrap_or_default();
+        let (head, tail) = payload.split_at(payload.len() / 2);
+        for threads in [1, 2, 3] {
+            for (pieces, statuses) in [
+                (vec![head.as_bytes().to_vec(), tail.as_bytes().to_vec(), b"\n".to_vec()], vec!["PASS"]),
+                (vec![head.as_bytes().to_vec(), tail.as_bytes().to_vec()], vec!["PASS"]),
+                (vec![b"{}\n".to_vec(), head.as_bytes().to_vec()], vec!["none"]),
+            ] {
+                let reader = BreaksOff(pieces.into());
+                let mut seen = Vec::new();
+                let outcome = check_stream(
+                    Arc::from("broken"),
+                    reader,
+                    &AssessOptions::default(),
+                    Parallelism { threads, chunk_bytes: 64 },
+                    &mut |batch| {
+                        seen.extend(batch.into_iter().map(|r| r.status.map_or("none", |s| s.name())));
+                        Ok(())
+                    },
+                );
+                assert!(matches!(outcome, Err(StreamError::Input(_))), "{threads} threads: {outcome:?}");
+                assert_eq!(seen, statuses, "{threads} threads");
+            }
+        }
     }
 
     const MIXED: &str = concat!(
