@@ -165,9 +165,9 @@ pub(super) struct ChunkReader<R> {
     pub(super) index: u64,
     pub(super) started: bool,
     pub(super) ended: bool,
-    /// A read that failed: what came before it was handed on as the input's end, and the
-    /// failure waits here to be told next.
-    pub(super) failed: Option<InputError>,
+    /// A read that failed: what came before it was handed on as the input's end (the last
+    /// chunk), and the failure waits here for [`ChunkReader::take_failure`].
+    failed: Option<InputError>,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -190,9 +190,6 @@ impl<R: Read> ChunkReader<R> {
 
     /// The next chunk, or `None` after the last one.
     pub(super) fn next_chunk(&mut self) -> Result<Option<Chunk>, InputError> {
-        if let Some(failure) = self.failed.take() {
-            return Err(failure);
-        }
         if self.ended {
             return Ok(None);
         }
@@ -201,7 +198,7 @@ impl<R: Read> ChunkReader<R> {
         self.carry.clear();
         let at_eof = loop {
             // A failed read ends the input there, as a cut would: what came before it is
-            // checked (a value it cuts short is reported so), then the failure is told.
+            // checked (a value it cuts short is reported so), and the failure is told after it.
             let at_eof = self.fill(&mut data).unwrap_or_else(|failure| {
                 self.failed = Some(failure);
                 true
@@ -231,6 +228,11 @@ impl<R: Read> ChunkReader<R> {
         let index = self.index;
         self.index += 1;
         Ok(Some(Chunk { index, data: data.into(), base, end, at_eof, line_head }))
+    }
+
+    /// The failed read that ended the input, once its last chunk has been taken.
+    pub(super) fn take_failure(&mut self) -> Option<InputError> {
+        self.failed.take()
     }
 
     pub(super) fn check_start(&mut self, data: &mut ChunkData) -> Result<(), InputError> {

@@ -113,7 +113,7 @@ pub fn check_stream(
             });
             written.map_err(StreamError::Output)?;
         }
-        return Ok(());
+        return chunks.take_failure().map_or(Ok(()), |failure| Err(StreamError::Input(failure)));
     }
     check_in_parallel(chunks, merger, options, parallelism.threads, on_batch)
 }
@@ -190,7 +190,7 @@ fn read_chunks<R: Read>(
                 // The input ended in a failed read: its failure goes to the merging thread
                 // before the last chunk goes to a worker, so that it is there when that chunk
                 // is merged.
-                if let Some(failure) = chunks.failed.take() {
+                if let Some(failure) = chunks.take_failure() {
                     let order = (chunks.index, 0);
                     let _ = reports.send(Envelope { order, report: Err(failure), _merged: None });
                 }
