@@ -148,7 +148,8 @@ pub struct InputArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
-    /// Worker threads (default: one per core). Output is the same, in input order, for any count.
+    /// Worker threads for an input longer than 256 KiB (default: one per core). Output is the
+    /// same, in input order, for any count.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(i64::from(*THREADS.start())..=i64::from(*THREADS.end())))]
     pub threads: Option<u16>,
 

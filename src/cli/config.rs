@@ -35,8 +35,9 @@ pub struct InputConfig {
     pub paths: Vec<PathBuf>,
     /// How found values become results.
     pub assess: AssessOptions,
-    /// Worker threads for an input larger than one chunk.
-    pub threads: Threads,
+    /// Worker threads for an input larger than one chunk; 0 is one per core (see
+    /// [`authhook::stream::Parallelism`]).
+    pub threads: usize,
     /// Show a progress bar on standard error (only ever when it is a terminal).
     pub progress: bool,
     /// Colour standard output.
@@ -179,10 +180,7 @@ impl InputConfig {
                 select,
                 finishing: Finishing { show_secrets, policy, render: None },
             },
-            threads: args
-                .threads
-                .or(settings.threads)
-                .map_or(Threads::OnePerCore, |asked| Threads::Asked(asked.into())),
+            threads: args.threads.or(settings.threads).map_or(0, usize::from),
             progress: std::io::stderr().is_terminal(),
             color: use_color(color, std::io::stdout().is_terminal()),
             walk: WalkOptions {
@@ -281,31 +279,6 @@ fn format_of(arg: FormatArg) -> Format {
     }
 }
 
-/// How many worker threads an input larger than one chunk is checked with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threads {
-    /// As many as `--threads` (or the configuration file) asked for.
-    Asked(usize),
-    /// One per core the process may run on, asked of the system only when an input needs it, and
-    /// once: a run of small files never does (the question reads three files under `/proc` and
-    /// `/sys`).
-    OnePerCore,
-}
-
-impl Threads {
-    /// The number of threads, at least one.
-    pub fn count(self) -> usize {
-        match self {
-            Threads::Asked(count) => count,
-            Threads::OnePerCore => {
-                static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-                *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
-            }
-        }
-        .max(1)
-    }
-}
-
 /// How wide the report's lines may be: on a terminal, `COLUMNS` when it is set to a whole number
 /// above 0 (it wins, as in `ls` and `man`, for a terminal that misreports its size), else the
 /// terminal's width (`detected`, asked only then); elsewhere (a pipe, a file, `-o`) no limit.
@@ -339,13 +312,6 @@ fn use_color(choice: ColorArg, is_terminal: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_thread_count_is_at_least_one() {
-        assert_eq!(Threads::Asked(3).count(), 3);
-        assert_eq!(Threads::Asked(0).count(), 1);
-        assert!(Threads::OnePerCore.count() >= 1);
-    }
 
     #[test]
     fn a_report_fits_the_terminal_it_goes_to_and_nothing_else() {

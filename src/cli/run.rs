@@ -8,7 +8,7 @@ use authhook::assess::{CheckResult, Summary, deliveries};
 use authhook::stream::{Parallelism, READ_CHUNK, StreamError, check_stream};
 use authhook::{contract, input, report, stats};
 
-use super::config::{CheckConfig, InputConfig, StatsConfig, Threads};
+use super::config::{CheckConfig, InputConfig, StatsConfig};
 use super::error::RunError;
 use super::exit::ExitStatus;
 use super::{interrupt, progress};
@@ -110,7 +110,7 @@ pub fn scan_inputs(
             }
             on_scanned(Scanned::Batch(batch))
         };
-        let parallelism = parallelism_for(&source, input.threads);
+        let parallelism = Parallelism { threads: input.threads, chunk_bytes: READ_CHUNK };
         match check_stream(name, reader, &input.assess, parallelism, &mut mark_and_pass) {
             Ok(()) => {}
             Err(StreamError::Input(problem)) => {
@@ -239,32 +239,4 @@ pub fn run_stats(config: &StatsConfig, out: &mut dyn Write, problems: &mut dyn W
         report::tell_problem(problems, &message);
     }
     Ok(outcome)
-}
-
-/// How to spread `source` over threads: a file no larger than one chunk is checked on the calling
-/// thread, since starting workers for it costs more than its check (20,000 small files took 9 s
-/// with two workers each, 0.65 s on the calling thread).
-fn parallelism_for(source: &input::Input, threads: Threads) -> Parallelism {
-    let threads = match source.size() {
-        Some(size) if size <= READ_CHUNK as u64 => 1,
-        _ => threads.count(),
-    };
-    Parallelism { threads, chunk_bytes: READ_CHUNK }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_within_one_chunk_is_checked_on_the_calling_thread() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary directory: {e}"));
-        let (small, large) = (dir.path().join("small.log"), dir.path().join("large.log"));
-        std::fs::write(&small, vec![b'x'; READ_CHUNK]).unwrap_or_default();
-        std::fs::write(&large, vec![b'x'; READ_CHUNK + 1]).unwrap_or_default();
-        let threads = Threads::Asked(8);
-        assert_eq!(parallelism_for(&input::Input::File(small), threads).threads, 1);
-        assert_eq!(parallelism_for(&input::Input::File(large), threads).threads, 8);
-        assert_eq!(parallelism_for(&input::Input::Stdin, threads).threads, 8, "a pipe's size is unknown");
-    }
 }

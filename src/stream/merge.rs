@@ -131,15 +131,17 @@ impl<'o> Merger<'o> {
     }
 }
 
-/// The calling thread: puts reports back in order and hands their results on.
+/// The calling thread: puts reports back in order, from chunk `first` on, and hands their
+/// results on.
 pub(super) fn merge_in_order(
     merger: &mut Merger<'_>,
+    first: u64,
     reports: &Receiver<Envelope>,
     permits: &SyncSender<()>,
     on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
 ) -> Result<(), StreamError> {
     let mut waiting: BTreeMap<(u64, u32), Envelope> = BTreeMap::new();
-    let mut next = (0, 0);
+    let mut next = (first, 0);
     for envelope in reports {
         waiting.insert(envelope.order, envelope);
         while let Some(envelope) = waiting.remove(&next) {

@@ -11,9 +11,11 @@
 //! with reaches every value on it. The outcome is the same whatever the chunk size and however
 //! many threads run, which the tests check.
 //!
-//! With one thread everything happens on the calling thread, chunk by chunk, so results follow
-//! input as it arrives on a slow pipe. With more, a reader thread feeds chunks to worker threads
-//! and the calling thread puts their results back in order; at most [`CHUNKS_IN_FLIGHT`] chunks
+//! Everything happens on the calling thread, chunk by chunk (so results follow input as it
+//! arrives on a slow pipe), until the input proves longer than one chunk: a short input, from a
+//! file, a pipe or a small compressed file, starts no thread. With one thread it stays so. With
+//! more, from there on a reader thread feeds chunks to worker threads and the calling thread puts
+//! their results back in order; at most [`CHUNKS_IN_FLIGHT`] chunks
 //! are in flight whatever the thread count, which bounds memory. A chunk dense with findings (a
 //! broken value every few bytes) is handed on in pieces of a bounded number of results, and its
 //! worker waits for the pieces to be merged; the merge, too, hands results on a bounded number at
@@ -55,7 +57,9 @@ pub enum StreamError {
 /// How a stream is cut and spread over threads.
 #[derive(Debug, Clone, Copy)]
 pub struct Parallelism {
-    /// Worker threads; 1 checks on the calling thread.
+    /// Worker threads for an input longer than one chunk (a shorter one is checked on the calling
+    /// thread); 1 checks every input on the calling thread; 0 is one per core the process may run
+    /// on, asked of the system only when an input needs it, and once.
     pub threads: usize,
     /// Bytes asked of the reader at a time.
     pub chunk_bytes: usize,
@@ -67,11 +71,27 @@ impl Default for Parallelism {
     }
 }
 
+impl Parallelism {
+    /// The worker threads an input longer than one chunk is spread over, at least one.
+    fn worker_threads(self) -> usize {
+        match self.threads {
+            0 => {
+                static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+                // The standard library reads three files under `/proc` and `/sys` to answer.
+                *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+            }
+            threads => threads,
+        }
+    }
+}
+
 /// Checks the stream `reader` named `name`, handing results to `on_batch` in input order.
 ///
-/// With more than one thread, the reading and the scanning run on threads of their own that are
-/// not waited for when `on_batch` fails (as on Ctrl-C): a read blocked on silent input (a pipe
-/// that stays open) must not keep the run from ending. Such a thread ends when its read returns.
+/// The stream is checked on the calling thread until more than `parallelism.chunk_bytes` of it
+/// have been read. From there, unless `parallelism.threads` is 1, the reading and the scanning
+/// run on threads of their own that are not waited for when `on_batch` fails (as on Ctrl-C): a
+/// read blocked on silent input (a pipe that stays open) must not keep the run from ending. Such
+/// a thread ends when its read returns.
 ///
 /// ```
 /// use std::io::Cursor;
@@ -104,18 +124,22 @@ pub fn check_stream(
     let pool = Arc::new(BufferPool::new(parallelism.chunk_bytes));
     let mut chunks = ChunkReader::new(reader, name.clone(), parallelism.chunk_bytes, pool.clone());
     let mut merger = Merger::new(options, name.clone(), pool);
-    if parallelism.threads <= 1 {
-        while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
-            let mut written = Ok(());
-            scan_chunk(chunk, options, &name, &mut |report| {
-                written = merger.take(report, on_batch);
-                written.is_ok()
-            });
-            written.map_err(StreamError::Output)?;
+    // Starting threads costs more than checking a chunk: they wait until the input has shown it
+    // is longer than one.
+    let mut read = 0usize;
+    while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
+        read = read.saturating_add(chunk.data.len());
+        let mut written = Ok(());
+        scan_chunk(chunk, options, &name, &mut |report| {
+            written = merger.take(report, on_batch);
+            written.is_ok()
+        });
+        written.map_err(StreamError::Output)?;
+        if parallelism.threads != 1 && read > parallelism.chunk_bytes && !chunks.ended {
+            return check_in_parallel(chunks, merger, options, parallelism.worker_threads(), on_batch);
         }
-        return chunks.take_failure().map_or(Ok(()), |failure| Err(StreamError::Input(failure)));
     }
-    check_in_parallel(chunks, merger, options, parallelism.threads, on_batch)
+    chunks.take_failure().map_or(Ok(()), |failure| Err(StreamError::Input(failure)))
 }
 
 /// What the reader thread and the workers send the merging thread.
@@ -163,14 +187,14 @@ fn check_in_parallel<R: Read + Send + 'static>(
     if workers == 0 {
         return Err(StreamError::Threads(io::Error::other("no worker thread could be started")));
     }
-    let reader_reports = report_tx.clone();
+    let (reader_reports, first) = (report_tx.clone(), chunks.index);
     std::thread::Builder::new()
         .spawn(move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports))
         .map_err(StreamError::Threads)?;
     drop(report_tx);
     // Dropping the permits and the reports on the way out tells the reader and the workers to
     // stop, even when the merge ended early.
-    merge_in_order(&mut merger, &report_rx, &permit_tx, on_batch)
+    merge_in_order(&mut merger, first, &report_rx, &permit_tx, on_batch)
 }
 
 /// The reader thread: one chunk per permit, until the input ends or nobody listens.
@@ -471,9 +495,64 @@ mod tests {
             true
         });
         assert!(pieces >= 3, "{pieces} pieces");
-        for threads in [1, 2, 3] {
-            let whole = check_bytes_with("t", text.as_bytes(), &options, Parallelism { threads, chunk_bytes: 1 << 20 });
-            assert_eq!(signature(&whole), signature(&small_chunks), "threads {threads}");
+        // Chunks of 16,000 bytes hold over 2,600 results each; the input is long enough for the
+        // workers to start after the first of them.
+        for (threads, chunk_bytes) in [(1, 1 << 20), (2, 1 << 20), (2, 16_000), (3, 16_000)] {
+            let whole = check_bytes_with("t", text.as_bytes(), &options, Parallelism { threads, chunk_bytes });
+            assert_eq!(signature(&whole), signature(&small_chunks), "threads {threads}, chunk {chunk_bytes}");
+        }
+    }
+
+    /// Reads `data` in pieces of at most `piece` bytes, noting which thread asked for each.
+    struct NotingReader {
+        data: io::Cursor<Vec<u8>>,
+        piece: usize,
+        readers: Arc<Mutex<Vec<std::thread::ThreadId>>>,
+    }
+
+    impl Read for NotingReader {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if let Ok(mut readers) = self.readers.lock() {
+                readers.push(std::thread::current().id());
+            }
+            let len = buf.len().min(self.piece);
+            self.data.read(&mut buf[..len])
+        }
+    }
+
+    #[test]
+    fn threads_start_only_once_the_input_is_longer_than_a_chunk() {
+        let options = AssessOptions::default();
+        let line = crate::contract::samples::find("pass").map(|sample| sample.compact() + "\n").unwrap_or_default();
+        let whole = check_bytes("t", line.repeat(40).as_bytes(), &options);
+        assert_eq!(whole.len(), 40);
+        let here = std::thread::current().id();
+        // (copies of the line, chunk size, threads, whether a thread other than this one reads)
+        for (copies, chunk_bytes, threads, elsewhere) in [
+            (1, 1 << 18, 2, false),
+            (40, line.len() * 40, 2, false),
+            (40, line.len() * 40 - 1, 2, true),
+            (40, line.len() * 4, 0, true),
+            (40, line.len() * 4, 1, false),
+        ] {
+            let readers = Arc::new(Mutex::new(Vec::new()));
+            let reader = NotingReader {
+                data: io::Cursor::new(line.repeat(copies).into_bytes()),
+                piece: 300,
+                readers: readers.clone(),
+            };
+            let mut results = Vec::new();
+            let outcome =
+                check_stream(Arc::from("t"), reader, &options, Parallelism { threads, chunk_bytes }, &mut |batch| {
+                    results.extend(batch);
+                    Ok(())
+                });
+            assert!(outcome.is_ok(), "{outcome:?}");
+            let case = format!("{copies} copies, chunk {chunk_bytes}, {threads} threads");
+            assert_eq!(signature(&results), signature(whole.get(..copies).unwrap_or_default()), "{case}");
+            let readers = readers.lock().map(|readers| readers.clone()).unwrap_or_default();
+            assert_eq!(readers.first(), Some(&here), "{case}");
+            assert_eq!(readers.iter().any(|reader| *reader != here), elsewhere, "{case}");
         }
     }
 }
