@@ -83,7 +83,8 @@ pub fn scan_inputs(
             outcome.input_problems += 1;
         }
     }
-    let total_size = inputs.iter().map(input::Input::size).sum();
+    // The total is asked of the file system only for a bar that may show.
+    let total_size = if input.progress { inputs.iter().map(input::Input::size).sum() } else { None };
     let progress = progress::Progress::new(input.progress, total_size);
     let mut deliveries = deliveries::Deliveries::default();
     let finishing = &input.assess.finishing;
