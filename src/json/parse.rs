@@ -75,38 +75,20 @@ fn is_string_special(b: u8) -> bool {
 const EXACT_POWERS_OF_TEN: [f64; 16] =
     [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
-/// The value of `text`, a valid JSON number. Most numbers in payloads (at most 15 digits, no
-/// exponent: `0.83940647`, `4005`) are read by one division of two numbers `f64` holds exactly,
-/// which IEEE arithmetic rounds correctly (Clinger's fast path): the same value the standard
-/// library's parser gives, which reads every other number.
-fn number_value(text: &str) -> f64 {
-    let read_by_std = || text.parse().unwrap_or(f64::NAN);
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    // Sixteen places hold at most 16 digits, which a u64 holds.
-    if digits.len() > 16 {
-        return read_by_std();
-    }
-    let mut mantissa = 0u64;
-    let mut point = None;
-    for (at, byte) in digits.bytes().enumerate() {
-        match byte {
-            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
-            b'.' if point.is_none() => point = Some(at),
-            _ => return read_by_std(),
-        }
-    }
-    let digit_count = digits.len() - usize::from(point.is_some());
-    let decimals = point.map_or(0, |at| digits.len() - at - 1);
+/// The value of the JSON number `text`, which the parser read as `mantissa` (its digits, without
+/// the point, wrapped if there are many), `digit_count` digits of which `decimals` after the
+/// point, and `exponent` (whether it has one). Most numbers in payloads (at most 15 digits, no
+/// exponent: `0.83940647`, `4005`) are one division of two numbers `f64` holds exactly, which
+/// IEEE arithmetic rounds correctly (Clinger's fast path): the same value the standard library's
+/// parser gives, which reads every other number.
+fn number_value(text: &str, mantissa: u64, digit_count: usize, decimals: usize, exponent: bool) -> f64 {
     match EXACT_POWERS_OF_TEN.get(decimals) {
         // At most 15 digits: the mantissa is below 10^15 < 2^53, exact, as is the power of ten.
-        Some(scale) if digit_count <= 15 => {
+        Some(scale) if digit_count <= 15 && !exponent => {
             let value = mantissa as f64 / scale;
-            if negative { -value } else { value }
+            if text.starts_with('-') { -value } else { value }
         }
-        _ => read_by_std(),
+        _ => text.parse().unwrap_or(f64::NAN),
     }
 }
 
@@ -200,8 +182,8 @@ impl<'a> Parser<'a> {
             Some(b'f') => self.literal(b"false", Value::Bool(false))?,
             Some(b'n') => self.literal(b"null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => {
-                let text = self.number()?;
-                Value::Number(text, number_value(text))
+                let (text, value) = self.number()?;
+                Value::Number(text, value)
             }
             Some(_) => return self.fail(SyntaxKind::ExpectedValue),
         };
@@ -339,26 +321,44 @@ impl<'a> Parser<'a> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<&'a str, SyntaxError> {
+    /// Digits from here on, added to `mantissa` (wrapping: only a short number's is used); how
+    /// many.
+    fn digits_into(&mut self, mantissa: &mut u64) -> usize {
+        let start = self.pos;
+        while let Some(digit) = self.peek().map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10) {
+            *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// A number: its text, and its value, read as the digits go by.
+    fn number(&mut self) -> Result<(&'a str, f64), SyntaxError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
+        let mut mantissa = 0;
+        let mut digit_count = match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                1
             }
+            Some(b'1'..=b'9') => self.digits_into(&mut mantissa),
             None => return self.fail(SyntaxKind::UnexpectedEnd),
             Some(_) => return self.fail(SyntaxKind::InvalidNumber),
-        }
+        };
+        let mut decimals = 0;
         if self.peek() == Some(b'.') {
             self.pos += 1;
-            if self.digits() == 0 {
+            decimals = self.digits_into(&mut mantissa);
+            if decimals == 0 {
                 return self.number_end_error();
             }
+            digit_count += decimals;
         }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
+        let exponent = matches!(self.peek(), Some(b'e' | b'E'));
+        if exponent {
             self.pos += 1;
             if matches!(self.peek(), Some(b'+' | b'-')) {
                 self.pos += 1;
@@ -372,7 +372,8 @@ impl<'a> Parser<'a> {
             return self.fail(SyntaxKind::InvalidNumber);
         }
         // Numbers are ASCII by construction, so this cannot fail.
-        self.text(start, self.pos)
+        let text = self.text(start, self.pos)?;
+        Ok((text, number_value(text, mantissa, digit_count, decimals, exponent)))
     }
 
     fn number_end_error<T>(&self) -> Result<T, SyntaxError> {
@@ -473,7 +474,9 @@ mod tests {
                 exponent.unwrap_or_default()
             );
             let expected: f64 = text.parse().unwrap();
-            proptest::prop_assert_eq!(number_value(&text).to_bits(), expected.to_bits(), "{}", text);
+            let read = parse_value(text.as_bytes(), 0, Options::default()).ok().map(|parsed| parsed.node.value);
+            let Some(Value::Number(_, value)) = read else { panic!("{text} is not read as a number: {read:?}") };
+            proptest::prop_assert_eq!(value.to_bits(), expected.to_bits(), "{}", text);
         }
 
         #[test]
