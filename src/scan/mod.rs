@@ -633,6 +633,17 @@ impl Scanner {
     }
 
     /// The next candidate at or after `from`.
+    /// Whether the byte before `at` is a quote that can open a string (not an escaped one), at or
+    /// after `from`. The byte before the quote may lie before `buf`: the line head knows it, so
+    /// that the answer does not depend on where the input was cut.
+    fn opens_string(&self, buf: &[u8], from: usize, at: usize) -> bool {
+        let escaped = match at.checked_sub(2) {
+            Some(before) => buf.get(before) == Some(&b'\\'),
+            None => self.line_head.last_byte() == Some(b'\\'),
+        };
+        at > from && at.checked_sub(1).and_then(|quote| buf.get(quote)) == Some(&b'"') && !escaped
+    }
+
     fn next_candidate(&self, buf: &[u8], mut from: usize, at_eof: bool) -> Candidate {
         let start = from;
         loop {
@@ -640,7 +651,7 @@ impl Scanner {
             let Some(found) = memchr::memchr2(b'{', b'[', rest) else {
                 // A quote that ends the buffer may open an encoded object that the next one holds.
                 return match buf.len().checked_sub(1) {
-                    Some(last) if !at_eof && opens_string(buf, start, last + 1) => Candidate::Undecided(last),
+                    Some(last) if !at_eof && self.opens_string(buf, start, last + 1) => Candidate::Undecided(last),
                     _ => Candidate::None,
                 };
             };
@@ -652,7 +663,7 @@ impl Scanner {
                 (Some(b'{'), Some(b'"')) | (Some(b'['), Some(b'{')) => return Candidate::At(at),
                 // A JSON string that holds an encoded object, `"{\"…` or `"{\n…`, standing on
                 // its own (a line that is one encoded payload, an array of them).
-                (Some(b'{'), Some(b'\\')) if next == Some(0) && opens_string(buf, from, at) => {
+                (Some(b'{'), Some(b'\\')) if next == Some(0) && self.opens_string(buf, from, at) => {
                     return Candidate::At(at - 1);
                 }
                 (Some(b'{'), Some(b'/')) => match next.and_then(|i| after.get(i + 1)) {
@@ -662,7 +673,7 @@ impl Scanner {
                 },
                 (_, None) if !at_eof && after.len() <= self.options.max_payload_bytes => {
                     // Keep the quote before a brace too: the two may open an encoded object.
-                    return Candidate::Undecided(if opens_string(buf, from, at) { at - 1 } else { at });
+                    return Candidate::Undecided(if self.opens_string(buf, from, at) { at - 1 } else { at });
                 }
                 (Some(b'{'), Some(_)) => {
                     match joined::continues_in_cri(after, at_eof).or(logged::opening(after, at_eof)) {
@@ -677,12 +688,6 @@ impl Scanner {
             }
         }
     }
-}
-
-/// Whether the byte before `at` is a quote that can open a string (not an escaped one), at or
-/// after `from`.
-fn opens_string(buf: &[u8], from: usize, at: usize) -> bool {
-    at > from && buf.get(at - 1) == Some(&b'"') && (at < 2 || buf.get(at - 2) != Some(&b'\\'))
 }
 
 /// Whether the array or object that `text` starts with ends within it, following brackets and

@@ -116,17 +116,20 @@ fn count_chars(bytes: &[u8]) -> u64 {
 /// start along, so that what is found on it does not depend on where the input was cut.
 pub(crate) const LINE_HEAD: usize = 64;
 
-/// The first bytes, up to [`LINE_HEAD`], of a line that began before a buffer; empty when the
-/// buffer starts a line.
+/// The first bytes, up to [`LINE_HEAD`], of a line that began before a buffer (empty when the
+/// buffer starts a line), and the byte just before the buffer.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LineHead {
     bytes: [u8; LINE_HEAD],
     len: usize,
+    /// The input's byte just before the buffer, if any: whether a quote the buffer starts with
+    /// is escaped depends on it.
+    last_byte: Option<u8>,
 }
 
 impl Default for LineHead {
     fn default() -> Self {
-        LineHead { bytes: [0; LINE_HEAD], len: 0 }
+        LineHead { bytes: [0; LINE_HEAD], len: 0, last_byte: None }
     }
 }
 
@@ -136,13 +139,19 @@ impl LineHead {
         self.bytes.get(..self.len).unwrap_or_default()
     }
 
+    /// The input's byte just before the buffer, if any.
+    pub(crate) fn last_byte(&self) -> Option<u8> {
+        self.last_byte
+    }
+
     /// The head of the line that `bytes` end in, when they follow a buffer whose last line's
     /// head is `self`.
     pub(crate) fn after(self, bytes: &[u8]) -> LineHead {
-        match memchr::memrchr2(b'\n', b'\r', bytes) {
+        let head = match memchr::memrchr2(b'\n', b'\r', bytes) {
             Some(at) => LineHead::default().extended(bytes.get(at + 1..).unwrap_or_default()),
             None => self.extended(bytes),
-        }
+        };
+        LineHead { last_byte: bytes.last().copied().or(self.last_byte), ..head }
     }
 
     fn extended(mut self, bytes: &[u8]) -> LineHead {

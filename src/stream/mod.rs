@@ -386,6 +386,25 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_escaped_by_the_byte_before_a_cut_stays_escaped() {
+        // The quote at offset 9 is escaped by the backslash before it, so the `{` after it does
+        // not open an encoded object; a cut between the two (a read that ends there) must not
+        // make it one.
+        let text = b"v\x16{\\\\\"'%\\\"{\\\\\"'%\\\"";
+        for lenient in [false, true] {
+            let mut options = AssessOptions::default();
+            options.scan.lenient = lenient;
+            let whole = check_bytes("t", text, &options);
+            for chunk_bytes in 1..=text.len() {
+                for threads in [1, 3] {
+                    let split = check_bytes_with("t", text, &options, Parallelism { threads, chunk_bytes });
+                    assert_eq!(signature(&split), signature(&whole), "chunk {chunk_bytes}, threads {threads}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn bytes_that_are_not_utf8_in_joined_records_are_placed_where_they_stand() {
         let cri = [
             b"2026-11-28T12:00:36Z stdout P {\"customerId\": \"666eab5555888d45ba7a999a\", \"chi".as_slice(),
