@@ -8,8 +8,6 @@ use std::path::PathBuf;
 pub enum RunError {
     #[error("cannot write the report: {0}")]
     Output(#[source] io::Error),
-    #[error("cannot start the worker threads ({0}); ask for fewer with -j")]
-    Threads(#[source] io::Error),
     #[error("interrupted")]
     Interrupted,
     #[error("cannot create {}: {source}", path.display())]

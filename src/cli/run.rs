@@ -122,7 +122,6 @@ pub fn scan_inputs(
                 return Err(RunError::Interrupted);
             }
             Err(StreamError::Output(error)) => return Err(RunError::Output(error)),
-            Err(StreamError::Threads(error)) => return Err(RunError::Threads(error)),
         }
     }
     progress.finish();

@@ -50,8 +50,6 @@ pub enum StreamError {
     Input(InputError),
     /// The consumer of results failed (writing the report).
     Output(io::Error),
-    /// The threads a parallel check needs could not be started.
-    Threads(io::Error),
 }
 
 /// How a stream is cut and spread over threads.
@@ -126,7 +124,7 @@ pub fn check_stream(
     let mut merger = Merger::new(options, name.clone(), pool);
     // Starting threads costs more than checking a chunk: they wait until the input has shown it
     // is longer than one.
-    let mut read = 0usize;
+    let (mut read, mut spread) = (0usize, parallelism.threads != 1);
     while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
         read = read.saturating_add(chunk.data.len());
         let mut written = Ok(());
@@ -135,8 +133,17 @@ pub fn check_stream(
             written.is_ok()
         });
         written.map_err(StreamError::Output)?;
-        if parallelism.threads != 1 && read > parallelism.chunk_bytes && !chunks.ended {
-            return check_in_parallel(chunks, merger, options, parallelism.worker_threads(), on_batch);
+        if spread && read > parallelism.chunk_bytes && !chunks.ended {
+            match start_threads(chunks, options, parallelism.worker_threads()) {
+                Start::Running(running) => {
+                    // Dropping the permits and the reports on the way out tells the reader and
+                    // the workers to stop, even when the merge ended early.
+                    return merge_in_order(&mut merger, running.first, &running.reports, &running.permits, on_batch);
+                }
+                // The threads could not be started (a memory or process limit): the rest is
+                // checked here, as with one thread.
+                Start::Refused(unstarted) => (chunks, spread) = (*unstarted, false),
+            }
         }
     }
     chunks.take_failure().map_or(Ok(()), |failure| Err(StreamError::Input(failure)))
@@ -151,13 +158,28 @@ struct Envelope {
     _merged: Option<SyncSender<()>>,
 }
 
-fn check_in_parallel<R: Read + Send + 'static>(
-    mut chunks: ChunkReader<R>,
-    mut merger: Merger<'_>,
+/// The reader thread and the workers at work on the rest of a stream, from chunk `first` on.
+struct Running {
+    first: u64,
+    reports: Receiver<Envelope>,
+    permits: SyncSender<()>,
+}
+
+/// What asking for the threads came to.
+enum Start<R> {
+    Running(Running),
+    /// No worker, or not the reader, could be started: the stream's reader is handed back.
+    Refused(Box<ChunkReader<R>>),
+}
+
+/// Starts up to `threads` workers and a reader thread that goes on reading `chunks`; gives
+/// `chunks` back when no worker, or not the reader, could be started (the workers started then
+/// end, their jobs' channel closed).
+fn start_threads<R: Read + Send + 'static>(
+    chunks: ChunkReader<R>,
     options: &AssessOptions,
     threads: usize,
-    on_batch: &mut dyn FnMut(Vec<CheckResult>) -> io::Result<()>,
-) -> Result<(), StreamError> {
+) -> Start<R> {
     // The bytes and results in flight are bounded in total, not per thread: more workers than
     // chunks in flight would only wait.
     let in_flight = (threads * CHUNKS_PER_WORKER).min(CHUNKS_IN_FLIGHT);
@@ -170,31 +192,37 @@ fn check_in_parallel<R: Read + Send + 'static>(
     let (job_tx, job_rx) = sync_channel::<Chunk>(in_flight);
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (report_tx, report_rx) = std::sync::mpsc::channel::<Envelope>();
-    let name = chunks.name.clone();
-    // A thread that cannot be started (a memory or process limit) leaves fewer workers; with
-    // none at all, the run cannot go on.
+    // A thread that cannot be started leaves fewer workers.
     let mut workers = 0;
     for _ in 0..threads {
         // Each worker names its results with a copy of its own: every result holds a reference,
         // and workers counting references on one shared name contend for its cache line.
         let (jobs, reports, name, options) =
-            (Arc::clone(&job_rx), report_tx.clone(), Arc::from(&*name), options.clone());
+            (Arc::clone(&job_rx), report_tx.clone(), Arc::from(&*chunks.name), options.clone());
         match std::thread::Builder::new().spawn(move || work(&jobs, &reports, &options, &name)) {
             Ok(_) => workers += 1,
             Err(_) => break,
         }
     }
     if workers == 0 {
-        return Err(StreamError::Threads(io::Error::other("no worker thread could be started")));
+        return Start::Refused(Box::new(chunks));
     }
-    let (reader_reports, first) = (report_tx.clone(), chunks.index);
-    std::thread::Builder::new()
-        .spawn(move || read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports))
-        .map_err(StreamError::Threads)?;
-    drop(report_tx);
-    // Dropping the permits and the reports on the way out tells the reader and the workers to
-    // stop, even when the merge ended early.
-    merge_in_order(&mut merger, first, &report_rx, &permit_tx, on_batch)
+    // The reader is handed `chunks` once it runs, so that they are not lost with a thread that
+    // could not be started.
+    let (hand_tx, hand_rx) = sync_channel::<ChunkReader<R>>(1);
+    let reader_reports = report_tx.clone();
+    let started = std::thread::Builder::new().spawn(move || {
+        if let Ok(mut chunks) = hand_rx.recv() {
+            read_chunks(&mut chunks, &permit_rx, &job_tx, &reader_reports);
+        }
+    });
+    if started.is_err() {
+        return Start::Refused(Box::new(chunks));
+    }
+    let first = chunks.index;
+    // The reader waits for this one message, for which the channel has room.
+    let _ = hand_tx.send(chunks);
+    Start::Running(Running { first, reports: report_rx, permits: permit_tx })
 }
 
 /// The reader thread: one chunk per permit, until the input ends or nobody listens.

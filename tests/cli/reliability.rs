@@ -496,3 +496,48 @@ fn a_tower_of_arrays_and_objects_is_checked_in_linear_time() {
     // 480 KB: 15 to 20 s of CPU time in a debug build, a little over 1 s in release.
     run(check_within_cpu_seconds(60, &["-q", "-"]).write_stdin("{\"a\":[".repeat(80_000)), 1);
 }
+
+/// Whether this test process may drop to another user (root) and has util-linux's `setpriv` and
+/// `prlimit`, which a test of thread creation failing needs.
+fn can_limit_processes() -> bool {
+    let root = Process::new("id").arg("-u").output().is_ok_and(|out| out.stdout.starts_with(b"0\n"));
+    let has = |tool: &str| Process::new(tool).arg("--version").output().is_ok_and(|out| out.status.success());
+    root && has("setpriv") && has("prlimit")
+}
+
+#[test]
+fn threads_that_cannot_be_started_leave_the_input_checked_on_the_calling_thread() {
+    if !can_limit_processes() {
+        eprintln!("skipped: needs root, setpriv and prlimit to make thread creation fail");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    // Longer than a chunk (256 KiB), so that the workers are asked for after the first chunks.
+    let dir = tempdir();
+    let text = format!("{}\n{}\n", sample("pass"), sample("spoof")).repeat(1000);
+    let file = write(dir.path(), "capture.ndjson", &text);
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).expect("a readable directory");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).expect("a readable file");
+    let (expected, _) = run(&mut check(&["--format", "ndjson", "-j", "1", arg(&file)]), 0);
+    assert_eq!(parse_lines(&expected).len(), 2000);
+    // Another user allowed one process: every thread the run asks for is refused.
+    let limited = |from_stdin: bool| {
+        let mut cmd = assert_cmd::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "prlimit", "--nproc=1"])
+            .arg(env!("CARGO_BIN_EXE_authhook"))
+            .args(["check", "--color", "never", "--format", "ndjson", "-j", "2"])
+            .arg(if from_stdin { "-" } else { arg(&file) })
+            .current_dir(dir.path())
+            .env("AUTHHOOK_TODAY", crate::common::TODAY)
+            .timeout(crate::common::LIMIT);
+        if from_stdin {
+            cmd.write_stdin(text.clone());
+        }
+        cmd
+    };
+    let (from_file, _) = run(&mut limited(false), 0);
+    assert_eq!(from_file, expected);
+    let (expected, _) = run(check(&["--format", "ndjson", "-j", "1", "-"]).write_stdin(text.clone()), 0);
+    let (from_pipe, _) = run(&mut limited(true), 0);
+    assert_eq!(from_pipe, expected);
+}
