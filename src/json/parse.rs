@@ -313,16 +313,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
     /// Digits from here on, added to `mantissa` (wrapping: only a short number's is used); how
-    /// many.
+    /// many. An exponent's digits go to a mantissa of their own, unused.
     fn digits_into(&mut self, mantissa: &mut u64) -> usize {
         let start = self.pos;
         while let Some(digit) = self.peek().map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10) {
@@ -363,7 +355,7 @@ impl<'a> Parser<'a> {
             if matches!(self.peek(), Some(b'+' | b'-')) {
                 self.pos += 1;
             }
-            if self.digits() == 0 {
+            if self.digits_into(&mut 0) == 0 {
                 return self.number_end_error();
             }
         }

@@ -632,18 +632,18 @@ impl Scanner {
         Options { lenient: self.options.lenient }
     }
 
-    /// The next candidate at or after `from`.
     /// Whether the byte before `at` is a quote that can open a string (not an escaped one), at or
     /// after `from`. The byte before the quote may lie before `buf`: the line head knows it, so
     /// that the answer does not depend on where the input was cut.
     fn opens_string(&self, buf: &[u8], from: usize, at: usize) -> bool {
-        let escaped = match at.checked_sub(2) {
+        let escaped = || match at.checked_sub(2) {
             Some(before) => buf.get(before) == Some(&b'\\'),
             None => self.line_head.last_byte() == Some(b'\\'),
         };
-        at > from && at.checked_sub(1).and_then(|quote| buf.get(quote)) == Some(&b'"') && !escaped
+        at > from && at.checked_sub(1).and_then(|quote| buf.get(quote)) == Some(&b'"') && !escaped()
     }
 
+    /// The next candidate at or after `from`.
     fn next_candidate(&self, buf: &[u8], mut from: usize, at_eof: bool) -> Candidate {
         let start = from;
         loop {

@@ -124,16 +124,16 @@ pub fn check_stream(
     let mut merger = Merger::new(options, name.clone(), pool);
     // Starting threads costs more than checking a chunk: they wait until the input has shown it
     // is longer than one.
-    let (mut read, mut spread) = (0usize, parallelism.threads != 1);
+    let mut spread = parallelism.threads != 1;
     while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Input)? {
-        read = read.saturating_add(chunk.data.len());
         let mut written = Ok(());
         scan_chunk(chunk, options, &name, &mut |report| {
             written = merger.take(report, on_batch);
             written.is_ok()
         });
         written.map_err(StreamError::Output)?;
-        if spread && read > parallelism.chunk_bytes && !chunks.ended {
+        // Where the next chunk starts is how much of the input has been read.
+        if spread && chunks.next_at.offset > parallelism.chunk_bytes as u64 && !chunks.ended {
             match start_threads(chunks, options, parallelism.worker_threads()) {
                 Start::Running(running) => {
                     // Dropping the permits and the reports on the way out tells the reader and
