@@ -27,6 +27,9 @@
 #   AUTHHOOK_BIN  authhook binary to measure (default target/release/authhook,
 #                 or $CARGO_TARGET_DIR/release/authhook); when set, the crate's
 #                 binary is not built.
+#   READ_TINY_BIN the reference binary (default: the read_tiny example, built here); when
+#                 set, nothing is built for it, so a reference built another way (statically
+#                 linked, say) can be compared with an authhook built the same way.
 #   RUNS          timed runs of each command (default 300; the target asks for
 #                 at least 200, and fewer are flagged in the output)
 #   WARMUP        untimed runs of each command first (default 10)
@@ -71,10 +74,18 @@ if [[ ! -r $FILE ]]; then
 	exit 2
 fi
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-TINY_BIN=$TARGET_DIR/release/examples/read_tiny
-
-echo "==> building read_tiny (release)" >&2
-cargo build --release --quiet --example read_tiny
+if [[ -n ${READ_TINY_BIN:-} ]]; then
+	echo "==> using READ_TINY_BIN=$READ_TINY_BIN (not building the read_tiny example)" >&2
+	TINY_BIN=$READ_TINY_BIN
+else
+	echo "==> building read_tiny (release)" >&2
+	cargo build --release --quiet --example read_tiny
+	TINY_BIN=$TARGET_DIR/release/examples/read_tiny
+fi
+if [[ ! -x $TINY_BIN ]]; then
+	echo "error: read_tiny binary '$TINY_BIN' not found or not executable" >&2
+	exit 1
+fi
 # shellcheck source=benches/authhook_bin.sh
 source benches/authhook_bin.sh
 TINY_BIN=$(realpath "$TINY_BIN")
