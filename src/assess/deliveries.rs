@@ -2,29 +2,30 @@
 //!
 //! The vendor retries a webhook up to five times when the receiver does not answer 200 (JSON)
 //! or 204, so a transaction can appear several times in one capture. The first delivery of each
-//! transactionId is remembered, in about 65 bytes, for the whole run: a later one with the
+//! transactionId is remembered, in about 54 bytes, for the whole run: a later one with the
 //! same content and status gets a `duplicate-delivery` note, one with different content or a
 //! different status a `conflicting-delivery` error, each naming where the first was seen.
 //! Content is compared by its fingerprint, a keyed hash that nobody can make collide.
 //!
-//! Why about 65: an entry is 40 bytes (and a control byte) in a hash table that doubles when
-//! seven eighths full, so it is between 44% and 88% full. Were every table the same size, they
-//! would all double at once and spend 93 bytes an entry just after; instead transactions are
-//! spread over the tables unevenly, table `i` getting a share proportional to `2^(i/256)`, so
-//! their sizes, and the moments they double, are spread out evenly: by calculation the tables
-//! are 63% full on average at any size, 65 bytes an entry.
+//! Why about 54: each first delivery takes 40 bytes in blocks of 4,096 that are filled in
+//! turn and never move, and 8 bytes (and a control byte) in a hash table of where it is, which
+//! doubles when seven eighths full, so is between 44% and 88% full: 10 to 21 bytes an entry,
+//! 14 on average. Were every table the same size, they would all double at once; instead
+//! transactions are spread over the tables unevenly, table `i` getting a share proportional to
+//! `2^(i/256)`, so their sizes, and the moments they double, are spread out evenly. (Entries kept
+//! in the tables themselves took 65 bytes on average, up to 93 just after a doubling, which at
+//! millions of transactions crossed the budget of 64.)
 //!
 //! The tables take their memory from the system's allocator, whatever allocator the program
 //! uses: a table that doubles frees the old one, and the system's allocator reuses or returns
 //! such large blocks at once, where mimalloc (the command line's) keeps freed memory for a
-//! second before returning it. Tables double all the time while a capture of new transactions
-//! is read, so that second held 13 to 41 MiB more at the peak of runs over 1,000,000 to
-//! 3,000,000 distinct transactions (`benches/memory.sh`), enough to pass the memory budget.
+//! second before returning it, tens of MiB while a capture of new transactions is read.
 
 use std::alloc::System;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use hashbrown::hash_map::Entry;
+use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 use super::CheckResult;
@@ -102,13 +103,46 @@ fn shard_of(key: &TransactionKey) -> usize {
     SHARD_OF.get((mixed >> 52) as usize).map_or(0, |&shard| usize::from(shard))
 }
 
-/// One of the maps, its table allocated by the system (see the module's documentation).
-type Shard = hashbrown::HashMap<TransactionKey, FirstDelivery, FxBuildHasher, System>;
+/// A transaction and its first delivery, as remembered: 40 bytes.
+#[derive(Debug, Clone, Copy)]
+struct Remembered {
+    key: TransactionKey,
+    first: FirstDelivery,
+}
+
+/// How many [`Remembered`] a block holds: 160 KiB.
+const BLOCK: usize = 4096;
+
+/// Where a transaction's first delivery is in [`Deliveries::remembered`], beside 32 bits of the
+/// hash of its key: a look-up reads a block only for a transaction whose hash matches, and a
+/// table that doubles places its slots again without reading any.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    place: u32,
+    tag: u32,
+}
+
+/// One of the tables: the slots of the transactions that fall to it, allocated by the system
+/// (see the module's documentation).
+type Shard = HashTable<Slot, System>;
+
+/// 32 bits of the hash of `key`, which its slot keeps.
+fn tag_of(key: &TransactionKey) -> u32 {
+    (FxBuildHasher.hash_one(key) >> 32) as u32
+}
+
+/// The hash a table places a slot by, made from the slot's tag alone.
+fn placed_by(tag: u32) -> u64 {
+    u64::from(tag).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
 
 /// Every transaction seen so far in a run.
 #[derive(Debug)]
 pub struct Deliveries {
     shards: Vec<Shard>,
+    /// Blocks of [`BLOCK`] first deliveries, in the order they were seen; each is allocated whole
+    /// and never grows, so none is ever copied or freed before the end.
+    remembered: Vec<Vec<Remembered>>,
     paths: Vec<Arc<str>>,
     /// Deliveries that repeated an earlier one exactly.
     pub duplicates: u64,
@@ -118,8 +152,8 @@ pub struct Deliveries {
 
 impl Default for Deliveries {
     fn default() -> Self {
-        let shards = (0..SHARDS).map(|_| Shard::with_hasher_in(FxBuildHasher, System)).collect();
-        Deliveries { shards, paths: Vec::new(), duplicates: 0, conflicts: 0 }
+        let shards = (0..SHARDS).map(|_| Shard::new_in(System)).collect();
+        Deliveries { shards, remembered: Vec::new(), paths: Vec::new(), duplicates: 0, conflicts: 0 }
     }
 }
 
@@ -136,21 +170,26 @@ impl Deliveries {
         else {
             return false;
         };
-        let Some(map) = self.shards.get_mut(shard_of(&key)) else { return false };
-        let first = match map.entry(key) {
-            Entry::Occupied(first) => *first.get(),
-            Entry::Vacant(slot) => {
-                // The input's name is kept only for a first delivery, which later ones refer to:
-                // a receiver whose every request has a name of its own keeps one per transaction.
-                let path = path_index(&mut self.paths, &result.source.path);
-                slot.insert(FirstDelivery {
-                    content,
-                    line: saturate(result.source.line),
-                    column: saturate(result.source.column),
-                    path_and_status: FirstDelivery::pack(path, result.status),
-                });
-                return false;
+        let Some(shard) = self.shards.get_mut(shard_of(&key)) else { return false };
+        let tag = tag_of(&key);
+        let remembered = &self.remembered;
+        let found = shard.find(placed_by(tag), |slot| {
+            slot.tag == tag && remembered_at(remembered, slot.place).is_some_and(|r| r.key == key)
+        });
+        let Some(first) = found.and_then(|slot| remembered_at(remembered, slot.place)).map(|r| r.first) else {
+            // The input's name is kept only for a first delivery, which later ones refer to: a
+            // receiver whose every request has a name of its own keeps one per transaction.
+            let path = path_index(&mut self.paths, &result.source.path);
+            let first = FirstDelivery {
+                content,
+                line: saturate(result.source.line),
+                column: saturate(result.source.column),
+                path_and_status: FirstDelivery::pack(path, result.status),
+            };
+            if let Some(place) = remember(&mut self.remembered, Remembered { key, first }) {
+                shard.insert_unique(placed_by(tag), Slot { place, tag }, |slot| placed_by(slot.tag));
             }
+            return false;
         };
         let path = self.paths.get(first.path()).map_or("?", |p| p.as_ref());
         let at = format!("{path}:{}:{}", first.line, first.column);
@@ -182,6 +221,25 @@ impl Deliveries {
         result.settle();
         true
     }
+}
+
+/// The first delivery remembered at `place`.
+fn remembered_at(remembered: &[Vec<Remembered>], place: u32) -> Option<&Remembered> {
+    let place = place as usize;
+    remembered.get(place / BLOCK)?.get(place % BLOCK)
+}
+
+/// Adds `entry` after the others, in a new block when the last is full; its place, or `None`
+/// past `u32::MAX` transactions (some 170 GB of them), which are then not remembered.
+fn remember(remembered: &mut Vec<Vec<Remembered>>, entry: Remembered) -> Option<u32> {
+    if remembered.last().is_none_or(|block| block.len() == BLOCK) {
+        remembered.push(Vec::with_capacity(BLOCK));
+    }
+    let before = remembered.len().saturating_sub(1) * BLOCK;
+    let block = remembered.last_mut()?;
+    let place = u32::try_from(before + block.len()).ok()?;
+    block.push(entry);
+    Some(place)
 }
 
 /// The index of `path` in `paths`, which it is added to unless it is the last one there.
@@ -239,6 +297,36 @@ mod tests {
         assert_eq!(third.findings.first().map(|f| f.rule), Some(Rule::DuplicateDelivery));
     }
 
+    /// A delivery of transaction `n` (an id of its own) at line `line`.
+    fn delivery_of(n: usize, line: u64) -> CheckResult {
+        let id = format!("{n:024x}");
+        let position = crate::scan::position::Position { line, ..crate::scan::position::Position::START };
+        let mut result = CheckResult::unreadable(crate::assess::Source::new(Arc::from("t"), position), Vec::new());
+        result.status = Some(Status::Fail);
+        result.transaction_key = Some(super::super::fingerprint::transaction_key(id.as_bytes()));
+        result.transaction_id = Some(id.into());
+        result.content_hash = Some([n as u32; 4]);
+        result
+    }
+
+    #[test]
+    fn transactions_in_every_block_are_found_again_where_they_were_first_seen() {
+        let mut deliveries = Deliveries::default();
+        let count = BLOCK * 2 + 5;
+        for n in 0..count {
+            assert!(!deliveries.observe(&mut delivery_of(n, n as u64 + 1)), "{n} is new");
+        }
+        assert_eq!(deliveries.remembered.len(), 3);
+        for n in [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, count - 1] {
+            let mut again = delivery_of(n, 1_000_000);
+            assert!(deliveries.observe(&mut again), "{n} was seen");
+            let message = again.findings.first().map(|f| f.message.clone()).unwrap_or_default();
+            assert!(message.contains(&format!(" at t:{}:1 ", n + 1)), "{n}: {message}");
+        }
+        assert_eq!((deliveries.duplicates, deliveries.conflicts), (6, 0));
+        assert!(!deliveries.observe(&mut delivery_of(count, 1)), "a new one after them all");
+    }
+
     #[test]
     fn a_first_delivery_keeps_its_path_and_status() {
         for (path, status) in [(0, None), (7, Some(Status::Pass)), (u32::MAX, Some(Status::Fail))] {
@@ -251,6 +339,6 @@ mod tests {
             assert_eq!(first.status(), status);
             assert_eq!(first.path(), path.min(u32::MAX >> 2) as usize);
         }
-        assert_eq!(std::mem::size_of::<(TransactionKey, FirstDelivery)>(), 40);
+        assert_eq!(std::mem::size_of::<Remembered>(), 40);
     }
 }
