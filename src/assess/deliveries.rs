@@ -22,11 +22,10 @@
 //! second before returning it, tens of MiB while a capture of new transactions is read.
 
 use std::alloc::System;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 
 use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
 
 use super::CheckResult;
 use super::fingerprint::{Fingerprint, TransactionKey};
@@ -74,7 +73,7 @@ impl FirstDelivery {
 /// only its own share: without it, doubling one map of a million entries briefly holds both.
 const SHARDS: usize = 256;
 
-/// The map a transaction goes to, by 12 bits of its key: map `i` gets a share of the keys
+/// The table a transaction goes to, by 12 bits of the hash of its key: table `i` gets a share of the keys
 /// proportional to `2^(i/256)` (see the module's documentation). Entry `bits` is
 /// `floor(256 * log2(1 + (bits + 0.5) / 4096))`, found by walking the powers `2^(i/256)` up
 /// once, at compile time: computing 4,096 logarithms at start cost a one-payload run a sixth of
@@ -98,9 +97,10 @@ const fn shard_table() -> [u8; 4096] {
     table
 }
 
-fn shard_of(key: &TransactionKey) -> usize {
-    let mixed = (u64::from(key[1]) << 32 | u64::from(key[2] ^ key[0])).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    SHARD_OF.get((mixed >> 52) as usize).map_or(0, |&shard| usize::from(shard))
+/// The table a key of hash `hash` goes to, by bits 20 to 31 of the hash (its slot keeps the top
+/// 32 as its tag).
+fn shard_of(hash: u64) -> usize {
+    SHARD_OF.get((hash >> 20 & 0xfff) as usize).map_or(0, |&shard| usize::from(shard))
 }
 
 /// A transaction and its first delivery, as remembered: 40 bytes.
@@ -126,11 +126,6 @@ struct Slot {
 /// (see the module's documentation).
 type Shard = HashTable<Slot, System>;
 
-/// 32 bits of the hash of `key`, which its slot keeps.
-fn tag_of(key: &TransactionKey) -> u32 {
-    (FxBuildHasher.hash_one(key) >> 32) as u32
-}
-
 /// The hash a table places a slot by, made from the slot's tag alone.
 fn placed_by(tag: u32) -> u64 {
     u64::from(tag).wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -143,6 +138,10 @@ pub struct Deliveries {
     /// Blocks of [`BLOCK`] first deliveries, in the order they were seen; each is allocated whole
     /// and never grows, so none is ever copied or freed before the end.
     remembered: Vec<Vec<Remembered>>,
+    /// Hashes keys with keys of its own, drawn for each run: nobody who writes transactionIds can
+    /// make many fall on one place of a table, which would make each look-up slower than the last
+    /// (a hex transactionId is its key as it is).
+    hasher: RandomState,
     paths: Vec<Arc<str>>,
     /// Deliveries that repeated an earlier one exactly.
     pub duplicates: u64,
@@ -153,7 +152,8 @@ pub struct Deliveries {
 impl Default for Deliveries {
     fn default() -> Self {
         let shards = (0..SHARDS).map(|_| Shard::new_in(System)).collect();
-        Deliveries { shards, remembered: Vec::new(), paths: Vec::new(), duplicates: 0, conflicts: 0 }
+        let hasher = RandomState::new();
+        Deliveries { shards, remembered: Vec::new(), hasher, paths: Vec::new(), duplicates: 0, conflicts: 0 }
     }
 }
 
@@ -170,8 +170,9 @@ impl Deliveries {
         else {
             return false;
         };
-        let Some(shard) = self.shards.get_mut(shard_of(&key)) else { return false };
-        let tag = tag_of(&key);
+        let hash = self.hasher.hash_one(key);
+        let tag = (hash >> 32) as u32;
+        let Some(shard) = self.shards.get_mut(shard_of(hash)) else { return false };
         let remembered = &self.remembered;
         let found = shard.find(placed_by(tag), |slot| {
             slot.tag == tag && remembered_at(remembered, slot.place).is_some_and(|r| r.key == key)
@@ -325,6 +326,14 @@ mod tests {
         }
         assert_eq!((deliveries.duplicates, deliveries.conflicts), (6, 0));
         assert!(!deliveries.observe(&mut delivery_of(count, 1)), "a new one after them all");
+    }
+
+    #[test]
+    fn each_run_places_transactions_by_keys_of_its_own() {
+        let (one, other) = (Deliveries::default(), Deliveries::default());
+        let keys = (0..64u32).map(|n| [n, 0, 0]);
+        let placed_alike = keys.filter(|key| one.hasher.hash_one(key) == other.hasher.hash_one(key)).count();
+        assert_eq!(placed_alike, 0);
     }
 
     #[test]
